@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { registerCompare } from './workbench/compare/index.ts';
+import { registerExperimentCommands } from './workbench/experiments/commands.ts';
+import { registerFraming } from './workbench/framing/index.ts';
+import { registerLogging } from './workbench/logging/index.ts';
+import { registerMlflow } from './workbench/mlflow/index.ts';
+import { registerRegistry } from './workbench/registry/index.ts';
+import { ExperimentsTreeProvider, type ExperimentsNode } from './workbench/experiments/experimentsTree.ts';
+import { type Services, userAction } from './workbench/services.ts';
+import { createActiveRunsStatus } from './workbench/statusBar.ts';
+import { StoreService } from './workbench/storeService.ts';
+
+export function activate(context: vscode.ExtensionContext): Services {
+  const log = vscode.window.createOutputChannel('ML Lifecycle', { log: true });
+  const stores = new StoreService(log);
+  const experimentsTree = new ExperimentsTreeProvider(stores);
+  const experimentsView = vscode.window.createTreeView<ExperimentsNode>('mlLifecycle.experiments', {
+    treeDataProvider: experimentsTree,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
+  const services: Services = { context, log, stores, experimentsTree, experimentsView, run: userAction(log) };
+
+  context.subscriptions.push(
+    log,
+    stores,
+    experimentsView,
+    stores.onDidChange(() => experimentsTree.refresh()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('mlLifecycle.storePath')) stores.reset();
+      else if (event.affectsConfiguration('mlLifecycle')) experimentsTree.refresh();
+    }),
+    createActiveRunsStatus(stores),
+    ...registerExperimentCommands(services),
+    ...registerLogging(services),
+    ...registerCompare(services),
+    ...registerFraming(services),
+    ...registerRegistry(services),
+    ...registerMlflow(services),
+  );
+  log.info(`ML Lifecycle activated; store ${stores.path ?? '(no folder open)'}`);
+  return services;
+}
+
+export function deactivate(): void {}

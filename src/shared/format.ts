@@ -1,0 +1,26 @@
+/** Shortens a label for a one-line UI spot; the full text belongs in a tooltip. */
+export function truncateLabel(text: string, max = 120): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+/** A metric value for people: 4 significant digits, NaN and ±Inf spelled out; null is a NaN from the store. */
+export function formatMetric(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  if (value !== 0 && (Math.abs(value) >= 1e6 || Math.abs(value) < 1e-3)) return value.toExponential(3);
+  return Number(value.toPrecision(4)).toString();
+}
+
+export function formatTime(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
+  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}

@@ -1,0 +1,200 @@
+/**
+ * The store schema, one entry per version. Entry i moves a store from user_version i to i + 1.
+ * Entries are append-only: a released entry is never edited, because stores in the wild were
+ * built by it. docs/store-schema.md describes the result; python/ml_lifecycle.py carries the
+ * same list (a test keeps the two equal) so the Python logger can create a store on its own.
+ *
+ * Conventions every writer follows:
+ * - times are integer milliseconds since the Unix epoch (UTC);
+ * - a metric value of NaN is stored as NULL (SQLite has no NaN); ±Inf are stored as REAL ±Inf;
+ * - a metric point is identified by (run_id, key, step, timestamp); in the transaction that
+ *   inserts points, a writer widens metric_dirty to cover the steps it wrote (MARK_DIRTY_SQL);
+ * - soft-deleted rows carry deleted_at and are hidden, not removed, until the trash is emptied.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: experiment tracking.
+  `
+CREATE TABLE experiments (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT,
+  primary_metric TEXT,
+  metric_direction TEXT CHECK (metric_direction IN ('min', 'max')),
+  created_at INTEGER NOT NULL,
+  deleted_at INTEGER,
+  external_id TEXT UNIQUE
+);
+CREATE TABLE experiment_tags (
+  experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (experiment_id, key)
+) WITHOUT ROWID;
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  uuid TEXT NOT NULL UNIQUE,
+  experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+  parent_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'RUNNING' CHECK (status IN ('RUNNING', 'FINISHED', 'FAILED', 'KILLED')),
+  start_time INTEGER NOT NULL,
+  end_time INTEGER,
+  heartbeat_at INTEGER,
+  git_commit TEXT,
+  git_branch TEXT,
+  git_dirty INTEGER CHECK (git_dirty IN (0, 1)),
+  entry_point TEXT,
+  host TEXT,
+  user_name TEXT,
+  source TEXT,
+  notes TEXT,
+  deleted_at INTEGER,
+  external_id TEXT UNIQUE
+);
+CREATE INDEX runs_by_experiment ON runs (experiment_id, deleted_at, start_time DESC);
+CREATE INDEX runs_by_status ON runs (status) WHERE status = 'RUNNING';
+CREATE TABLE params (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+CREATE TABLE tags (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+CREATE TABLE metrics (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  step INTEGER NOT NULL DEFAULT 0,
+  timestamp INTEGER NOT NULL,
+  value REAL,
+  PRIMARY KEY (run_id, key, step, timestamp)
+) WITHOUT ROWID;
+CREATE TABLE artifacts (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  path TEXT NOT NULL,
+  sha256 TEXT,
+  size INTEGER,
+  kind TEXT NOT NULL DEFAULT 'file' CHECK (kind IN ('file', 'model', 'data')),
+  logged_at INTEGER NOT NULL,
+  PRIMARY KEY (run_id, path)
+) WITHOUT ROWID;
+`,
+  // 2: per-block summaries of metric histories (blocks of 16, 256 and 4096 steps), so charts
+  // read a few rows per pixel column instead of every point. Writers only note the step range
+  // they wrote in metric_dirty; readers rebuild those blocks (metricBlocks.ts) before reading.
+  `
+CREATE TABLE metric_blocks (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  shift INTEGER NOT NULL CHECK (shift IN (4, 8, 12)),
+  block INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  nonfinite INTEGER NOT NULL,
+  min REAL,
+  max REAL,
+  first_step INTEGER NOT NULL,
+  first_value REAL,
+  last_step INTEGER NOT NULL,
+  last_value REAL,
+  last_timestamp INTEGER NOT NULL,
+  PRIMARY KEY (run_id, key, shift, block)
+) WITHOUT ROWID;
+CREATE TABLE metric_dirty (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  lo INTEGER NOT NULL,
+  hi INTEGER NOT NULL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+INSERT INTO metric_dirty (run_id, key, lo, hi) SELECT run_id, key, min(step), max(step) FROM metrics GROUP BY run_id, key;
+`,
+  // 3: model registry, production monitoring, project framing and the audit log.
+  `
+CREATE TABLE registered_models (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT,
+  created_at INTEGER NOT NULL,
+  external_id TEXT UNIQUE
+);
+CREATE TABLE model_versions (
+  id INTEGER PRIMARY KEY,
+  model_id INTEGER NOT NULL REFERENCES registered_models(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  artifact_uri TEXT NOT NULL,
+  artifact_sha256 TEXT,
+  artifact_size INTEGER,
+  description TEXT,
+  lineage TEXT,
+  created_at INTEGER NOT NULL,
+  external_id TEXT UNIQUE,
+  UNIQUE (model_id, version)
+);
+CREATE TABLE model_version_tags (
+  version_id INTEGER NOT NULL REFERENCES model_versions(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (version_id, key)
+) WITHOUT ROWID;
+CREATE TABLE model_aliases (
+  model_id INTEGER NOT NULL REFERENCES registered_models(id) ON DELETE CASCADE,
+  alias TEXT NOT NULL,
+  version_id INTEGER NOT NULL REFERENCES model_versions(id) ON DELETE CASCADE,
+  PRIMARY KEY (model_id, alias)
+) WITHOUT ROWID;
+CREATE TABLE production_metrics (
+  version_id INTEGER NOT NULL REFERENCES model_versions(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  timestamp INTEGER NOT NULL,
+  value REAL
+);
+CREATE INDEX production_metrics_by_version ON production_metrics (version_id, key, timestamp);
+CREATE TABLE drift_reports (
+  id INTEGER PRIMARY KEY,
+  version_id INTEGER REFERENCES model_versions(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  reference_path TEXT NOT NULL,
+  current_path TEXT NOT NULL,
+  worst_psi REAL,
+  verdict TEXT NOT NULL CHECK (verdict IN ('stable', 'warning', 'drift')),
+  report TEXT NOT NULL
+);
+CREATE TABLE framings (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  document TEXT NOT NULL,
+  revision INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE framing_revisions (
+  framing_id INTEGER NOT NULL REFERENCES framings(id) ON DELETE CASCADE,
+  revision INTEGER NOT NULL,
+  document TEXT NOT NULL,
+  saved_at INTEGER NOT NULL,
+  saved_by TEXT NOT NULL,
+  PRIMARY KEY (framing_id, revision)
+) WITHOUT ROWID;
+ALTER TABLE experiments ADD COLUMN framing_id INTEGER REFERENCES framings(id) ON DELETE SET NULL;
+ALTER TABLE experiments ADD COLUMN metric_target REAL;
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  host TEXT NOT NULL,
+  entity TEXT NOT NULL CHECK (entity IN ('experiment', 'run', 'model', 'model_version', 'alias', 'framing', 'drift', 'store')),
+  entity_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  reason TEXT,
+  details TEXT
+);
+CREATE INDEX audit_log_by_time ON audit_log (at DESC);
+`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

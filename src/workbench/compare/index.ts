@@ -1,0 +1,6 @@
+import type * as vscode from 'vscode';
+import type { Services } from '../services.ts';
+
+export function registerCompare(_services: Services): vscode.Disposable[] {
+  return [];
+}

@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import { type ExperimentsNode, type TreeEntry, childrenOf, describeNode, pageKey } from '../../tracking/treeModel.ts';
+import type { StoreService } from '../storeService.ts';
+
+export type { ExperimentsNode };
+
+export class ExperimentsTreeProvider implements vscode.TreeDataProvider<ExperimentsNode> {
+  private readonly changed = new vscode.EventEmitter<ExperimentsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly shown = new Map<string, number>();
+  private readonly stores: StoreService;
+
+  constructor(stores: StoreService) {
+    this.stores = stores;
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  loadMore(node: Extract<ExperimentsNode, { kind: 'loadMore' }>): void {
+    this.shown.set(pageKey(node.experiment.id, node.parentRunId), node.shown + settings().get<number>('runsPageSize', 200));
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: ExperimentsNode): ExperimentsNode[] {
+    const store = this.stores.current();
+    if (!store) return [];
+    const config = settings();
+    return childrenOf(store, node, {
+      pageSize: config.get<number>('runsPageSize', 200),
+      staleBefore: Date.now() - config.get<number>('staleHeartbeatSeconds', 120) * 1000,
+      runDescription: config.get<'last' | 'best'>('runDescription', 'last'),
+      shown: this.shown,
+    });
+  }
+
+  getTreeItem(node: ExperimentsNode): vscode.TreeItem {
+    const store = this.stores.current();
+    if (!store) return new vscode.TreeItem('');
+    const item = toTreeItem(describeNode(store, node, { runDescription: settings().get<'last' | 'best'>('runDescription', 'last') }));
+    if (node.kind === 'loadMore') item.command = { command: 'mlLifecycle.loadMoreRuns', title: 'Load More Runs', arguments: [node] };
+    return item;
+  }
+}
+
+function settings(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration('mlLifecycle');
+}
+
+/** A TreeEntry as VS Code shows it; the tooltip stays plain text. */
+export function toTreeItem(entry: TreeEntry): vscode.TreeItem {
+  const item = new vscode.TreeItem(entry.label, entry.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = entry.id;
+  if (entry.description !== undefined) item.description = entry.description;
+  item.tooltip = entry.tooltip;
+  item.iconPath = new vscode.ThemeIcon(entry.icon.id, entry.icon.color ? new vscode.ThemeColor(entry.icon.color) : undefined);
+  item.contextValue = entry.contextValue;
+  return item;
+}

@@ -1,0 +1,151 @@
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { StoreError, openStore, type Store } from '../store/database.ts';
+import { workspaceStorePath } from '../store/location.ts';
+import { refreshDirtyBlocks } from '../store/metricBlocks.ts';
+
+const POLL_MS = 750;
+
+/**
+ * The workspace's store, opened on first need and watched for changes from any process.
+ * Reading never creates the file; the first write does.
+ */
+export class StoreService implements vscode.Disposable {
+  private store: Store | undefined;
+  private lastError: StoreError | undefined;
+  private lastDataVersion = -1;
+  private lastFileStamp = '';
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly timer: NodeJS.Timeout;
+  /** Fires (debounced by the poll interval) when the store changes on disk, from any process. */
+  readonly onDidChange = this.changed.event;
+
+  private readonly log: vscode.LogOutputChannel;
+
+  constructor(log: vscode.LogOutputChannel) {
+    this.log = log;
+    this.timer = setInterval(() => this.poll(), POLL_MS);
+  }
+
+  get path(): string | undefined {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder || folder.uri.scheme !== 'file') return undefined;
+    const setting = vscode.workspace.getConfiguration('mlLifecycle', folder.uri).get<string>('storePath');
+    return workspaceStorePath(folder.uri.fsPath, setting);
+  }
+
+  get error(): StoreError | undefined {
+    return this.lastError;
+  }
+
+  /** The open store, or undefined when there is none yet (or it cannot be opened: see `error`). */
+  current(): Store | undefined {
+    if (this.store) return this.store;
+    const storePath = this.path;
+    if (!storePath || !fs.existsSync(storePath)) return undefined;
+    return this.open(storePath, false);
+  }
+
+  /** The store for a change: created when missing. Throws a StoreError the caller shows. */
+  forWriting(): Store {
+    const storePath = this.path;
+    if (!storePath) throw new Error('Open a folder first: the ML Lifecycle store lives in the workspace folder.');
+    const store = this.store ?? this.open(storePath, true);
+    if (!store) throw this.lastError!;
+    if (store.readonly) throw new StoreError('read-only', store.path, `The store ${store.path} is read-only, so nothing was changed. Make it writable and run "ML Lifecycle: Refresh".`);
+    return store;
+  }
+
+  /** Closes and forgets the store, so the next use reopens it (after a settings change or a fix). */
+  reset(): void {
+    this.store?.close();
+    this.store = undefined;
+    this.lastError = undefined;
+    this.lastDataVersion = -1;
+    void vscode.commands.executeCommand('setContext', 'mlLifecycle.storeError', false);
+    this.changed.fire();
+  }
+
+  private open(storePath: string, create: boolean): Store | undefined {
+    try {
+      this.store = openStore(storePath, { create });
+      this.lastError = undefined;
+      void vscode.commands.executeCommand('setContext', 'mlLifecycle.storeError', false);
+      this.log.info(`Opened store ${storePath}${this.store.readonly ? ' (read-only)' : ''}`);
+      if (this.store.readonly) {
+        void vscode.window.showWarningMessage(`ML Lifecycle: the store ${storePath} is read-only. You can browse it, but changes will be refused.`);
+      }
+      return this.store;
+    } catch (error) {
+      const problem = error instanceof StoreError ? error : new StoreError('corrupt', storePath, `The store ${storePath} could not be opened: ${(error as Error).message}`);
+      if (this.lastError?.message !== problem.message) {
+        this.log.error(problem.message);
+        void vscode.commands.executeCommand('setContext', 'mlLifecycle.storeError', true);
+        void vscode.window.showErrorMessage(`ML Lifecycle: ${problem.message}`, 'Show Log').then((choice) => {
+          if (choice) this.log.show();
+        });
+      }
+      this.lastError = problem;
+      return undefined;
+    }
+  }
+
+  private poll(): void {
+    if (this.store) {
+      let version: number;
+      try {
+        version = this.store.db.pragma('data_version', { simple: true }) as number;
+      } catch (error) {
+        this.log.warn(`Could not poll the store: ${(error as Error).message}`);
+        return;
+      }
+      if (version !== this.lastDataVersion) {
+        const first = this.lastDataVersion === -1;
+        this.lastDataVersion = version;
+        this.catchUpBlocks();
+        if (!first) this.changed.fire();
+      }
+      return;
+    }
+    // No store open yet: watch for the file to appear (a logger created it) or to be fixed.
+    const storePath = this.path;
+    if (!storePath) return;
+    let stamp = '';
+    try {
+      const stat = fs.statSync(storePath);
+      stamp = `${stat.size}:${stat.mtimeMs}`;
+    } catch {
+      stamp = 'missing';
+    }
+    if (stamp !== this.lastFileStamp) {
+      const first = this.lastFileStamp === '';
+      this.lastFileStamp = stamp;
+      if (!first && stamp !== 'missing') {
+        this.lastError = undefined;
+        this.changed.fire();
+      }
+    }
+  }
+
+  /** Summarizes points other processes logged, so views and charts read fresh blocks. */
+  catchUpBlocks(): void {
+    if (!this.store || this.store.readonly) return;
+    try {
+      refreshDirtyBlocks(this.store.db);
+    } catch (error) {
+      // A logger holds the write lock: the next poll catches up.
+      this.log.debug(`Metric summaries wait for the next poll: ${(error as Error).message}`);
+    }
+  }
+
+  /** Writes made through this connection do not move data_version; tell listeners directly. */
+  notifyChanged(): void {
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.store?.close();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,1 @@
+// The audit panel's script; see src/contract/ for the messages it exchanges.

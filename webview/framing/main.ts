@@ -1,0 +1,1 @@
+// The framing panel's script; see src/contract/ for the messages it exchanges.

@@ -1,0 +1,20 @@
+/** The webview side of the message contract: typed post, and state that survives hide/reload. */
+interface VsCodeApi<Out, State> {
+  postMessage(message: Out): void;
+  getState(): State | undefined;
+  setState(state: State): void;
+}
+
+declare function acquireVsCodeApi<Out, State>(): VsCodeApi<Out, State>;
+
+export function connect<Out, State>(): VsCodeApi<Out, State> {
+  return acquireVsCodeApi<Out, State>();
+}
+
+/** Creates an element with text content only: names from the store are never parsed as HTML. */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  for (const child of children) node.append(child);
+  return node;
+}

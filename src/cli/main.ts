@@ -1,2 +1,80 @@
-// The ml-lifecycle command line; see docs/cli.md.
-process.exitCode = 0;
+#!/usr/bin/env node
+import type { CliCommand, CliInvocation } from './command.ts';
+import { CliError } from './command.ts';
+
+/** Every subcommand; helpers add theirs here. */
+const COMMANDS: readonly CliCommand[] = [];
+
+function parse(argv: readonly string[]): { words: string[]; options: Map<string, string | true> } {
+  const words: string[] = [];
+  const options = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      words.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      if (eq > 0) options.set(arg.slice(2, eq), arg.slice(eq + 1));
+      else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--') && arg !== '--json' && arg !== '--help') options.set(arg.slice(2), argv[++i]!);
+      else options.set(arg.slice(2), true);
+    } else words.push(arg);
+  }
+  return { words, options };
+}
+
+function help(): string {
+  const lines = ['Usage: ml-lifecycle <command> [options]', '', 'Commands:'];
+  for (const command of COMMANDS) lines.push(`  ${[...command.words, command.usage].join(' ').padEnd(48)} ${command.summary}`);
+  lines.push('', 'Every command takes --json for machine-readable output. The store is $ML_LIFECYCLE_STORE, or the nearest .ml-lifecycle/ folder above the current directory.');
+  return lines.join('\n');
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const { words, options } = parse(argv);
+  const command = [...COMMANDS].sort((a, b) => b.words.length - a.words.length).find((c) => c.words.every((w, i) => words[i] === w));
+  if (!command || options.has('help')) {
+    const out = command ? `Usage: ml-lifecycle ${command.words.join(' ')} ${command.usage}\n${command.summary}` : help();
+    if (command || words.length === 0 || options.has('help')) {
+      process.stdout.write(`${out}\n`);
+      return 0;
+    }
+    process.stderr.write(`ml-lifecycle: unknown command "${words.join(' ')}". Run ml-lifecycle --help for the list.\n`);
+    return 2;
+  }
+  let cancelled = false;
+  process.once('SIGINT', () => {
+    cancelled = true;
+  });
+  const invocation: CliInvocation = {
+    args: words.slice(command.words.length),
+    options,
+    json: options.has('json'),
+    cwd: process.cwd(),
+    env: process.env,
+    print: (text) => process.stdout.write(`${text}\n`),
+    progress: (text) => {
+      if (!options.has('json') || process.stderr.isTTY) process.stderr.write(`${text}\n`);
+    },
+    cancelled: () => cancelled,
+  };
+  try {
+    await command.run(invocation);
+    return cancelled ? 130 : 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`ml-lifecycle ${command.words.join(' ')}: ${message.split('\n')[0]}\n`);
+    if (!(error instanceof CliError) && process.env.ML_LIFECYCLE_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return 1;
+  }
+}
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+  process.stderr.write(`ml-lifecycle needs Node 22 or newer (this is ${process.version}). Run it through npx or npm scripts in the project, which bring Node 24.\n`);
+  process.exit(1);
+}
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

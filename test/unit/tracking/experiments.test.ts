@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Store } from '../../../src/store/database.ts';
+import { MARK_DIRTY_SQL, refreshDirtyBlocks } from '../../../src/store/metricBlocks.ts';
+import {
+  createExperiment,
+  emptyTrash,
+  listExperiments,
+  listRuns,
+  listTrash,
+  renameExperiment,
+  restore,
+  setPrimaryMetric,
+  trash,
+} from '../../../src/tracking/experiments.ts';
+import { childrenOf, describeNode, type ExperimentsNode, type TreeOptions } from '../../../src/tracking/treeModel.ts';
+import { tempStore } from '../helpers.ts';
+
+function addRuns(store: Store, experimentId: number, count: number, startAt = 1_700_000_000_000): number[] {
+  const insert = store.db.prepare("INSERT INTO runs (uuid, experiment_id, name, status, start_time, heartbeat_at) VALUES (?, ?, ?, 'FINISHED', ?, ?)");
+  const ids: number[] = [];
+  store.db.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      ids.push(Number(insert.run(`${experimentId}-${i}`.padStart(32, '0'), experimentId, `run-${i}`, startAt + i, startAt + i).lastInsertRowid));
+    }
+  })();
+  return ids;
+}
+
+function logMetric(store: Store, runId: number, key: string, values: number[]): void {
+  store.db.transaction(() => {
+    const insert = store.db.prepare('INSERT INTO metrics (run_id, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)');
+    values.forEach((value, step) => insert.run(runId, key, step, step, value));
+    store.db.prepare(MARK_DIRTY_SQL).run(runId, key, 0, values.length - 1);
+  })();
+  refreshDirtyBlocks(store.db);
+}
+
+const OPTIONS: TreeOptions = { pageSize: 200, staleBefore: 0, runDescription: 'last', shown: new Map() };
+
+describe('experiments and runs', () => {
+  test('10,000 runs are paged newest first, with a "Load more" item and a total', () => {
+    const store = tempStore();
+    const experiment = createExperiment(store, 'big');
+    addRuns(store, experiment.id, 10_000);
+    const started = performance.now();
+    const first = listRuns(store, { experimentId: experiment.id, limit: 200 });
+    const elapsed = performance.now() - started;
+    assert.equal(first.total, 10_000);
+    assert.equal(first.runs.length, 200);
+    assert.equal(first.runs[0]!.name, 'run-9999');
+    const later = listRuns(store, { experimentId: experiment.id, offset: 9_900, limit: 200 });
+    assert.equal(later.runs.length, 100);
+    assert.equal(later.runs.at(-1)!.name, 'run-0');
+    assert.ok(elapsed < 1000, `a page took ${elapsed} ms`);
+
+    const [experimentNode] = childrenOf(store, undefined, OPTIONS);
+    const page = childrenOf(store, experimentNode, OPTIONS);
+    assert.equal(page.length, 201);
+    const more = page.at(-1)!;
+    assert.equal(more.kind, 'loadMore');
+    assert.equal(describeNode(store, more, OPTIONS).label, 'Load more… (200 of 10,000 shown)');
+    const grown = childrenOf(store, experimentNode, { ...OPTIONS, shown: new Map([[`${experiment.id}:`, 400]]) });
+    assert.equal(grown.length, 401);
+  });
+
+  test('trash hides experiments and runs, restore brings them back, empty removes them for good', () => {
+    const store = tempStore();
+    const kept = createExperiment(store, 'kept');
+    const doomed = createExperiment(store, 'doomed');
+    const [runA, runB] = addRuns(store, kept.id, 2);
+    addRuns(store, doomed.id, 3);
+    logMetric(store, runA!, 'loss', [3, 2, 1]);
+
+    trash(store, [{ kind: 'run', id: runA! }, { kind: 'experiment', id: doomed.id }]);
+    assert.deepEqual(listExperiments(store).map((e) => e.name), ['kept']);
+    assert.deepEqual(listRuns(store, { experimentId: kept.id }).runs.map((r) => r.id), [runB]);
+    assert.deepEqual(listTrash(store).map((t) => `${t.kind}:${t.name}`).sort(), ['experiment:doomed', 'run:run-0']);
+
+    restore(store, [{ kind: 'run', id: runA! }]);
+    assert.equal(listRuns(store, { experimentId: kept.id }).total, 2);
+    assert.equal((store.db.prepare('SELECT count(*) AS n FROM metrics WHERE run_id = ?').get(runA) as { n: number }).n, 3, 'metrics survive the trash');
+
+    assert.equal(emptyTrash(store), 1);
+    assert.deepEqual(listTrash(store), []);
+    assert.equal((store.db.prepare('SELECT count(*) AS n FROM runs WHERE experiment_id = ?').get(doomed.id) as { n: number }).n, 0);
+    const audit = store.db.prepare('SELECT entity, action FROM audit_log ORDER BY id').all() as { entity: string; action: string }[];
+    assert.deepEqual(
+      audit.map((a) => `${a.entity}:${a.action}`),
+      ['experiment:create', 'experiment:create', 'run:delete', 'experiment:delete', 'run:restore', 'store:empty-trash'],
+    );
+  });
+
+  test('names are validated, unique, and a trashed name says so', () => {
+    const store = tempStore();
+    assert.throws(() => createExperiment(store, '   '), /empty/);
+    assert.throws(() => createExperiment(store, 'x'.repeat(1001)), /1,000/);
+    const experiment = createExperiment(store, 'a');
+    assert.throws(() => createExperiment(store, 'a'), /already exists/);
+    trash(store, [{ kind: 'experiment', id: experiment.id }]);
+    assert.throws(() => createExperiment(store, 'a'), /in the trash/);
+    const other = createExperiment(store, 'b');
+    assert.throws(() => renameExperiment(store, other.id, 'a'), /already exists/);
+  });
+});
+
+describe('Experiments tree items from a real store', () => {
+  test('runs show status icon, primary metric, target mark and params; odd names stay text', () => {
+    const store = tempStore();
+    const weird = `<script>alert(1)</script> ünïcødé ${'x'.repeat(10_000)}`;
+    // Loggers and importers may write names longer than the UI lets you type.
+    store.db.prepare('INSERT INTO experiments (name, created_at) VALUES (?, 0)').run(weird);
+    const experiment = listExperiments(store)[0]!;
+    setPrimaryMetric(store, experiment.id, 'val/accuracy', 'max');
+    store.db.prepare('UPDATE experiments SET metric_target = 0.9 WHERE id = ?').run(experiment.id);
+    const [good, bad] = addRuns(store, experiment.id, 2);
+    store.db.prepare("UPDATE runs SET status = 'FAILED' WHERE id = ?").run(bad);
+    store.db.prepare("INSERT INTO params (run_id, key, value) VALUES (?, 'lr', '0.001'), (?, 'model', '<b>resnet</b>')").run(good, good);
+    logMetric(store, good!, 'val/accuracy', [0.5, 0.8, 0.93]);
+    logMetric(store, bad!, 'val/accuracy', [0.4, Number.NaN]);
+
+    const roots = childrenOf(store, undefined, OPTIONS);
+    assert.equal(roots.length, 1);
+    const root = describeNode(store, roots[0]!, OPTIONS);
+    assert.ok(root.label.startsWith('<script>alert(1)</script> ünïcødé'));
+    assert.ok(root.label.length <= 120, 'long names are shortened for the label');
+    assert.ok(root.tooltip.includes('x'.repeat(10_000)), 'the tooltip keeps the full name');
+    assert.equal(root.description, '2 runs · ↑ val/accuracy');
+
+    const runs = childrenOf(store, roots[0], OPTIONS) as Extract<ExperimentsNode, { kind: 'run' }>[];
+    const items = runs.map((node) => describeNode(store, node, OPTIONS));
+    assert.deepEqual(
+      items.map((i) => [i.label, i.description, i.icon.id, i.contextValue]),
+      [
+        ['run-1', 'val/accuracy NaN', 'error', 'run.failed'],
+        ['run-0', 'val/accuracy 0.93 ✓ target', 'pass', 'run.finished.meetsTarget'],
+      ],
+    );
+    assert.match(items[1]!.tooltip, /lr = 0\.001/);
+    assert.match(items[1]!.tooltip, /model = <b>resnet<\/b>/);
+
+    const best = describeNode(store, runs[1]!, { runDescription: 'best' });
+    assert.equal(best.description, 'val/accuracy 0.93 ✓ target');
+  });
+
+  test('a RUNNING run with a stale heartbeat reads as KILLED; a fresh one spins with its step', () => {
+    const store = tempStore();
+    const experiment = createExperiment(store, 'live');
+    setPrimaryMetric(store, experiment.id, 'loss', 'min');
+    const [stale, fresh] = addRuns(store, experiment.id, 2, 1000);
+    store.db.prepare("UPDATE runs SET status = 'RUNNING', heartbeat_at = ? WHERE id = ?").run(1000, stale);
+    store.db.prepare("UPDATE runs SET status = 'RUNNING', heartbeat_at = ? WHERE id = ?").run(Date.now(), fresh);
+    logMetric(store, fresh!, 'loss', [1, 0.5, 0.25]);
+    const options = { ...OPTIONS, staleBefore: Date.now() - 60_000 };
+    const [root] = childrenOf(store, undefined, options);
+    const items = childrenOf(store, root, options).map((node) => describeNode(store, node, options));
+    assert.deepEqual(
+      items.map((i) => [i.icon.id, i.description]),
+      [
+        ['loading~spin', 'loss 0.25 · step 2'],
+        ['circle-slash', undefined],
+      ],
+    );
+  });
+});

@@ -185,7 +185,10 @@ export function registerExperimentCommands(services: Services): vscode.Disposabl
         void vscode.window.showInformationMessage('Open a folder first: the ML Lifecycle store lives in the workspace folder.');
         return;
       }
-      await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(storePath));
+      const uri = vscode.Uri.file(storePath);
+      // Inside the workspace the Explorer can show it; elsewhere only the OS file manager can.
+      if (vscode.workspace.getWorkspaceFolder(uri)) await vscode.commands.executeCommand('revealInExplorer', uri);
+      else await vscode.commands.executeCommand('revealFileInOS', uri);
     }),
     vscode.commands.registerCommand('mlLifecycle.copyRunId', async (clicked?: ExperimentsNode) => {
       if (clicked?.kind !== 'run') return;

@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 import type { CliCommand, CliInvocation } from './command.ts';
 import { CliError } from './command.ts';
+import { driftCommand } from './commands/drift.ts';
+import { framingExportCommand } from './commands/framing.ts';
+import { importMlflowCommand } from './commands/importMlflow.ts';
+import { LOG_COMMANDS } from './commands/log.ts';
+import { MONITOR_COMMANDS } from './commands/monitor.ts';
+import { RUN_COMMANDS } from './commands/runs.ts';
 
 /** Every subcommand; helpers add theirs here. */
-const COMMANDS: readonly CliCommand[] = [];
+const COMMANDS: readonly CliCommand[] = [framingExportCommand, importMlflowCommand, ...RUN_COMMANDS, ...LOG_COMMANDS, driftCommand, ...MONITOR_COMMANDS];
 
 function parse(argv: readonly string[]): { words: string[]; options: Map<string, string | true> } {
   const words: string[] = [];

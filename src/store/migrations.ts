@@ -112,7 +112,8 @@ CREATE TABLE metric_dirty (
 ) WITHOUT ROWID;
 INSERT INTO metric_dirty (run_id, key, lo, hi) SELECT run_id, key, min(step), max(step) FROM metrics GROUP BY run_id, key;
 `,
-  // 3: model registry, production monitoring, project framing and the audit log.
+  // 3: model registry, production monitoring, project framing, the audit log, and what an MLflow
+  // import has read so far (mlflow_sources: per folder or database; mlflow_metric_files: per metric file).
   `
 CREATE TABLE registered_models (
   id INTEGER PRIMARY KEY,
@@ -194,6 +195,18 @@ CREATE TABLE audit_log (
   details TEXT
 );
 CREATE INDEX audit_log_by_time ON audit_log (at DESC);
+CREATE TABLE mlflow_sources (
+  source TEXT PRIMARY KEY,
+  metrics_rowid INTEGER NOT NULL DEFAULT 0,
+  imported_at INTEGER NOT NULL
+);
+CREATE TABLE mlflow_metric_files (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  lines INTEGER NOT NULL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
 `,
 ];
 

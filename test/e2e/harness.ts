@@ -26,10 +26,11 @@
  * - startSession(options) -> Session { server, browser, workbench, stop() }: the whole stack.
  *   startCodeServer / launchBrowser / openWorkbench are the same pieces one by one.
  * - Workbench (a Playwright Page wrapper):
- *   - openContainer(), viewTitles(), viewPane(title), welcomeText(title)
+ *   - goto(url), openFolder(dir): load the workbench (again), e.g. on another folder
+ *   - openContainer(), viewTitles(), viewPane(title), expandView(title), welcomeText(title)
  *   - treeRows(view) / treeLabels(view) / treeRow(view, label) / expandTreeItem(view, label)
  *     / selectTreeItem(view, label) / contextMenu(row, itemLabel)
- *   - runCommand(title), quickPick(label), quickInput(text)
+ *   - runCommand(title), quickPick(label), quickPickMany(labels), quickPickItems(), quickInput(text)
  *   - notifications(), waitForNotification(pattern), clearNotifications()
  *   - dialogMessage(), confirmDialog(button)
  *   - webview(options): FrameLocator of a webview's inner #active-frame
@@ -40,6 +41,7 @@
  * Environment:
  * - ML_E2E_CACHE       where code-server is installed (default: <repo>/.e2e)
  * - ML_E2E_CHROMIUM    the Chromium binary (default: /usr/bin/chromium)
+ * - ML_E2E_VSIX        the VSIX to install (default: dist/ml-lifecycle.vsix, which `npm run package` makes)
  * - ML_E2E_HEADED=1    show the browser (needs a display)
  * - ML_E2E_KEEP=1      keep the temporary user-data/extensions folders after stop()
  *
@@ -55,7 +57,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const VSIX_PATH = path.join(REPO_ROOT, 'dist', 'ml-lifecycle.vsix');
+export const VSIX_PATH = process.env.ML_E2E_VSIX ? path.resolve(process.env.ML_E2E_VSIX) : path.join(REPO_ROOT, 'dist', 'ml-lifecycle.vsix');
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'screenshots');
 export const CODE_SERVER_VERSION = '4.139.1';
 const NODE_MAJOR = '24';
@@ -216,7 +218,7 @@ async function lock(dir: string): Promise<() => void> {
 export interface StartOptions {
   /** The folder to open. It is used as is (the harness never deletes it). */
   workspace: string;
-  /** VSIX to install; default dist/ml-lifecycle.vsix. `null` starts VS Code without the extension. */
+  /** VSIX to install; default VSIX_PATH (dist/ml-lifecycle.vsix). `null` starts VS Code without the extension. */
   vsix?: string | null;
   /** Initial color theme; default light. */
   theme?: Theme;
@@ -233,6 +235,8 @@ export interface CodeServer {
   readonly url: string;
   readonly port: number;
   readonly workspace: string;
+  /** The URL that opens another folder in this server. */
+  urlFor(folder: string): string;
   readonly userDataDir: string;
   readonly extensionsDir: string;
   /** The user settings file; writing it changes settings live. */
@@ -353,8 +357,10 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     throw error;
   }
 
+  const urlFor = (folder: string): string => `http://127.0.0.1:${port}/?folder=${encodeURIComponent(path.resolve(folder))}`;
   return {
-    url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`,
+    url: urlFor(workspace),
+    urlFor,
     port,
     workspace,
     userDataDir,
@@ -404,12 +410,7 @@ export async function openWorkbench(browser: Browser, server: CodeServer, option
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   const workbench = new Workbench(page, server);
-  await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
-  await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 90_000 });
-  // The workbench is up once the status bar shows; give restored views a moment to settle.
-  await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
-  await page.waitForTimeout(1000);
+  await workbench.goto(server.url);
   return workbench;
 }
 
@@ -472,6 +473,20 @@ export class Workbench {
   constructor(page: Page, server: CodeServer) {
     this.page = page;
     this.server = server;
+  }
+
+  /** Loads `url` (a workbench URL of this server) and waits until the workbench is usable. */
+  async goto(url: string): Promise<void> {
+    await this.page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await this.page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 90_000 });
+    // The workbench is up once the status bar shows; give restored views a moment to settle.
+    await this.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+    await this.page.waitForTimeout(1000);
+  }
+
+  /** Opens another folder in this window (same code-server, same user settings). */
+  async openFolder(folder: string): Promise<void> {
+    await this.goto(this.server.urlFor(folder));
   }
 
   /** Shows the ML Lifecycle view container (does not toggle it closed when already open). */
@@ -594,6 +609,22 @@ export class Workbench {
     await row.click();
   }
 
+  /** In an open multi-select quick pick: checks the items labelled `labels`, then accepts (OK). */
+  async quickPickMany(labels: readonly (string | RegExp)[]): Promise<void> {
+    for (const label of labels) {
+      const pattern = typeof label === 'string' ? new RegExp(`^${escapeRegExp(label)}$`) : label;
+      const row = this.page
+        .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+        .filter({ has: this.page.locator('.label-name', { hasText: pattern }) })
+        .first();
+      await row.waitFor();
+      if ((await row.getAttribute('aria-checked')) !== 'true') await row.locator('.label-name').click();
+      await waitUntil(async () => (await row.getAttribute('aria-checked')) === 'true', `quick pick item ${String(label)} checked`, 5000);
+    }
+    await this.page.locator('.quick-input-widget .quick-input-box input').press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
   /** The labels offered by the open quick pick. */
   async quickPickItems(): Promise<string[]> {
     await this.page.locator('.quick-input-widget').waitFor({ state: 'visible' });
@@ -703,7 +734,10 @@ export class Workbench {
   async screenshot(screen: string): Promise<string> {
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const file = path.join(SCREENSHOT_DIR, `${screen}-${await this.currentTheme()}.png`);
-    await this.page.mouse.move(0, 0);
+    // Park the mouse over the empty status bar corner so no hover or tooltip is captured.
+    const size = this.page.viewportSize();
+    if (size) await this.page.mouse.move(size.width / 2, size.height - 2);
+    await this.page.waitForTimeout(300);
     await this.page.screenshot({ path: file });
     return file;
   }

@@ -1,1 +1,601 @@
-// The framing panel's script; see src/contract/ for the messages it exchanges.
+// The Framing Wizard's page: renders the steps from the catalogue the extension sends, sends one
+// field at a time, and shows what the extension computed (verdict, ROI, conflicts, issues).
+// Every text from the store or the user is set as text or as a control value, never as HTML.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-form-group/index.js';
+import '@vscode-elements/elements/dist/vscode-form-helper/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-radio/index.js';
+import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { FramingCatalogue, FramingHostMessage, FramingPanelState, FramingView, FramingWebviewMessage } from '../../src/contract/framing.ts';
+import type { ChoiceOption, ColumnSpec, FieldSpec, StepId, StepSpec } from '../../src/framing/steps.ts';
+import { connect, el } from '../shared/vscode.ts';
+import { adoptStyles } from './styles.ts';
+
+type RawValue = string | boolean | null;
+
+const api = connect<FramingWebviewMessage, FramingPanelState>();
+const app = document.getElementById('app')!;
+adoptStyles();
+
+let catalogue: FramingCatalogue | undefined;
+let view: FramingView | undefined;
+const saved = api.getState();
+let state: FramingPanelState = saved && typeof saved.seq === 'number' && saved.replay ? saved : { framingId: null, step: 'problem', seq: 0, replay: {} };
+/** The controls of the current step, by field path, so a new view only updates what changed. */
+let controls = new Map<string, HTMLElement>();
+/** What the current step was rendered from (step and list lengths): when it changes, render again. */
+let renderedShape = '';
+
+const ANSWER_TEXT: Record<string, string> = { yes: 'Yes', no: 'No', 'not-sure': 'Not sure' };
+const ROLE_TEXT: Record<string, string> = { essential: 'essential', supporting: 'supporting', bonus: 'bonus' };
+
+function persist(): void {
+  api.setState(state);
+}
+
+function post(message: FramingWebviewMessage): void {
+  api.postMessage(message);
+}
+
+/** Sends a control's value; it is kept (for a reload) until the extension reports it stored. */
+function sendField(path: string, value: RawValue, immediate: boolean): void {
+  state.seq += 1;
+  state.replay[path] = { value, seq: state.seq };
+  persist();
+  post({ type: 'setField', path, value, immediate, seq: state.seq });
+}
+
+const domId = (path: string) => `f-${path.replace(/[^A-Za-z0-9]/g, '-')}`;
+
+function valueAt(path: string): unknown {
+  let node: unknown = view?.document;
+  for (const part of path.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+function steps(): readonly StepSpec[] {
+  return catalogue?.steps ?? [];
+}
+
+function currentStep(): StepSpec {
+  return steps().find((s) => s.id === state.step) ?? steps()[0]!;
+}
+
+// ---- controls ----------------------------------------------------------------------------------
+
+function textControl(path: string, multiline: boolean, label: string, placeholder?: string): HTMLElement {
+  const control = multiline ? el('vscode-textarea', { id: domId(path), rows: '3', resize: 'vertical' }) : el('vscode-textfield', { id: domId(path) });
+  control.dataset.path = path;
+  control.dataset.testid = `field-${path}`;
+  if (placeholder) control.setAttribute('placeholder', placeholder);
+  control.addEventListener('input', () => sendField(path, control.value, false));
+  if (!multiline) control.addEventListener('keydown', (event) => {
+    // Enter in a one-line field moves on, like Tab, so keyboard users never get stuck.
+    if ((event as KeyboardEvent).key === 'Enter') focusNextControl(control);
+  });
+  control.label = label;
+  controls.set(path, control);
+  return control;
+}
+
+function numberControl(path: string, label: string): HTMLElement {
+  const control = el('vscode-textfield', { id: domId(path), inputmode: 'decimal' });
+  control.dataset.path = path;
+  control.dataset.testid = `field-${path}`;
+  control.dataset.kind = 'number';
+  control.addEventListener('input', () => sendField(path, control.value, false));
+  control.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') focusNextControl(control);
+  });
+  control.label = label;
+  controls.set(path, control);
+  return control;
+}
+
+function selectControl(path: string, options: readonly ChoiceOption[], label: string): HTMLElement {
+  const control = el('vscode-single-select', { id: domId(path) });
+  control.dataset.path = path;
+  control.dataset.testid = `field-${path}`;
+  control.append(el('vscode-option', { value: '' }, '—'), ...options.map((o) => el('vscode-option', { value: o.value, ...(o.description ? { description: o.description } : {}) }, o.label)));
+  control.label = label;
+  control.addEventListener('change', () => sendField(path, control.value === '' ? null : control.value, true));
+  controls.set(path, control);
+  return control;
+}
+
+function radioControl(path: string, options: readonly ChoiceOption[], label: string): HTMLElement {
+  const group = el('vscode-radio-group', { id: domId(path), variant: 'vertical', 'aria-label': label });
+  group.dataset.path = path;
+  group.dataset.testid = `field-${path}`;
+  for (const option of options) {
+    const radio = el('vscode-radio', { name: domId(path), value: option.value, 'data-testid': `field-${path}-${option.value}` }, option.description ? `${option.label} — ${option.description}` : option.label);
+    radio.addEventListener('change', () => {
+      if (radio.checked) sendField(path, option.value, true);
+    });
+    group.append(radio);
+  }
+  controls.set(path, group);
+  return group;
+}
+
+function checkboxControl(path: string, label: string): HTMLElement {
+  const box = el('vscode-checkbox', { id: domId(path), 'data-testid': `field-${path}` }, label);
+  box.dataset.path = path;
+  box.addEventListener('change', () => sendField(path, box.checked, true));
+  controls.set(path, box);
+  return box;
+}
+
+function focusNextControl(from: HTMLElement): void {
+  const all = [...app.querySelectorAll<HTMLElement>('.fw-step [data-path], .fw-step vscode-button')];
+  all[all.indexOf(from) + 1]?.focus();
+}
+
+function issueSlot(path: string): HTMLElement {
+  return el('div', { class: 'fw-issue', role: 'alert', 'data-issue': path, 'data-testid': `issue-${path}` });
+}
+
+function help(field: { guidance: string; example: string }): HTMLElement {
+  return el('vscode-form-helper', { class: 'fw-help' }, el('p', {}, field.guidance), el('p', { class: 'fw-example' }, `Example: ${field.example}`));
+}
+
+function labelled(path: string, label: string, control: HTMLElement, field: { guidance: string; example: string }): HTMLElement {
+  return el('vscode-form-group', { variant: 'vertical', class: 'fw-field' }, el('vscode-label', { for: domId(path) }, label), control, help(field), issueSlot(path));
+}
+
+function renderField(field: FieldSpec): HTMLElement {
+  switch (field.kind) {
+    case 'text':
+    case 'textarea':
+      return labelled(field.path, field.label, textControl(field.path, field.kind === 'textarea', field.label, field.placeholder), field);
+    case 'number': {
+      const label = field.unit ? `${field.label} (${field.unit})` : field.label;
+      return labelled(field.path, label, numberControl(field.path, label), field);
+    }
+    case 'choice':
+      return labelled(field.path, field.label, field.style === 'radio' ? radioControl(field.path, field.options, field.label) : selectControl(field.path, field.options, field.label), field);
+    case 'flags':
+      return el(
+        'div',
+        { class: 'fw-field', role: 'group', 'aria-label': field.label },
+        el('vscode-label', {}, field.label),
+        ...field.flags.map((flag) => el('div', {}, checkboxControl(flag.path, flag.label))),
+        help(field),
+        ...field.flags.map((flag) => issueSlot(flag.path)),
+      );
+    case 'quality':
+      return el(
+        'div',
+        { class: 'fw-field', role: 'group', 'aria-label': field.label },
+        el(
+          'div',
+          { class: 'fw-quality' },
+          el('strong', {}, field.label),
+          checkboxControl(`${field.path}.required`, 'Required'),
+          textControl(`${field.path}.note`, false, `${field.label}: what it means here`, 'What it means for this project'),
+        ),
+        help(field),
+        issueSlot(`${field.path}.required`),
+        issueSlot(`${field.path}.note`),
+      );
+    case 'criterion':
+      return renderCriterion(field);
+    case 'list':
+      return renderList(field);
+  }
+}
+
+function renderCriterion(field: Extract<FieldSpec, { kind: 'criterion' }>): HTMLElement {
+  const criterion = catalogue!.criteria.find((c) => c.id === field.criterion)!;
+  const index = catalogue!.criteria.indexOf(criterion) + 1;
+  const answers = Object.entries(ANSWER_TEXT).map(([value, label]) => ({ value, label }));
+  return el(
+    'fieldset',
+    { class: 'fw-criterion', 'data-testid': `criterion-${criterion.id}` },
+    el('legend', {}, `${index}. ${criterion.question}`, el('span', { class: 'fw-role' }, ROLE_TEXT[criterion.role] ?? '')),
+    radioControlHorizontal(`${field.path}.answer`, answers, criterion.question),
+    help(field),
+    textControl(`${field.path}.note`, false, `${criterion.label}: note`, 'Why? (optional note)'),
+    issueSlot(`${field.path}.answer`),
+    issueSlot(`${field.path}.note`),
+  );
+}
+
+function radioControlHorizontal(path: string, options: readonly ChoiceOption[], label: string): HTMLElement {
+  const group = radioControl(path, options, label);
+  group.setAttribute('variant', 'horizontal');
+  return group;
+}
+
+function renderList(field: Extract<FieldSpec, { kind: 'list' }>): HTMLElement {
+  const rows = (valueAt(field.path) as Record<string, unknown>[] | undefined) ?? [];
+  const header = el('tr', {}, ...field.columns.map((c) => el('th', { scope: 'col' }, c.label)), el('th', {}, el('span', { class: 'visually-hidden' }, 'Remove')));
+  const body = el('tbody');
+  rows.forEach((_, index) => {
+    const cells = field.columns.map((column) => el('td', {}, cellControl(field, column, index)));
+    const remove = el('vscode-button', { secondary: '', icon: 'trash', 'aria-label': `Remove row ${index + 1}`, title: `Remove row ${index + 1}`, 'data-testid': `remove-${field.path}-${index}` });
+    remove.addEventListener('click', () => post({ type: 'removeRow', list: field.path, index }));
+    body.append(el('tr', {}, ...cells, el('td', {}, remove)));
+  });
+  const add = el('vscode-button', { secondary: '', icon: 'add', 'data-testid': `add-${field.path}` }, field.addLabel);
+  add.addEventListener('click', () => post({ type: 'addRow', list: field.path }));
+  const issues = el('div', { class: 'fw-issue', role: 'alert', 'data-list-issues': field.path, 'data-testid': `issue-${field.path}` });
+  return el(
+    'div',
+    { class: 'fw-field', 'data-list': field.path },
+    el('vscode-label', {}, field.label),
+    help(field),
+    rows.length ? el('table', { class: 'fw-list-table' }, el('thead', {}, header), body) : el('p', { class: 'muted' }, 'No rows yet.'),
+    add,
+    issues,
+  );
+}
+
+function cellControl(field: Extract<FieldSpec, { kind: 'list' }>, column: ColumnSpec, index: number): HTMLElement {
+  const path = `${field.path}.${index}.${column.key}`;
+  const label = `${column.label}, row ${index + 1}`;
+  switch (column.kind) {
+    case 'text':
+      return textControl(path, false, label, column.placeholder);
+    case 'choice':
+      return selectControl(path, column.options, label);
+    case 'money':
+      return numberControl(path, label);
+    case 'flag':
+      return checkboxControl(path, column.label);
+  }
+}
+
+// ---- derived panels (computed by the extension) ------------------------------------------------
+
+function derivedPanels(step: StepSpec): HTMLElement[] {
+  const assessment = view!.assessment;
+  switch (step.id) {
+    case 'value':
+      return [
+        el(
+          'p',
+          { class: 'fw-sentence', 'data-testid': 'value-sentence', 'aria-label': 'Value proposition' },
+          ...assessment.sentence.map((part) => (part.path ? el('span', { class: part.filled ? 'slot' : 'slot empty' }, part.text) : part.text)),
+        ),
+      ];
+    case 'stakeholders': {
+      const list = assessment.conflicts.length
+        ? el('ul', { class: 'fw-conflicts' }, ...assessment.conflicts.map((c) => el('li', {}, el('strong', {}, `${c.firstName} vs ${c.secondName}: `), c.why)))
+        : el('p', { class: 'muted' }, 'No conflicting kinds of objective so far. Give each stakeholder a kind of objective to check.');
+      return [el('section', { class: 'fw-panel', 'data-testid': 'conflicts', 'aria-label': 'Conflicting objectives' }, el('h3', {}, `Conflicting objectives (${assessment.conflicts.length})`), list)];
+    }
+    case 'evaluation': {
+      const metric = assessment.metric;
+      const text = metric
+        ? `Recognised as ${metric.family}: values from ${metric.min ?? '−∞'} to ${metric.max ?? '∞'}, ${metric.direction === 'max' ? 'higher' : 'lower'} is better.`
+        : view!.document.evaluation.metric.trim()
+          ? 'Not a metric this wizard knows: the threshold is not range-checked. Set the direction yourself.'
+          : 'Name the metric to see its range.';
+      return [el('p', { class: 'fw-panel muted', 'data-testid': 'metric-info' }, text)];
+    }
+    case 'roi':
+      return [roiPanel()];
+    case 'review':
+      return [reviewPanel()];
+    default:
+      return [];
+  }
+}
+
+function amount(value: number): string {
+  return `${view!.document.roi.currency} ${value.toLocaleString('en-US', { maximumFractionDigits: 2 })}`.trim();
+}
+
+function roiPanel(): HTMLElement {
+  const roi = view!.assessment.roi;
+  const per = roi.period;
+  if (!roi.hasAmounts) return el('section', { class: 'fw-panel', 'data-testid': 'roi-summary' }, el('h3', {}, 'Return on investment'), el('p', { class: 'muted' }, 'Enter gains and costs to see the ROI and payback period.'));
+  const ratio = roi.roi === null ? 'not computable (no costs entered)' : `${(roi.roi * 100).toLocaleString('en-US', { maximumFractionDigits: 1 })}%`;
+  const payback =
+    roi.paybackPeriods === null ? 'never: recurring costs exceed gains' : roi.paybackPeriods === 0 ? 'immediately (no one-off cost)' : `${roi.paybackPeriods.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${per}s`;
+  const row = (label: string, value: string, testid?: string) => el('tr', {}, el('td', {}, label), el('td', { class: 'number', ...(testid ? { 'data-testid': testid } : {}) }, value));
+  return el(
+    'section',
+    { class: 'fw-panel fw-roi', 'data-testid': 'roi-summary', 'aria-label': 'Return on investment' },
+    el('h3', {}, 'Return on investment'),
+    el('p', { class: 'headline' }, el('span', { 'data-testid': 'roi-value' }, `ROI ${ratio}`), ` · payback ${payback}`),
+    el(
+      'table',
+      {},
+      el(
+        'tbody',
+        {},
+        row(`Gain per ${per}`, amount(roi.gainPerPeriod)),
+        row(`Recurring cost per ${per}`, amount(roi.recurringCostPerPeriod)),
+        row('One-off cost', amount(roi.oneOffCost)),
+        row(`Total gain over ${roi.horizon} ${per}s`, amount(roi.totalGain), 'roi-total-gain'),
+        row(`Total cost over ${roi.horizon} ${per}s`, amount(roi.totalCost), 'roi-total-cost'),
+      ),
+    ),
+    el('p', { class: 'muted' }, roi.roi === null ? 'ROI = (gain − cost) / cost needs a cost above zero.' : `ROI = (${amount(roi.totalGain)} − ${amount(roi.totalCost)}) / ${amount(roi.totalCost)} = ${ratio}`),
+  );
+}
+
+function displayValue(field: FieldSpec): string | null {
+  const value = valueAt(field.path);
+  switch (field.kind) {
+    case 'text':
+    case 'textarea':
+      return typeof value === 'string' && value.trim() ? value : null;
+    case 'choice':
+      return value === null ? null : (field.options.find((o) => o.value === value)?.label ?? String(value));
+    case 'number':
+      return typeof value === 'number' ? `${value}${field.unit ? ` ${field.unit}` : ''}` : null;
+    case 'flags': {
+      const on = field.flags.filter((f) => valueAt(f.path) === true).map((f) => f.label);
+      return on.length ? on.join('; ') : null;
+    }
+    case 'quality': {
+      const q = value as { required: boolean; note: string };
+      return q.required || q.note.trim() ? `${q.required ? 'Required' : 'Not required'}${q.note.trim() ? `: ${q.note}` : ''}` : null;
+    }
+    case 'criterion': {
+      const c = value as { answer: string | null; note: string };
+      return c.answer === null ? null : `${ANSWER_TEXT[c.answer]}${c.note.trim() ? ` (${c.note})` : ''}`;
+    }
+    case 'list': {
+      const rows = value as Record<string, unknown>[];
+      const lines = rows.map((row) =>
+        field.columns
+          .map((c) => {
+            const v = row[c.key];
+            if (c.kind === 'choice') return v === null ? '' : (c.options.find((o) => o.value === v)?.label ?? '');
+            if (c.kind === 'flag') return v ? c.label.toLowerCase() : '';
+            if (c.kind === 'money') return typeof v === 'number' ? amount(v) : '';
+            return String(v ?? '');
+          })
+          .filter(Boolean)
+          .join(' · '),
+      );
+      return lines.filter(Boolean).length ? lines.filter(Boolean).join('\n') : null;
+    }
+  }
+}
+
+function reviewPanel(): HTMLElement {
+  const { assessment } = view!;
+  const verdict = assessment.verdict;
+  const sections = steps()
+    .filter((s) => s.fields.length)
+    .map((step) =>
+      el(
+        'section',
+        { 'data-testid': `review-${step.id}` },
+        el('h3', {}, `${step.number}. ${step.title}`),
+        el(
+          'dl',
+          {},
+          ...step.fields.flatMap((field) => {
+            const value = displayValue(field);
+            const label = field.kind === 'criterion' ? catalogue!.criteria.find((c) => c.id === field.criterion)!.label : field.label;
+            return [el('dt', {}, label), el('dd', value === null ? { class: 'missing' } : {}, value ?? (field.optional ? '—' : 'missing'))];
+          }),
+        ),
+      ),
+    );
+  return el(
+    'div',
+    { class: 'fw-review' },
+    el(
+      'section',
+      { class: 'fw-panel', 'data-testid': 'review-verdict' },
+      el('h3', {}, `Verdict: ${catalogue!.verdictLabels[verdict.level]}`),
+      el('ul', {}, ...verdict.reasons.map((r) => el('li', {}, r))),
+      ...(verdict.atRisk.length ? [el('h3', {}, 'At risk'), el('ul', {}, ...verdict.atRisk.map((r) => el('li', {}, el('strong', {}, `${r.label} (${ANSWER_TEXT[r.answer]?.toLowerCase()}): `), r.risk)))] : []),
+    ),
+    el(
+      'section',
+      { class: 'fw-panel', 'data-testid': 'review-missing' },
+      el('h3', {}, `What is missing (${assessment.missing.length})`),
+      assessment.missing.length ? el('ul', {}, ...assessment.missing.map((m) => el('li', {}, `${m.stepTitle} › ${m.label}`))) : el('p', {}, 'Nothing: every question has an answer.'),
+    ),
+    ...sections,
+  );
+}
+
+// ---- page --------------------------------------------------------------------------------------
+
+function shapeOf(step: StepSpec): string {
+  const lists = step.fields.filter((f) => f.kind === 'list').map((f) => ((valueAt(f.path) as unknown[] | undefined) ?? []).length);
+  return `${step.id}:${lists.join(',')}`;
+}
+
+function renderHeader(): HTMLElement {
+  const examples = catalogue!.examples.map((example) => {
+    const button = el('vscode-button', { secondary: '', icon: 'lightbulb', 'data-testid': `prefill-${example.id}`, title: `Fill every step with the worked example "${example.title}"` }, `Example: ${example.title}`);
+    button.addEventListener('click', () => post({ type: 'prefill', example: example.id }));
+    return button;
+  });
+  const newFraming = el('vscode-button', { secondary: '', icon: 'add', 'data-testid': 'new-framing' }, 'New framing');
+  newFraming.addEventListener('click', () => post({ type: 'newFraming' }));
+  return el(
+    'header',
+    { class: 'fw-header' },
+    el('div', { class: 'fw-status' }, el('h1', { 'data-testid': 'framing-title' }), el('span', { class: 'fw-verdict', 'data-testid': 'verdict-badge' }), el('span', { class: 'muted', 'data-testid': 'save-status', role: 'status' })),
+    el('div', { class: 'fw-actions' }, ...examples, newFraming),
+  );
+}
+
+function renderRail(): HTMLElement {
+  const list = el('ol', {});
+  for (const step of steps()) {
+    const button = el('button', { type: 'button', 'data-step': step.id, 'data-testid': `rail-${step.id}` }, el('span', { class: 'num' }, String(step.number)), el('span', {}, step.title), el('span', { class: 'count' }));
+    button.addEventListener('click', () => goTo(step.id, false));
+    button.addEventListener('keydown', (event) => railKey(event, step.id));
+    list.append(el('li', {}, button));
+  }
+  return el('nav', { class: 'fw-rail', 'aria-label': 'Framing steps' }, list);
+}
+
+/** Arrow keys move along the rail (one tab stop for the whole rail); Enter or Space opens a step. */
+function railKey(event: KeyboardEvent, from: StepId): void {
+  const ids = steps().map((s) => s.id);
+  const index = ids.indexOf(from);
+  const target = { ArrowDown: index + 1, ArrowRight: index + 1, ArrowUp: index - 1, ArrowLeft: index - 1, Home: 0, End: ids.length - 1 }[event.key];
+  if (target === undefined) return;
+  event.preventDefault();
+  const id = ids[Math.max(0, Math.min(ids.length - 1, target))]!;
+  app.querySelector<HTMLButtonElement>(`.fw-rail button[data-step="${id}"]`)?.focus();
+}
+
+function renderStep(focusHeading: boolean): void {
+  const step = currentStep();
+  const section = app.querySelector<HTMLElement>('.fw-step')!;
+  const focusedPath = (document.activeElement as HTMLElement | null)?.dataset?.path;
+  controls = new Map();
+  const back = el('vscode-button', { secondary: '', icon: 'arrow-left', 'data-testid': 'back' }, 'Back');
+  const next = el('vscode-button', { 'icon-after': 'arrow-right', 'data-testid': 'next' }, 'Next');
+  const ids = steps().map((s) => s.id);
+  const index = ids.indexOf(step.id);
+  if (index === 0) back.setAttribute('disabled', '');
+  if (index === ids.length - 1) next.setAttribute('disabled', '');
+  back.addEventListener('click', () => goTo(ids[index - 1]!, true));
+  next.addEventListener('click', () => goTo(ids[index + 1]!, true));
+  const extra: HTMLElement[] = [];
+  if (step.id === 'review') {
+    const exportButton = el('vscode-button', { icon: 'markdown', 'data-testid': 'export' }, 'Export as Markdown');
+    exportButton.addEventListener('click', () => post({ type: 'export' }));
+    extra.push(el('div', { class: 'toolbar' }, exportButton));
+  }
+  section.replaceChildren(
+    el('h2', { id: 'step-heading', tabindex: '-1' }, `${step.number}. ${step.title}`),
+    el('p', { class: 'fw-intro' }, step.intro),
+    ...extra,
+    el('div', { class: 'fw-fields' }, ...step.fields.map(renderField)),
+    el('div', { class: 'fw-derived', 'aria-live': 'polite' }, ...derivedPanels(step)),
+    el('footer', { class: 'fw-nav' }, back, el('span', { class: 'muted' }, `Step ${step.number} of ${ids.length}`), next),
+  );
+  section.dataset.testid = `step-${step.id}`;
+  renderedShape = shapeOf(step);
+  patch(true);
+  if (focusHeading) section.querySelector<HTMLElement>('#step-heading')?.focus();
+  else if (focusedPath) controls.get(focusedPath)?.focus();
+}
+
+function goTo(id: StepId, focusHeading: boolean): void {
+  state.step = id;
+  persist();
+  renderStep(focusHeading);
+  updateChrome();
+  if (!focusHeading) app.querySelector<HTMLButtonElement>(`.fw-rail button[data-step="${id}"]`)?.focus();
+}
+
+/** Header, rail badges and the save status, after every view. */
+function updateChrome(): void {
+  const v = view!;
+  app.querySelector('[data-testid="framing-title"]')!.textContent = `Framing: ${v.document.problem.name}`;
+  const badge = app.querySelector<HTMLElement>('[data-testid="verdict-badge"]')!;
+  badge.textContent = catalogue!.verdictLabels[v.assessment.verdict.level];
+  badge.className = `fw-verdict ${v.assessment.verdict.level}`;
+  const status = app.querySelector<HTMLElement>('[data-testid="save-status"]')!;
+  const save = v.save;
+  status.className = save.state === 'failed' ? 'error' : 'muted';
+  status.textContent =
+    save.state === 'new'
+      ? 'Not saved yet: the first answer creates this framing.'
+      : save.state === 'pending'
+        ? 'Saving…'
+        : save.state === 'failed'
+          ? `Not saved: ${save.message ?? 'unknown error'}. Your answers stay here; the next change retries.`
+          : `Saved · revision ${v.revision}${save.at ? ` · ${new Date(save.at).toLocaleTimeString()}` : ''}`;
+  for (const button of app.querySelectorAll<HTMLButtonElement>('.fw-rail button')) {
+    const id = button.dataset.step as StepId;
+    const current = id === state.step;
+    if (current) button.setAttribute('aria-current', 'step');
+    else button.removeAttribute('aria-current');
+    button.tabIndex = current ? 0 : -1;
+    const done = v.assessment.completion.find((c) => c.step === id);
+    button.querySelector('.count')!.textContent = done ? `${done.done}/${done.total}` : '';
+    button.classList.toggle('complete', !!done && done.done === done.total);
+    const title = steps().find((s) => s.id === id)!.title;
+    button.setAttribute('aria-label', `Step ${steps().findIndex((s) => s.id === id) + 1}, ${title}${done ? `, ${done.done} of ${done.total} answered` : ''}`);
+  }
+}
+
+function setControlValue(control: HTMLElement, value: unknown): void {
+  const tag = control.tagName.toLowerCase();
+  if (tag === 'vscode-checkbox') {
+    (control as HTMLInputElement).checked = value === true;
+  } else if (tag === 'vscode-radio-group') {
+    for (const radio of control.querySelectorAll('vscode-radio')) radio.checked = radio.value === value;
+  } else if (tag === 'vscode-single-select') {
+    (control as HTMLInputElement).value = value === null || value === undefined ? '' : String(value);
+  } else {
+    const text = value === null || value === undefined ? '' : String(value);
+    if ((control as HTMLInputElement).value !== text) (control as HTMLInputElement).value = text;
+  }
+}
+
+/** Brings controls, issues and derived panels up to date without disturbing the field being typed in. */
+function patch(fresh: boolean): void {
+  const v = view!;
+  const rejected = new Map(v.rejected.map((issue) => [issue.path, issue]));
+  const issues = new Map([...v.assessment.issues, ...v.rejected].map((issue) => [issue.path, issue.message]));
+  const active = document.activeElement;
+  for (const [path, control] of controls) {
+    const pending = state.replay[path];
+    const typing = control === active || control.contains(active);
+    const inFlight = pending !== undefined && pending.seq > v.appliedSeq;
+    if (rejected.has(path) && pending && fresh) setControlValue(control, pending.value);
+    else if (!rejected.has(path) && !inFlight && (fresh || !typing)) setControlValue(control, valueAt(path));
+    (control as unknown as { invalid: boolean }).invalid = issues.has(path);
+  }
+  for (const slot of app.querySelectorAll<HTMLElement>('[data-issue]')) slot.textContent = issues.get(slot.dataset.issue!) ?? '';
+  for (const slot of app.querySelectorAll<HTMLElement>('[data-list-issues]')) {
+    const prefix = `${slot.dataset.listIssues}.`;
+    slot.textContent = [...issues].filter(([path]) => path === slot.dataset.listIssues || path.startsWith(prefix)).map(([, message]) => message).join('\n');
+  }
+  const derived = app.querySelector('.fw-derived');
+  if (derived) derived.replaceChildren(...derivedPanels(currentStep()));
+}
+
+function onView(next: FramingView): void {
+  view = next;
+  state.framingId = next.framingId;
+  const rejected = new Set(next.rejected.map((r) => r.path));
+  for (const [path, edit] of Object.entries(state.replay)) if (edit.seq <= next.savedSeq && !rejected.has(path)) delete state.replay[path];
+  persist();
+  if (shapeOf(currentStep()) !== renderedShape) renderStep(false);
+  else patch(false);
+  updateChrome();
+}
+
+window.addEventListener('message', (event: MessageEvent<FramingHostMessage>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'init': {
+      catalogue = message.catalogue;
+      if (message.step) state.step = message.step;
+      view = message.view;
+      app.replaceChildren(renderHeader(), el('div', { class: 'fw-body' }, renderRail(), el('section', { class: 'fw-step', 'aria-labelledby': 'step-heading' })));
+      renderedShape = '';
+      onView(message.view);
+      if (message.step) app.querySelector<HTMLElement>('#step-heading')?.focus();
+      return;
+    }
+    case 'view':
+      if (catalogue) onView(message.view);
+      return;
+    case 'goto':
+      if (catalogue) goTo(message.step, true);
+      return;
+  }
+});
+
+app.append(el('p', { class: 'muted' }, 'Loading the framing…'));
+post({ type: 'ready', replay: state.replay });

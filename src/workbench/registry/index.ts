@@ -1,6 +1,52 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { AUDIT_VIEW_TYPE } from '../../contract/audit.ts';
+import { DRIFT_VIEW_TYPE } from '../../contract/drift.ts';
 import type { Services } from '../services.ts';
+import { promoteCommand, removeAliasCommand, setAliasCommand } from './aliases.ts';
+import { ArtifactVerifier } from './artifactVerifier.ts';
+import { AuditPanel } from './auditPanel.ts';
+import { DriftPanels, checkDriftCommand } from './driftPanel.ts';
+import { type ModelsNode, ModelsTreeProvider } from './modelsTree.ts';
+import { ProductionWatcher, exportModelCardCommand, logProductionMetricCommand, verifyArtifactsCommand } from './monitoring.ts';
+import { registerVersionCommand } from './registration.ts';
 
-export function registerRegistry(_services: Services): vscode.Disposable[] {
-  return [];
+/** The Models view, registration, aliases and promotion, model cards, production monitoring, drift checks and the audit trail. */
+export function registerRegistry(services: Services): vscode.Disposable[] {
+  const verifier = new ArtifactVerifier(services.log);
+  const tree = new ModelsTreeProvider(services.stores, verifier);
+  const view = vscode.window.createTreeView<ModelsNode>('mlLifecycle.models', { treeDataProvider: tree, showCollapseAll: true });
+  const watcher = new ProductionWatcher(services);
+  const driftPanels = new DriftPanels(services);
+  const auditPanel = new AuditPanel(services);
+  const command = (id: string, action: string, work: (node: unknown) => unknown) =>
+    vscode.commands.registerCommand(id, (node?: unknown) => services.run(action, () => work(node)));
+  watcher.schedule();
+
+  return [
+    verifier,
+    tree,
+    view,
+    watcher,
+    driftPanels,
+    auditPanel,
+    services.stores.onDidChange(() => {
+      tree.refresh();
+      watcher.schedule();
+    }),
+    verifier.onDidVerify(() => tree.refresh()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('mlLifecycle.monitoring.notify')) watcher.schedule();
+    }),
+    vscode.window.registerWebviewPanelSerializer(DRIFT_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => driftPanels.restore(panel, state) }),
+    vscode.window.registerWebviewPanelSerializer(AUDIT_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => auditPanel.restore(panel) }),
+    command('mlLifecycle.registerModelVersion', 'Register model version', (node) => registerVersionCommand(services, node)),
+    command('mlLifecycle.setAlias', 'Set alias', (node) => setAliasCommand(services, node)),
+    command('mlLifecycle.removeAlias', 'Remove alias', (node) => removeAliasCommand(services, node)),
+    command('mlLifecycle.promoteToChampion', 'Promote to champion', (node) => promoteCommand(services, node)),
+    command('mlLifecycle.exportModelCard', 'Export model card', (node) => exportModelCardCommand(services, node)),
+    command('mlLifecycle.verifyArtifacts', 'Verify model artifacts', () => verifyArtifactsCommand(services, verifier)),
+    command('mlLifecycle.logProductionMetric', 'Log production metric', (node) => logProductionMetricCommand(services, node)),
+    command('mlLifecycle.checkDrift', 'Check data drift', (node) => checkDriftCommand(services, driftPanels, node)),
+    command('mlLifecycle.showAuditTrail', 'Show audit trail', () => auditPanel.show()),
+  ];
 }

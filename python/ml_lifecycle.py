@@ -1,0 +1,1227 @@
+"""Log runs, params, metrics and artifacts from Python training code to the ML Lifecycle store.
+
+One file, standard library only (sqlite3), Python 3.8 or newer. The VS Code extension shows what
+this module writes as it happens; nothing else needs to run.
+
+    import ml_lifecycle as mll
+
+    with mll.start_run(experiment="churn", name="gbm-d6", params={"max_depth": 6}) as run:
+        for step in range(1000):
+            loss = train_one_step()
+            run.log_metric("train_loss", loss, step=step)
+        run.log_artifact("model.pkl", kind="model")
+
+Leaving the ``with`` block normally marks the run FINISHED, an exception marks it FAILED, and
+Ctrl-C (or SIGTERM) marks it KILLED. The module-level functions (``log_metric``, ``log_param``...)
+act on the active run, as in MLflow.
+
+The store is ``$ML_LIFECYCLE_STORE``, else the nearest ``.ml-lifecycle/`` folder above the current
+directory, else ``./.ml-lifecycle/store.sqlite`` (created). docs/logging.md has the whole story.
+"""
+
+import atexit
+import getpass
+import hashlib
+import json
+import math
+import operator
+import os
+import platform
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "InputError",
+    "MlLifecycleError",
+    "Run",
+    "StoreError",
+    "active_run",
+    "discover_store_path",
+    "end_run",
+    "flush",
+    "log_artifact",
+    "log_metric",
+    "log_metrics",
+    "log_param",
+    "log_params",
+    "log_production_metric",
+    "set_tag",
+    "set_tags",
+    "start_run",
+]
+
+# ---- limits (the Node API has the same ones: src/tracking/loggingInput.ts) -------------------
+
+MAX_KEY_LENGTH = 250
+MAX_PARAM_VALUE_LENGTH = 6000
+MAX_TAG_VALUE_LENGTH = 8000
+MAX_NAME_LENGTH = 1000
+# Steps and timestamps stay exact in JavaScript readers.
+MAX_SAFE_INTEGER = 2**53 - 1
+
+BATCH_SIZE = 5000
+FLUSH_INTERVAL_S = 1.0
+HEARTBEAT_INTERVAL_S = 10.0
+# How long a write keeps retrying while another process holds the store's lock.
+LOCK_WAIT_S = 30.0
+BUSY_TIMEOUT_S = 5.0
+
+STORE_ENV = "ML_LIFECYCLE_STORE"
+RUN_ID_ENV = "ML_LIFECYCLE_RUN_ID"
+EXPERIMENT_ENV = "ML_LIFECYCLE_EXPERIMENT"
+STORE_DIR = ".ml-lifecycle"
+STORE_FILE = "store.sqlite"
+DEFAULT_EXPERIMENT = "Default"
+RUN_STATUSES = ("RUNNING", "FINISHED", "FAILED", "KILLED")
+ARTIFACT_KINDS = ("file", "model", "data")
+
+# ---- the store schema: a copy of src/store/migrations.ts MIGRATIONS ---------------------------
+# A node test keeps this block equal to the TypeScript source. After a schema change, regenerate it
+# with: node test/unit/logging/syncPythonSchema.ts
+# BEGIN GENERATED SCHEMA
+MIGRATIONS = [
+    """
+CREATE TABLE experiments (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT,
+  primary_metric TEXT,
+  metric_direction TEXT CHECK (metric_direction IN ('min', 'max')),
+  created_at INTEGER NOT NULL,
+  deleted_at INTEGER,
+  external_id TEXT UNIQUE
+);
+CREATE TABLE experiment_tags (
+  experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (experiment_id, key)
+) WITHOUT ROWID;
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  uuid TEXT NOT NULL UNIQUE,
+  experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+  parent_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'RUNNING' CHECK (status IN ('RUNNING', 'FINISHED', 'FAILED', 'KILLED')),
+  start_time INTEGER NOT NULL,
+  end_time INTEGER,
+  heartbeat_at INTEGER,
+  git_commit TEXT,
+  git_branch TEXT,
+  git_dirty INTEGER CHECK (git_dirty IN (0, 1)),
+  entry_point TEXT,
+  host TEXT,
+  user_name TEXT,
+  source TEXT,
+  notes TEXT,
+  deleted_at INTEGER,
+  external_id TEXT UNIQUE
+);
+CREATE INDEX runs_by_experiment ON runs (experiment_id, deleted_at, start_time DESC);
+CREATE INDEX runs_by_status ON runs (status) WHERE status = 'RUNNING';
+CREATE TABLE params (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+CREATE TABLE tags (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+CREATE TABLE metrics (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  step INTEGER NOT NULL DEFAULT 0,
+  timestamp INTEGER NOT NULL,
+  value REAL,
+  PRIMARY KEY (run_id, key, step, timestamp)
+) WITHOUT ROWID;
+CREATE TABLE artifacts (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  path TEXT NOT NULL,
+  sha256 TEXT,
+  size INTEGER,
+  kind TEXT NOT NULL DEFAULT 'file' CHECK (kind IN ('file', 'model', 'data')),
+  logged_at INTEGER NOT NULL,
+  PRIMARY KEY (run_id, path)
+) WITHOUT ROWID;
+""",
+    """
+CREATE TABLE metric_blocks (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  shift INTEGER NOT NULL CHECK (shift IN (4, 8, 12)),
+  block INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  nonfinite INTEGER NOT NULL,
+  min REAL,
+  max REAL,
+  first_step INTEGER NOT NULL,
+  first_value REAL,
+  last_step INTEGER NOT NULL,
+  last_value REAL,
+  last_timestamp INTEGER NOT NULL,
+  PRIMARY KEY (run_id, key, shift, block)
+) WITHOUT ROWID;
+CREATE TABLE metric_dirty (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  lo INTEGER NOT NULL,
+  hi INTEGER NOT NULL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+INSERT INTO metric_dirty (run_id, key, lo, hi) SELECT run_id, key, min(step), max(step) FROM metrics GROUP BY run_id, key;
+""",
+    """
+CREATE TABLE registered_models (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT,
+  created_at INTEGER NOT NULL,
+  external_id TEXT UNIQUE
+);
+CREATE TABLE model_versions (
+  id INTEGER PRIMARY KEY,
+  model_id INTEGER NOT NULL REFERENCES registered_models(id) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  artifact_uri TEXT NOT NULL,
+  artifact_sha256 TEXT,
+  artifact_size INTEGER,
+  description TEXT,
+  lineage TEXT,
+  created_at INTEGER NOT NULL,
+  external_id TEXT UNIQUE,
+  UNIQUE (model_id, version)
+);
+CREATE TABLE model_version_tags (
+  version_id INTEGER NOT NULL REFERENCES model_versions(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (version_id, key)
+) WITHOUT ROWID;
+CREATE TABLE model_aliases (
+  model_id INTEGER NOT NULL REFERENCES registered_models(id) ON DELETE CASCADE,
+  alias TEXT NOT NULL,
+  version_id INTEGER NOT NULL REFERENCES model_versions(id) ON DELETE CASCADE,
+  PRIMARY KEY (model_id, alias)
+) WITHOUT ROWID;
+CREATE TABLE production_metrics (
+  version_id INTEGER NOT NULL REFERENCES model_versions(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  timestamp INTEGER NOT NULL,
+  value REAL
+);
+CREATE INDEX production_metrics_by_version ON production_metrics (version_id, key, timestamp);
+CREATE TABLE drift_reports (
+  id INTEGER PRIMARY KEY,
+  version_id INTEGER REFERENCES model_versions(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  reference_path TEXT NOT NULL,
+  current_path TEXT NOT NULL,
+  worst_psi REAL,
+  verdict TEXT NOT NULL CHECK (verdict IN ('stable', 'warning', 'drift')),
+  report TEXT NOT NULL
+);
+CREATE TABLE framings (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  document TEXT NOT NULL,
+  revision INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE framing_revisions (
+  framing_id INTEGER NOT NULL REFERENCES framings(id) ON DELETE CASCADE,
+  revision INTEGER NOT NULL,
+  document TEXT NOT NULL,
+  saved_at INTEGER NOT NULL,
+  saved_by TEXT NOT NULL,
+  PRIMARY KEY (framing_id, revision)
+) WITHOUT ROWID;
+ALTER TABLE experiments ADD COLUMN framing_id INTEGER REFERENCES framings(id) ON DELETE SET NULL;
+ALTER TABLE experiments ADD COLUMN metric_target REAL;
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  host TEXT NOT NULL,
+  entity TEXT NOT NULL CHECK (entity IN ('experiment', 'run', 'model', 'model_version', 'alias', 'framing', 'drift', 'store')),
+  entity_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  reason TEXT,
+  details TEXT
+);
+CREATE INDEX audit_log_by_time ON audit_log (at DESC);
+""",
+]
+
+MARK_DIRTY_SQL = "INSERT INTO metric_dirty (run_id, key, lo, hi) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET lo = min(lo, excluded.lo), hi = max(hi, excluded.hi)"
+# END GENERATED SCHEMA
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_INSERT_POINT = "INSERT INTO metrics (run_id, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+_SAME_POINT = "SELECT 1 FROM metrics WHERE run_id = ? AND key = ? AND step = ? AND timestamp = ? AND value IS ?"
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+# ---- errors -------------------------------------------------------------------------------------
+
+
+class MlLifecycleError(Exception):
+    """Something the logger could not do; the message says what and what to do about it."""
+
+
+class InputError(MlLifecycleError, ValueError):
+    """A key, value or argument the store cannot take. Nothing of that call was written."""
+
+
+class StoreError(MlLifecycleError):
+    """The store cannot be opened or written (missing folder, read-only, newer, locked...)."""
+
+
+# ---- input checks -------------------------------------------------------------------------------
+
+
+def _preview(text, limit=60):
+    text = str(text)
+    return repr(text if len(text) <= limit else text[: limit - 1] + "\u2026")
+
+
+def _check_key(kind, key):
+    if not isinstance(key, str):
+        raise InputError("%s key %s is a %s; keys must be strings." % (kind, _preview(key), type(key).__name__))
+    if not key.strip():
+        raise InputError("A %s key is empty; give it a name with at least one visible character." % kind)
+    if len(key) > MAX_KEY_LENGTH:
+        raise InputError(
+            "%s key %s is %s characters long; the limit is %d. Shorten it." % (kind, _preview(key), format(len(key), ","), MAX_KEY_LENGTH)
+        )
+    if _CONTROL_CHARS.search(key):
+        raise InputError("%s key %r contains a control character (newline, tab, NUL...); remove it." % (kind, key))
+    return key
+
+
+def _check_name(kind, name):
+    if not isinstance(name, str):
+        raise InputError("The %s name %s is a %s; give a string." % (kind, _preview(name), type(name).__name__))
+    clean = name.strip()
+    if not clean:
+        raise InputError("The %s name is empty. Give at least one visible character." % kind)
+    if len(clean) > MAX_NAME_LENGTH:
+        raise InputError("The %s name is %s characters long; keep it under %s." % (kind, format(len(clean), ","), format(MAX_NAME_LENGTH, ",")))
+    return clean
+
+
+def _metric_value(key, value):
+    """A metric value as a float (NaN stays NaN; the caller stores it as NULL)."""
+    if isinstance(value, float):
+        return value
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        raise InputError("metric %s: %r is a boolean, not a number; log 1.0 or 0.0 if that is what you mean." % (_preview(key), value))
+    if isinstance(value, (str, bytes)):
+        raise InputError("metric %s: %s is a string, not a number; convert it with float(...) first." % (_preview(key), _preview(value)))
+    if value is None:
+        raise InputError("metric %s: the value is None; log float('nan') for a missing value." % _preview(key))
+    try:
+        return float(value)  # ints, numpy scalars, Decimal, 0-d tensors
+    except OverflowError:
+        raise InputError("metric %s: %s is too large for a 64-bit float." % (_preview(key), _preview(value))) from None
+    except (TypeError, ValueError) as error:
+        raise InputError("metric %s: %s (%s) is not a number: %s" % (_preview(key), _preview(value), type(value).__name__, error)) from None
+
+
+def _integer(kind, key, value):
+    if isinstance(value, bool):
+        raise InputError("metric %s: %s %r is a boolean; give an integer." % (_preview(key), kind, value))
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise InputError("metric %s: %s %r is not a whole number." % (_preview(key), kind, value))
+        value = int(value)
+    else:
+        try:
+            value = operator.index(value)
+        except TypeError:
+            raise InputError("metric %s: %s %s is a %s; give an integer." % (_preview(key), kind, _preview(value), type(value).__name__)) from None
+    if abs(value) > MAX_SAFE_INTEGER:
+        raise InputError("metric %s: %s %d is out of range (at most 2**53 - 1 in size)." % (_preview(key), kind, value))
+    return value
+
+
+def _timestamp(key, value):
+    if isinstance(value, float) and math.isfinite(value):
+        value = math.floor(value)
+    value = _integer("timestamp", key, value)
+    if value < 0:
+        raise InputError("metric %s: timestamp %d is negative; give milliseconds since 1970 (int(time.time() * 1000))." % (_preview(key), value))
+    return value
+
+
+def _text_value(kind, key, value, limit):
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        raise InputError(
+            "%s %s: the value is %s characters long; the limit is %s. Log long text as an artifact instead."
+            % (kind, _preview(key), format(len(text), ","), format(limit, ","))
+        )
+    return text
+
+
+def _now_ms():
+    return time.time_ns() // 1000000
+
+
+# ---- the store ----------------------------------------------------------------------------------
+
+
+def discover_store_path(cwd=None):
+    """$ML_LIFECYCLE_STORE, else the nearest .ml-lifecycle/ folder above cwd, else a new one in cwd."""
+    cwd = os.path.abspath(cwd or os.getcwd())
+    from_env = os.environ.get(STORE_ENV, "").strip()
+    if from_env:
+        return os.path.normpath(os.path.join(cwd, from_env))
+    folder = cwd
+    while True:
+        if os.path.exists(os.path.join(folder, STORE_DIR)):
+            return os.path.join(folder, STORE_DIR, STORE_FILE)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return os.path.join(cwd, STORE_DIR, STORE_FILE)
+        folder = parent
+
+
+def _is_locked(error):
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def _translate(error, path):
+    """A sqlite3 error as a StoreError that names the file and says what to do."""
+    if isinstance(error, MlLifecycleError):
+        return error
+    text = str(error)
+    lower = text.lower()
+    if _is_locked(error):
+        return StoreError("The store %s is locked by another process (%s). Wait for it to finish, or close the program holding it." % (path, text))
+    if "readonly" in lower or "read-only" in lower:
+        return StoreError("The store %s cannot be written (%s). Make the file and its folder writable." % (path, text))
+    if "not a database" in lower:
+        return StoreError("%s is not a SQLite database. Move it aside (a new store is then created) or point %s elsewhere; the file was not touched." % (path, STORE_ENV))
+    if "unable to open" in lower:
+        return StoreError("The store %s cannot be opened (%s). Check that its folder exists and is writable." % (path, text))
+    if "malformed" in lower or "corrupt" in lower:
+        return StoreError("The store %s is damaged (%s). Restore it from a backup (*.bak files next to it)." % (path, text))
+    return StoreError("The store %s: %s" % (path, text))
+
+
+def _write(conn, path, work, what):
+    """Runs work(conn) in a BEGIN IMMEDIATE transaction, retrying while the store is locked."""
+    deadline = time.monotonic() + LOCK_WAIT_S
+    delay = 0.05
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(conn)
+                conn.execute("COMMIT")
+                return result
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as error:
+            if not _is_locked(error):
+                raise _translate(error, path) from None
+            if time.monotonic() + delay > deadline:
+                raise StoreError(
+                    "Could not %s: the store %s stayed locked by another process for %d s (%s). "
+                    "Close programs that hold it open in a transaction (a database browser?), then retry." % (what, path, LOCK_WAIT_S, error)
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+        except sqlite3.Error as error:
+            raise _translate(error, path) from None
+
+
+def _statements(script):
+    """The statements of a migration, split by SQLite's own tokenizer."""
+    statement = ""
+    for line in script.splitlines(True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            if statement.strip():
+                yield statement.strip()
+            statement = ""
+
+
+def _check_header(path):
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(16)
+    except OSError as error:
+        raise StoreError("The store %s cannot be read (%s). Check its permissions." % (path, error.strerror)) from None
+    if header and not b"SQLite format 3\x00".startswith(header):
+        raise StoreError("%s is not a SQLite database. Move it aside (a new store is then created) or point %s elsewhere; the file was not touched." % (path, STORE_ENV))
+
+
+def _open(path):
+    """Opens (creating when missing) and migrates the store; refuses a newer one untouched."""
+    if sqlite3.sqlite_version_info < (3, 24, 0):
+        raise StoreError("ml_lifecycle needs SQLite 3.24 or newer; this Python has %s. Use a newer Python build." % sqlite3.sqlite_version)
+    folder = os.path.dirname(path) or "."
+    if os.path.isdir(path):
+        raise StoreError("The store path %s is a folder; point %s at a file such as %s." % (path, STORE_ENV, os.path.join(path, STORE_FILE)))
+    if os.path.exists(path):
+        _check_header(path)
+        if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
+            raise StoreError(
+                "The store %s is read-only, and the logger needs to write to it (and to a -wal file beside it). "
+                "Make the file and its folder writable, or set %s to another store." % (path, STORE_ENV)
+            )
+    else:
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as error:
+            raise StoreError("Cannot create the store folder %s (%s). Create it yourself, or set %s to a writable place." % (folder, error.strerror or error, STORE_ENV)) from None
+        if not os.access(folder, os.W_OK):
+            raise StoreError("Cannot create the store in %s: the folder is read-only. Make it writable, or set %s to a writable place." % (folder, STORE_ENV))
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as error:
+        raise _translate(error, path) from None
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        _refuse_newer(version, path)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        if version < SCHEMA_VERSION:
+            _migrate(conn, path, version)
+    except BaseException as error:
+        conn.close()
+        if isinstance(error, sqlite3.Error):
+            raise _translate(error, path) from None
+        raise
+    return conn
+
+
+def _refuse_newer(version, path):
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            "The store %s has schema version %d, newer than this ml_lifecycle.py understands (%d): the store is newer, "
+            "update ml_lifecycle.py (run \"ML Lifecycle: Copy Python Logger into Workspace\" in VS Code, or copy it from the "
+            "updated extension). The store was left untouched." % (path, version, SCHEMA_VERSION)
+        )
+
+
+def _migrate(conn, path, version):
+    if version > 0:
+        conn.execute("VACUUM INTO ?", ("%s.v%d-%d.bak" % (path, version, _now_ms()),))
+
+    def work(c):
+        # Another process may have migrated while this one waited for the lock.
+        current = c.execute("PRAGMA user_version").fetchone()[0]
+        _refuse_newer(current, path)
+        for index in range(current, SCHEMA_VERSION):
+            for statement in _statements(MIGRATIONS[index]):
+                c.execute(statement)
+        c.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
+
+    _write(conn, path, work, "create the store's tables")
+
+
+def _actor():
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry (some containers)
+        return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+
+
+def _git(folder, *args):
+    try:
+        done = subprocess.run(["git"] + list(args), cwd=folder, shell=False, capture_output=True, text=True, timeout=2)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _source_info():
+    """Where the code runs from: entry script, git commit/branch/dirty, host and user."""
+    entry = sys.argv[0] if sys.argv and sys.argv[0] else None
+    folder = os.path.dirname(os.path.abspath(entry)) if entry and os.path.isfile(entry) else os.getcwd()
+    commit = _git(folder, "rev-parse", "HEAD")
+    branch = _git(folder, "rev-parse", "--abbrev-ref", "HEAD") if commit else None
+    status = _git(folder, "status", "--porcelain", "--untracked-files=no") if commit else None
+    return {
+        "entry_point": entry,
+        "git_commit": commit,
+        "git_branch": branch if branch and branch != "HEAD" else None,
+        "git_dirty": None if status is None else int(bool(status)),
+        "host": socket.gethostname(),
+        "user_name": _actor(),
+    }
+
+
+def hash_path(path):
+    """sha256 and size of a file; of a folder, the sha256 of its sorted file list with each file's sha256."""
+    if os.path.isfile(path):
+        digest = hashlib.sha256()
+        size = 0
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+                size += len(chunk)
+        return digest.hexdigest(), size
+    manifest = hashlib.sha256()
+    total = 0
+    files = []
+    for folder, _, names in os.walk(path):
+        for name in names:
+            full = os.path.join(folder, name)
+            if os.path.isfile(full) and not os.path.islink(full):  # as src/registry/artifacts.ts hashPath
+                files.append((os.path.relpath(full, path).replace(os.sep, "/"), full))
+    for relative, full in sorted(files, key=lambda item: item[0].encode("utf-8")):
+        sha, size = hash_path(full)
+        manifest.update(("%s\x00%s\n" % (relative, sha)).encode("utf-8"))
+        total += size
+    return manifest.hexdigest(), total
+
+
+# ---- process-wide state -------------------------------------------------------------------------
+
+_registry_lock = threading.RLock()
+_active_runs = []  # the fluent API's stack: the last one is the active run
+_live_runs = []  # every run of this process not ended yet, for the exit handler
+_exit_state = {"uncaught": None, "terminated": False, "hooks": False, "pid": os.getpid()}
+_shared_stores = {}  # (pid, path) -> (connection, lock), for log_production_metric
+_forked_leftovers = []  # connections inherited through fork(): never used nor closed in the child
+
+
+def _install_exit_hooks():
+    """Once per process: remember uncaught exceptions and SIGTERM, and end open runs at exit."""
+    if _exit_state["hooks"]:
+        return
+    _exit_state["hooks"] = True
+    previous_hook = sys.excepthook
+
+    def excepthook(kind, value, traceback):
+        _exit_state["uncaught"] = kind
+        previous_hook(kind, value, traceback)
+
+    sys.excepthook = excepthook
+    atexit.register(_end_runs_at_exit)
+    # SIGTERM (kill, job schedulers) would end Python without running any cleanup: turn it into
+    # SystemExit so `with` blocks and the exit handler flush and mark runs KILLED.
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
+        try:
+            if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+                signal.signal(signal.SIGTERM, _on_sigterm)
+        except (ValueError, OSError):
+            pass
+
+
+def _on_sigterm(signum, frame):
+    if os.getpid() != _exit_state["pid"]:  # a forked child: die as it would have
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    _exit_state["terminated"] = True
+    raise SystemExit(128 + signum)
+
+
+def _exit_status(kind=None, value=None):
+    if _exit_state["terminated"]:
+        return "KILLED"
+    if kind is None:
+        return "FINISHED"
+    if issubclass(kind, KeyboardInterrupt):
+        return "KILLED"
+    if issubclass(kind, SystemExit):
+        code = getattr(value, "code", None)
+        return "FINISHED" if code in (None, 0) else "FAILED"
+    return "FAILED"
+
+
+def _end_runs_at_exit():
+    with _registry_lock:
+        runs = list(reversed(_live_runs))
+    status = _exit_status(_exit_state["uncaught"])
+    for run in runs:
+        try:
+            run.end(status)
+        except BaseException as error:  # the last chance: keep the points in a file
+            run._save_unwritten(error)
+
+
+def _after_fork_in_child():
+    # The child shares nothing safely with the parent's connections or threads: its copies of the
+    # parent's runs refuse further logging (the parent keeps logging them).
+    global _registry_lock
+    _exit_state["pid"] = os.getpid()
+    _registry_lock = threading.RLock()  # another thread may have held it at fork time
+    inherited = list(_live_runs)
+    del _live_runs[:]
+    del _active_runs[:]
+    for run in inherited:
+        run._lock = threading.Lock()
+        run._db_lock = threading.RLock()
+        run._ended = "it belongs to the parent process %d (call start_run(run_id=%r) in this process to log to it)" % (run._owner_pid, run.id)
+        _forked_leftovers.append(run._conn)
+    for conn, _ in _shared_stores.values():
+        _forked_leftovers.append(conn)
+    _shared_stores.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+# ---- runs ---------------------------------------------------------------------------------------
+
+
+class Run:
+    """One training run. Use it as a context manager, or call end() yourself."""
+
+    def __init__(self, conn, store_path, row_id, run_uuid, name, experiment, resumed):
+        self.id = run_uuid
+        self.name = name
+        self.experiment = experiment
+        self.store_path = store_path
+        self._conn = conn
+        self._row = row_id
+        self._resumed = resumed
+        self._owner_pid = os.getpid()
+        self._lock = threading.Lock()  # the buffer and per-key state
+        self._db_lock = threading.RLock()  # the connection
+        self._buffer = []
+        # key -> [next step, highest step with an automatic timestamp, latest automatic timestamp,
+        #         lowest step in the buffer, highest step in the buffer]
+        self._keys = {}
+        self._ended = None  # why logging is refused, once ended
+        self._last_flush = time.monotonic()
+        self._last_heartbeat = self._last_flush
+        self._warned = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._background, name="ml_lifecycle heartbeat %s" % run_uuid[:8], daemon=True)
+        self._thread.start()
+
+    def __repr__(self):
+        return "<ml_lifecycle.Run %s %r in %r>" % (self.id, self.name, self.experiment)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        status = _exit_status(kind, value)
+        if status == "FAILED" and value is not None and not self._ended:
+            try:
+                self.set_tag("ml_lifecycle.error", ("%s: %s" % (kind.__name__, value))[:MAX_TAG_VALUE_LENGTH])
+            except MlLifecycleError:
+                pass  # the status still says FAILED
+        self.end(status)
+        return False
+
+    # -- metrics -----------------------------------------------------------------------------------
+
+    def log_metric(self, key, value, step=None, timestamp=None):
+        """Buffers one point. step defaults to one more than this key's highest step (0 first).
+
+        NaN is stored as NULL and +-Inf as they are. A point logged at the same key and step
+        within the same millisecond as another gets the next millisecond, so none is lost.
+        """
+        state = self._keys.get(key)
+        if state is None:
+            state = self._new_key(key)
+        if type(value) is not float:
+            value = _metric_value(key, value)
+        if value != value:
+            value = None
+        if step is not None and (type(step) is not int or not -MAX_SAFE_INTEGER <= step <= MAX_SAFE_INTEGER):
+            step = _integer("step", key, step)
+        if timestamp is not None:
+            timestamp = _timestamp(key, timestamp)
+        with self._lock:
+            if self._ended:
+                raise self._refusal()
+            if step is None:
+                step = state[0]
+            if timestamp is None:
+                timestamp = time.time_ns() // 1000000
+                if step <= state[1] and timestamp <= state[2]:
+                    timestamp = state[2] + 1
+                if step > state[1]:
+                    state[1] = step
+                if timestamp > state[2]:
+                    state[2] = timestamp
+            if step >= state[0]:
+                state[0] = step + 1
+            if step < state[3]:
+                state[3] = step
+            if step > state[4]:
+                state[4] = step
+            buffer = self._buffer
+            buffer.append((self._row, key, step, timestamp, value))
+            full = len(buffer) >= BATCH_SIZE
+        if full:
+            self.flush()
+
+    def log_metrics(self, metrics, step=None, timestamp=None):
+        """Buffers one point per key of the dict, all at the same step (auto per key when None)."""
+        for key, value in _items(metrics, "log_metrics"):
+            self.log_metric(key, value, step, timestamp)
+
+    def _new_key(self, key):
+        _check_key("metric", key)
+        with self._lock:
+            state = self._keys.get(key)
+            if state is not None:
+                return state
+            state = [0, -MAX_SAFE_INTEGER - 1, -1, MAX_SAFE_INTEGER + 1, -MAX_SAFE_INTEGER - 1]
+            self._keys[key] = state
+        if self._resumed:
+            # Continue the steps of a resumed run where its history left off.
+            with self._db_lock:
+                row = self._conn.execute("SELECT max(step), max(timestamp) FROM metrics WHERE run_id = ? AND key = ?", (self._row, key)).fetchone()
+            if row[0] is not None:
+                with self._lock:
+                    state[0] = max(state[0], row[0] + 1)
+                    state[1] = max(state[1], row[0])
+                    state[2] = max(state[2], row[1])
+        return state
+
+    def flush(self):
+        """Writes buffered points now. Raises StoreError if the store stays locked; the points stay buffered."""
+        with self._db_lock:
+            with self._lock:
+                batch = self._buffer
+                if not batch:
+                    return 0
+                self._buffer = []
+                dirty = []
+                for key, state in self._keys.items():
+                    if state[3] <= state[4]:
+                        dirty.append((self._row, key, state[3], state[4]))
+                        state[3], state[4] = MAX_SAFE_INTEGER + 1, -MAX_SAFE_INTEGER - 1
+            try:
+                _write(self._conn, self.store_path, lambda conn: self._write_points(conn, batch, dirty), "write %s metric points of run %s" % (format(len(batch), ","), self.id))
+            except BaseException:
+                with self._lock:  # put them back in front, in order, for the next try
+                    self._buffer[:0] = batch
+                    for _, key, lo, hi in dirty:
+                        state = self._keys[key]
+                        state[3], state[4] = min(state[3], lo), max(state[4], hi)
+                raise
+            self._last_flush = self._last_heartbeat = time.monotonic()
+        return len(batch)
+
+    def _write_points(self, conn, batch, dirty):
+        written = conn.executemany(_INSERT_POINT, batch).rowcount
+        if written != len(batch):
+            _settle_conflicts(conn, batch)
+        conn.executemany(MARK_DIRTY_SQL, dirty)
+        conn.execute("UPDATE runs SET heartbeat_at = ? WHERE id = ?", (_now_ms(), self._row))
+
+    # -- params, tags, artifacts -------------------------------------------------------------------
+
+    def log_param(self, key, value):
+        """Records a param. Logging it again with the same value is fine; another value is an error."""
+        self.log_params({key: value})
+
+    def log_params(self, params):
+        items = [(_check_key("param", key), _text_value("param", key, value, MAX_PARAM_VALUE_LENGTH)) for key, value in _items(params, "log_params")]
+        self._write_meta(lambda conn: _insert_params(conn, self._row, items), "log params of run %s" % self.id)
+
+    def set_tag(self, key, value):
+        """Sets a tag; a tag may be overwritten."""
+        self.set_tags({key: value})
+
+    def set_tags(self, tags):
+        items = [(self._row, _check_key("tag", key), _text_value("tag", key, value, MAX_TAG_VALUE_LENGTH)) for key, value in _items(tags, "set_tags")]
+        self._write_meta(lambda conn: conn.executemany(_UPSERT_TAG, items), "set tags of run %s" % self.id)
+
+    def log_artifact(self, path, kind="file"):
+        """Records a file or folder the run produced or read: absolute path, sha256 and size."""
+        if kind not in ARTIFACT_KINDS:
+            raise InputError("artifact kind %r is not one of %s." % (kind, ", ".join(ARTIFACT_KINDS)))
+        full = os.path.abspath(os.fspath(path))
+        if not os.path.exists(full):
+            raise InputError("artifact %s does not exist (looked for %s)." % (_preview(path), full))
+        sha256, size = hash_path(full)
+        record = (self._row, full, sha256, size, kind, _now_ms())
+        self._write_meta(lambda conn: conn.execute(_UPSERT_ARTIFACT, record), "log artifact %s of run %s" % (full, self.id))
+        return {"path": full, "sha256": sha256, "size": size, "kind": kind}
+
+    def _refusal(self):
+        return MlLifecycleError("Run %s takes no more data: %s." % (self.id, self._ended))
+
+    def _write_meta(self, work, what):
+        with self._db_lock:
+            if self._ended:
+                raise self._refusal()
+            _write(self._conn, self.store_path, work, what)
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    def end(self, status="FINISHED"):
+        """Writes what is buffered and sets the final status. Ending twice does nothing."""
+        if status not in RUN_STATUSES[1:]:
+            raise InputError("status %r is not one of %s." % (status, ", ".join(RUN_STATUSES[1:])))
+        with self._db_lock:
+            if self._ended:
+                return
+            self.flush()
+            now = _now_ms()
+            _write(
+                self._conn,
+                self.store_path,
+                lambda conn: conn.execute("UPDATE runs SET status = ?, end_time = ?, heartbeat_at = ? WHERE id = ?", (status, now, now, self._row)),
+                "mark run %s %s" % (self.id, status),
+            )
+            with self._lock:
+                self._ended = "it was ended as %s (start a new run, or resume this one with start_run(run_id=%r))" % (status, self.id)
+            self._stop.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+        with self._db_lock:
+            self._conn.close()
+        with _registry_lock:
+            if self in _live_runs:
+                _live_runs.remove(self)
+            if self in _active_runs:
+                _active_runs.remove(self)
+
+    def _background(self):
+        """Flushes on the time bound and keeps the heartbeat fresh while the run is alive."""
+        while not self._stop.wait(0.25):
+            now = time.monotonic()
+            try:
+                if self._buffer and now - self._last_flush >= FLUSH_INTERVAL_S:
+                    self.flush()
+                elif now - self._last_heartbeat >= HEARTBEAT_INTERVAL_S:
+                    with self._db_lock:
+                        if self._ended:
+                            return
+                        _write(self._conn, self.store_path, lambda conn: conn.execute("UPDATE runs SET heartbeat_at = ? WHERE id = ?", (_now_ms(), self._row)), "update the heartbeat")
+                    self._last_heartbeat = now
+            except Exception as error:
+                if not self._warned:
+                    self._warned = True
+                    sys.stderr.write("ml_lifecycle: run %s: %s (points stay buffered; retrying)\n" % (self.id, error))
+                self._last_heartbeat = now
+
+    def _save_unwritten(self, error):
+        """Last resort at exit: buffered points go to a JSON-lines file next to the store."""
+        with self._lock:
+            batch, self._buffer = self._buffer, []
+        if not batch:
+            sys.stderr.write("ml_lifecycle: could not end run %s: %s\n" % (self.id, error))
+            return
+        name = "unwritten-%s-%d.jsonl" % (self.id, _now_ms())
+        lines = "".join(
+            json.dumps({"key": key, "step": step, "timestamp": timestamp, "value": _json_number(value)}) + "\n" for _, key, step, timestamp, value in batch
+        )
+        for folder in (os.path.dirname(self.store_path), tempfile.gettempdir()):
+            target = os.path.join(folder, name)
+            try:
+                with open(target, "w", encoding="utf-8") as handle:
+                    handle.write(lines)
+            except OSError:
+                continue
+            sys.stderr.write(
+                "ml_lifecycle: could not write %s metric points of run %s to %s (%s). They were saved to %s; "
+                "load them with: ml-lifecycle log metrics %s %s\n" % (format(len(batch), ","), self.id, self.store_path, error, target, self.id, target)
+            )
+            return
+        sys.stderr.write("ml_lifecycle: LOST %s metric points of run %s: the store and the fallback files were not writable (%s).\n" % (format(len(batch), ","), self.id, error))
+
+
+_UPSERT_TAG = "INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value"
+_UPSERT_ARTIFACT = (
+    "INSERT INTO artifacts (run_id, path, sha256, size, kind, logged_at) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (run_id, path) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size, kind = excluded.kind, logged_at = excluded.logged_at"
+)
+
+
+def _json_number(value):
+    if value is None:
+        return None
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return value
+
+
+def _items(mapping, what):
+    if not hasattr(mapping, "items"):
+        raise InputError("%s takes a dict of key -> value; got a %s." % (what, type(mapping).__name__))
+    return list(mapping.items())
+
+
+def _settle_conflicts(conn, batch):
+    """Some points hit an existing (run, key, step, timestamp): an identical point is already
+    there (a re-import: keep one), otherwise move the new one to the next free millisecond."""
+    for run, key, step, timestamp, value in batch:
+        if conn.execute(_SAME_POINT, (run, key, step, timestamp, value)).fetchone():
+            continue
+        while True:
+            timestamp += 1
+            if conn.execute(_INSERT_POINT, (run, key, step, timestamp, value)).rowcount:
+                break
+            if conn.execute(_SAME_POINT, (run, key, step, timestamp, value)).fetchone():
+                break
+
+
+def _insert_params(conn, run_row, items):
+    for key, value in items:
+        if conn.execute("INSERT INTO params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO NOTHING", (run_row, key, value)).rowcount:
+            continue
+        old = conn.execute("SELECT value FROM params WHERE run_id = ? AND key = ?", (run_row, key)).fetchone()[0]
+        if old != value:
+            raise InputError(
+                "param %s is already %s for this run; it cannot change to %s. Params are fixed once logged: "
+                "use a tag or a metric for values that change, or start a new run. None of this call's params were written."
+                % (_preview(key), _preview(old), _preview(value))
+            )
+
+
+def start_run(experiment=None, name=None, tags=None, params=None, run_id=None, nested=False, parent_run_id=None, store=None):
+    """Starts (or, with run_id, resumes) a run and makes it the active run.
+
+    experiment: name, created when missing (default $ML_LIFECYCLE_EXPERIMENT or "Default").
+    name: the run's name (default "<script>-<8 hex>").
+    run_id: resume that run (default $ML_LIFECYCLE_RUN_ID when set and no run is active).
+    nested: start a child of the active run; without it, starting a run while one is active is an error.
+    store: the store file (default: see discover_store_path).
+    """
+    with _registry_lock:
+        active = _active_runs[-1] if _active_runs else None
+    if active is not None and not nested and parent_run_id is None:
+        raise MlLifecycleError(
+            "Run %s (%r) is still active. End it first (end_run() or leave its `with` block), or pass nested=True to start a child run." % (active.id, active.name)
+        )
+    if nested and parent_run_id is None:
+        if active is None:
+            raise MlLifecycleError("nested=True needs an active run to be the parent; start that run first.")
+        parent_run_id = active.id
+    if run_id is None and active is None:
+        run_id = os.environ.get(RUN_ID_ENV, "").strip() or None
+    experiment_name = _check_name("experiment", experiment if experiment is not None else os.environ.get(EXPERIMENT_ENV, "").strip() or DEFAULT_EXPERIMENT)
+    tag_items = [(_check_key("tag", k), _text_value("tag", k, v, MAX_TAG_VALUE_LENGTH)) for k, v in _items(tags or {}, "start_run(tags=...)")]
+    param_items = [(_check_key("param", k), _text_value("param", k, v, MAX_PARAM_VALUE_LENGTH)) for k, v in _items(params or {}, "start_run(params=...)")]
+    store_path = os.path.abspath(os.fspath(store)) if store is not None else discover_store_path()
+    conn = _open(store_path)
+    try:
+        if run_id is not None:
+            row_id, run_uuid, run_name, experiment_name = _resume(conn, store_path, str(run_id), experiment, tag_items, param_items)
+            resumed = True
+        else:
+            run_uuid = uuid.uuid4().hex
+            run_name = _check_name("run", name) if name is not None else _default_name(run_uuid)
+            row_id = _create(conn, store_path, run_uuid, run_name, experiment_name, parent_run_id, tag_items, param_items)
+            resumed = False
+    except BaseException:
+        conn.close()
+        raise
+    run = Run(conn, store_path, row_id, run_uuid, run_name, experiment_name, resumed)
+    with _registry_lock:
+        _install_exit_hooks()
+        _live_runs.append(run)
+        _active_runs.append(run)
+    return run
+
+
+def _default_name(run_uuid):
+    entry = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    stem = os.path.splitext(entry)[0] if entry and entry not in ("-c", "-m") else "python"
+    return "%s-%s" % (stem or "python", run_uuid[:8])
+
+
+def _create(conn, store_path, run_uuid, run_name, experiment_name, parent_uuid, tag_items, param_items):
+    source = _source_info()
+    now = _now_ms()
+    run_tags = [("ml_lifecycle.python_version", platform.python_version())] + tag_items
+
+    def work(c):
+        found = c.execute("SELECT id, deleted_at FROM experiments WHERE name = ?", (experiment_name,)).fetchone()
+        if found is None:
+            experiment_id = c.execute("INSERT INTO experiments (name, created_at) VALUES (?, ?)", (experiment_name, now)).lastrowid
+            c.execute(
+                "INSERT INTO audit_log (at, actor, host, entity, entity_id, action, reason, details) VALUES (?, ?, ?, 'experiment', ?, 'create', NULL, ?)",
+                (now, source["user_name"], source["host"], str(experiment_id), json.dumps({"name": experiment_name})),
+            )
+        elif found[1] is not None:
+            raise InputError(
+                "The experiment %s is in the trash. Restore it in the ML Lifecycle view (Restore from Trash…), or log to another experiment." % _preview(experiment_name)
+            )
+        else:
+            experiment_id = found[0]
+        parent_row = None
+        if parent_uuid is not None:
+            parent = c.execute("SELECT id FROM runs WHERE uuid = ?", (str(parent_uuid),)).fetchone()
+            if parent is None:
+                raise InputError("The parent run %s is not in the store %s." % (_preview(parent_uuid), store_path))
+            parent_row = parent[0]
+        row_id = c.execute(
+            "INSERT INTO runs (uuid, experiment_id, parent_run_id, name, status, start_time, heartbeat_at, git_commit, git_branch, git_dirty, "
+            "entry_point, host, user_name, source) VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, 'python')",
+            (
+                run_uuid, experiment_id, parent_row, run_name, now, now, source["git_commit"], source["git_branch"],
+                source["git_dirty"], source["entry_point"], source["host"], source["user_name"],
+            ),
+        ).lastrowid
+        c.executemany(_UPSERT_TAG, [(row_id, k, v) for k, v in run_tags])
+        _insert_params(c, row_id, param_items)
+        return row_id
+
+    return _write(conn, store_path, work, "start a run in experiment %s" % _preview(experiment_name))
+
+
+def _resume(conn, store_path, run_uuid, experiment, tag_items, param_items):
+    now = _now_ms()
+
+    def work(c):
+        found = c.execute(
+            "SELECT r.id, r.name, r.deleted_at, e.name FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.uuid = ?", (run_uuid,)
+        ).fetchone()
+        if found is None:
+            raise InputError("There is no run %s in the store %s (check %s and the run id)." % (_preview(run_uuid), store_path, RUN_ID_ENV))
+        row_id, run_name, deleted_at, experiment_name = found
+        if deleted_at is not None:
+            raise InputError("Run %s is in the trash; restore it before logging to it." % run_uuid)
+        if experiment is not None and experiment != experiment_name:
+            raise InputError("Run %s belongs to experiment %s, not %s." % (run_uuid, _preview(experiment_name), _preview(experiment)))
+        c.execute("UPDATE runs SET status = 'RUNNING', end_time = NULL, heartbeat_at = ? WHERE id = ?", (now, row_id))
+        c.executemany(_UPSERT_TAG, [(row_id, k, v) for k, v in tag_items])
+        _insert_params(c, row_id, param_items)
+        return row_id, run_uuid, run_name, experiment_name
+
+    return _write(conn, store_path, work, "resume run %s" % run_uuid)
+
+
+# ---- the fluent API: the active run -------------------------------------------------------------
+
+
+def active_run():
+    """The active run, or None."""
+    with _registry_lock:
+        return _active_runs[-1] if _active_runs else None
+
+
+def _active():
+    run = active_run()
+    if run is None:
+        raise MlLifecycleError("No active run: call ml_lifecycle.start_run(...) first (or log through the Run it returns).")
+    return run
+
+
+def end_run(status="FINISHED"):
+    """Ends the active run (does nothing when there is none)."""
+    run = active_run()
+    if run is not None:
+        run.end(status)
+
+
+def log_metric(key, value, step=None, timestamp=None):
+    _active().log_metric(key, value, step, timestamp)
+
+
+def log_metrics(metrics, step=None, timestamp=None):
+    _active().log_metrics(metrics, step, timestamp)
+
+
+def log_param(key, value):
+    _active().log_param(key, value)
+
+
+def log_params(params):
+    _active().log_params(params)
+
+
+def set_tag(key, value):
+    _active().set_tag(key, value)
+
+
+def set_tags(tags):
+    _active().set_tags(tags)
+
+
+def log_artifact(path, kind="file"):
+    return _active().log_artifact(path, kind)
+
+
+def flush():
+    """Writes the active run's buffered points now."""
+    return _active().flush()
+
+
+# ---- production metrics -------------------------------------------------------------------------
+
+
+def log_production_metric(model, version, key, value, timestamp=None, store=None):
+    """Records one measurement of a registered model version in production.
+
+    version: the version number, or an alias such as "champion" (or "@champion").
+    Written at once (no buffering): production loggers are usually not in a tight loop.
+    """
+    model = _check_name("model", model)
+    _check_key("production metric", key)
+    number = _metric_value(key, value)
+    number = None if number != number else number
+    at = _now_ms() if timestamp is None else _timestamp(key, timestamp)
+    store_path = os.path.abspath(os.fspath(store)) if store is not None else discover_store_path()
+    conn, lock = _shared_store(store_path)
+
+    def work(c):
+        version_id = _resolve_version(c, store_path, model, version)
+        c.execute("INSERT INTO production_metrics (version_id, key, timestamp, value) VALUES (?, ?, ?, ?)", (version_id, key, at, number))
+
+    with lock:
+        _write(conn, store_path, work, "log production metric %s of %s" % (_preview(key), model))
+
+
+def _shared_store(store_path):
+    with _registry_lock:
+        entry = _shared_stores.get(store_path)
+        if entry is None:
+            entry = (_open(store_path), threading.Lock())
+            _shared_stores[store_path] = entry
+        return entry
+
+
+def _resolve_version(c, store_path, model, version):
+    found = c.execute("SELECT id FROM registered_models WHERE name = ?", (model,)).fetchone()
+    if found is None:
+        names = [row[0] for row in c.execute("SELECT name FROM registered_models ORDER BY name LIMIT 20")]
+        known = ("Registered models: %s." % ", ".join(names)) if names else "No model is registered yet."
+        raise InputError("There is no registered model %s in %s. %s Register a version first (ML Lifecycle: Register Model Version…)." % (_preview(model), store_path, known))
+    model_id = found[0]
+    if isinstance(version, str) and not version.strip().isdigit():
+        alias = version.strip().lstrip("@")
+        row = c.execute("SELECT version_id FROM model_aliases WHERE model_id = ? AND alias = ?", (model_id, alias)).fetchone()
+        if row is None:
+            aliases = [r[0] for r in c.execute("SELECT alias FROM model_aliases WHERE model_id = ? ORDER BY alias", (model_id,))]
+            raise InputError("Model %s has no alias %s (aliases: %s)." % (_preview(model), _preview(alias), ", ".join(aliases) or "none"))
+        return row[0]
+    try:
+        number = int(version)
+    except (TypeError, ValueError):
+        raise InputError("Model version %s is neither a version number nor an alias." % _preview(version)) from None
+    row = c.execute("SELECT id FROM model_versions WHERE model_id = ? AND version = ?", (model_id, number)).fetchone()
+    if row is None:
+        versions = [str(r[0]) for r in c.execute("SELECT version FROM model_versions WHERE model_id = ? ORDER BY version", (model_id,))]
+        raise InputError("Model %s has no version %d (versions: %s)." % (_preview(model), number, ", ".join(versions) or "none"))
+    return row[0]

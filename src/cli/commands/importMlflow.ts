@@ -1,0 +1,42 @@
+import { importMlflow } from '../../mlflow/importMlflow.ts';
+import { NotMlflowError } from '../../mlflow/source.ts';
+import { describeSummary } from '../../mlflow/summary.ts';
+import { StoreError, openStore } from '../../store/database.ts';
+import { discoverStorePath } from '../../store/location.ts';
+import { type CliCommand, CliError } from '../command.ts';
+
+export const importMlflowCommand: CliCommand = {
+  words: ['import', 'mlflow'],
+  summary: 'Import experiments, runs, metrics and models from an mlruns/ folder or mlflow.db (read-only; run again to add only what is new).',
+  usage: '<path> [--json]',
+  async run(invocation) {
+    const input = invocation.args[0];
+    if (!input) throw new CliError('Give the mlruns/ folder, a folder containing it, or an mlflow.db file.');
+    const storePath = discoverStorePath(invocation.cwd, invocation.env);
+    let store;
+    try {
+      store = openStore(storePath, { create: true });
+    } catch (error) {
+      throw error instanceof StoreError ? new CliError(error.message) : error;
+    }
+    try {
+      let lastReport = 0;
+      const summaries = await importMlflow(store, input, {
+        isCancelled: invocation.cancelled,
+        onProgress: ({ message }) => {
+          const now = Date.now();
+          if (now - lastReport < 1000) return;
+          lastReport = now;
+          invocation.progress(`Importing: ${message}`);
+        },
+      });
+      if (invocation.json) invocation.print(JSON.stringify({ store: storePath, sources: summaries }, null, 2));
+      else for (const summary of summaries) invocation.print(describeSummary(summary).join('\n'));
+    } catch (error) {
+      if (error instanceof NotMlflowError || error instanceof StoreError) throw new CliError(error.message);
+      throw error;
+    } finally {
+      store.close();
+    }
+  },
+};

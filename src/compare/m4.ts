@@ -1,0 +1,491 @@
+import type { Db, Store } from '../store/database.ts';
+import { BLOCK_SHIFTS, type StepRange, hasDirtyBlocks, refreshDirtyBlocks } from '../store/metricBlocks.ts';
+
+/**
+ * Chart series that draw exactly like the full metric history at a given width, from a cost
+ * bounded by that width (M4: Jugel et al., VLDB 2014). The x range is cut into at most `buckets`
+ * buckets; each keeps its first, min, max and last point, so every spike survives. Long ranges
+ * are read from metric_blocks (one row per 16/256/4096 steps), short ones from the points.
+ * docs/compare.md explains the rules, including where NaN/±Inf gaps go and what is estimated.
+ */
+
+/** One line of a chart, column-wise (cheap to post to a webview). */
+export interface Series {
+  /** Run id (or model version id for production metrics). */
+  id: number;
+  /** Bucketing coordinate: the step (runs) or the timestamp (production metrics). */
+  x: number[];
+  /** Wall time of each point, ms since epoch. */
+  t: number[];
+  /** The value; null is a gap: NaN or ±Inf was logged there. */
+  y: (number | null)[];
+  /**
+   * Points whose position is only known to a block (a min or max read from metric_blocks, or a
+   * gap inside a block), as flat triples: point index, lowest and highest step it may sit at.
+   * Their value is exact; x is the middle of the block and t is interpolated.
+   */
+  approx: number[];
+  /** How many logged points the range holds (the series summarizes them). */
+  points: number;
+}
+
+/** How a range is cut: bucket j holds x in [origin + j * width, origin + (j + 1) * width - 1]. */
+export interface BucketPlan {
+  origin: number;
+  width: number;
+  /** The block level read (4, 8 or 12: blocks of 16, 256, 4096 steps), or null: the points themselves. */
+  shift: number | null;
+}
+
+export interface SeriesSet {
+  key: string;
+  /** The x range the buckets cover; null when none of the runs has the metric. */
+  range: StepRange | null;
+  plan: BucketPlan | null;
+  series: Series[];
+}
+
+export interface SeriesOptions {
+  /** Inclusive step range; default: everything any of the runs logged for the metric. */
+  range?: StepRange | undefined;
+  /** Most buckets to cut the range into: the chart's width in pixels times points per pixel. */
+  buckets: number;
+}
+
+/** Up to this many steps per bucket, reading the points costs no more than the M4 output does. */
+const RAW_STEPS_PER_BUCKET = 4;
+const COARSEST_FIRST = [...BLOCK_SHIFTS].sort((a, b) => b - a);
+
+/** Picks the bucket width and the block level to read for `buckets` buckets over `range`. */
+export function planBuckets(range: StepRange, buckets: number): BucketPlan {
+  const count = Math.max(1, Math.floor(buckets));
+  const span = range.hi - range.lo + 1;
+  const ideal = span / count;
+  if (ideal <= RAW_STEPS_PER_BUCKET) {
+    return { origin: range.lo, width: Math.floor((range.hi - range.lo) / count) + 1, shift: null };
+  }
+  // The coarsest level whose blocks fit in a bucket; between 4 and 16 steps per bucket the
+  // 16-step blocks are still used (buckets then span up to 4 columns, never more points).
+  const shift = COARSEST_FIRST.find((s) => 2 ** s <= ideal) ?? Math.min(...BLOCK_SHIFTS);
+  const size = 2 ** shift;
+  const origin = Math.floor(range.lo / size) * size;
+  // Smallest multiple of the block size that keeps the bucket count within budget.
+  const k = Math.floor((range.hi - origin) / (count * size)) + 1;
+  return { origin, width: k * size, shift };
+}
+
+/** The step range of `key` over the runs (summarized blocks plus steps written since), or null. */
+export function metricRange(store: Store, runIds: readonly number[], key: string): StepRange | null {
+  if (runIds.length === 0) return null;
+  const row = store.db
+    .prepare(
+      `SELECT min(lo) AS lo, max(hi) AS hi FROM (
+         SELECT min(first_step) AS lo, max(last_step) AS hi FROM metric_blocks WHERE shift = 12 AND key = @key AND run_id IN (SELECT value FROM json_each(@runs))
+         UNION ALL
+         SELECT min(lo), max(hi) FROM metric_dirty WHERE key = @key AND run_id IN (SELECT value FROM json_each(@runs)))`,
+    )
+    .get({ key, runs: JSON.stringify(runIds) }) as { lo: number | null; hi: number | null };
+  return row.lo === null || row.hi === null ? null : { lo: row.lo, hi: row.hi };
+}
+
+/**
+ * Brings the block summaries up to date before they are read. A store this process cannot write
+ * (read-only, or a logger holds the lock right now) keeps its dirty ranges; readers then read
+ * those steps from the points, so nothing logged is ever missing from a chart.
+ */
+export function refreshSummaries(store: Store): void {
+  if (store.readonly || !hasDirtyBlocks(store.db)) return;
+  const previous = store.db.pragma('busy_timeout', { simple: true }) as number;
+  store.db.pragma('busy_timeout = 200');
+  try {
+    refreshDirtyBlocks(store.db);
+  } catch {
+    // Locked by a logger: its dirty ranges are read from the points below.
+  } finally {
+    store.db.pragma(`busy_timeout = ${previous}`);
+  }
+}
+
+/** M4 series of one metric for each run, over a shared range and bucket grid. */
+export function m4Series(store: Store, runIds: readonly number[], key: string, options: SeriesOptions): SeriesSet {
+  refreshSummaries(store);
+  const range = options.range ?? metricRange(store, runIds, key);
+  if (!range || range.hi < range.lo) return { key, range: null, plan: null, series: runIds.map((id) => emptySeries(id)) };
+  const plan = planBuckets(range, options.buckets);
+  const reader = new MetricReader(store.db);
+  const dirty = plan.shift === null ? new Map<number, StepRange[]>() : reader.dirty(key);
+  const series = runIds.map((runId) => {
+    const bucketer = new Bucketer(plan, runId);
+    for (const segment of segments(range, plan.shift, dirty.get(runId) ?? [])) {
+      if (segment.kind === 'points') reader.points(runId, key, segment.lo, segment.hi, bucketer);
+      else reader.blocks(runId, key, plan.shift!, segment.lo, segment.hi, bucketer);
+    }
+    return bucketer.finish();
+  });
+  // Blocks keep no time for their first point; the series' very first one anchors the estimates.
+  const anchors = series.filter((s) => s.x.length > 0 && Number.isNaN(s.t[0]!));
+  const times = reader.firstTimes(key, anchors.map((s) => [s.id, s.x[0]!]));
+  anchors.forEach((s, i) => (s.t[0] = times[i]!));
+  for (const s of series) {
+    interpolateTimes(s);
+    if (options.range) addContext(s, reader, s.id, key, range);
+  }
+  return { key, range, plan, series };
+}
+
+/**
+ * The baseline: every point of the metric for each run, in the same column form. What a chart
+ * without M4 would have to load (and what the benchmark compares against).
+ */
+export function fullSeries(store: Store, runIds: readonly number[], key: string, range?: StepRange): Series[] {
+  const statement = store.db
+    .prepare('SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step, timestamp')
+    .raw(true);
+  return runIds.map((runId) => {
+    const rows = statement.all(runId, key, range?.lo ?? Number.MIN_SAFE_INTEGER, range?.hi ?? Number.MAX_SAFE_INTEGER) as [number, number, number | null][];
+    const series = emptySeries(runId);
+    for (const [step, timestamp, value] of rows) {
+      series.x.push(step);
+      series.t.push(timestamp);
+      series.y.push(value !== null && Number.isFinite(value) ? value : null);
+    }
+    series.points = rows.length;
+    return series;
+  });
+}
+
+export function emptySeries(id: number): Series {
+  return { id, x: [], t: [], y: [], approx: [], points: 0 };
+}
+
+export interface Segment {
+  kind: 'points' | 'blocks';
+  /** Steps for 'points', block numbers for 'blocks'; inclusive. */
+  lo: number;
+  hi: number;
+}
+
+/**
+ * Splits a step range into runs of whole blocks (read from metric_blocks) and the steps around
+ * them (read from the points): the partial blocks at both ends, and blocks not yet summarized.
+ */
+export function segments(range: StepRange, shift: number | null, dirty: readonly StepRange[]): Segment[] {
+  if (shift === null) return [{ kind: 'points', lo: range.lo, hi: range.hi }];
+  const size = 2 ** shift;
+  let blockRuns: [number, number][] = [];
+  const first = Math.ceil(range.lo / size);
+  const last = Math.floor((range.hi + 1) / size) - 1;
+  if (first <= last) blockRuns.push([first, last]);
+  for (const d of dirty) {
+    const a = Math.floor(d.lo / size);
+    const b = Math.floor(d.hi / size);
+    blockRuns = blockRuns.flatMap(([lo, hi]): [number, number][] => {
+      if (b < lo || a > hi) return [[lo, hi]];
+      const parts: [number, number][] = [];
+      if (a > lo) parts.push([lo, a - 1]);
+      if (b < hi) parts.push([b + 1, hi]);
+      return parts;
+    });
+  }
+  blockRuns.sort((p, q) => p[0] - q[0]);
+  const result: Segment[] = [];
+  let cursor = range.lo;
+  for (const [lo, hi] of blockRuns) {
+    if (lo * size > cursor) result.push({ kind: 'points', lo: cursor, hi: lo * size - 1 });
+    result.push({ kind: 'blocks', lo, hi });
+    cursor = (hi + 1) * size;
+  }
+  if (cursor <= range.hi) result.push({ kind: 'points', lo: cursor, hi: range.hi });
+  return result;
+}
+
+/** The prepared reads of one store, shared by the series of a request. */
+class MetricReader {
+  private readonly db: Db;
+  private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
+
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  private statement(sql: string): ReturnType<Db['prepare']> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql).raw(true);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Per run, the step ranges of `key` written since the blocks were last summarized. */
+  dirty(key: string): Map<number, StepRange[]> {
+    const result = new Map<number, StepRange[]>();
+    for (const [runId, lo, hi] of this.statement('SELECT run_id, lo, hi FROM metric_dirty WHERE key = ?').all(key) as [number, number, number][]) {
+      result.set(runId, [...(result.get(runId) ?? []), { lo, hi }]);
+    }
+    return result;
+  }
+
+  points(runId: number, key: string, lo: number, hi: number, into: Bucketer): void {
+    const rows = this.statement('SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step, timestamp').all(
+      runId,
+      key,
+      lo,
+      hi,
+    ) as [number, number, number | null][];
+    for (const [step, timestamp, value] of rows) into.addPoint(step, timestamp, value);
+  }
+
+  blocks(runId: number, key: string, shift: number, lo: number, hi: number, into: Bucketer): void {
+    const rows = this.statement(
+      'SELECT n, nonfinite, min, max, first_step, first_value, last_step, last_value, last_timestamp FROM metric_blocks WHERE run_id = ? AND key = ? AND shift = ? AND block BETWEEN ? AND ? ORDER BY block',
+    ).all(runId, key, shift, lo, hi) as BlockRow[];
+    for (const row of rows) into.addBlock(row);
+  }
+
+  /** The earliest timestamp at each [run, step] pair, in one statement. */
+  firstTimes(key: string, pairs: [number, number][]): number[] {
+    if (pairs.length === 0) return [];
+    const rows = this.statement(
+      `SELECT (SELECT m.timestamp FROM metrics m WHERE m.run_id = p.value ->> 0 AND m.key = ? AND m.step = p.value ->> 1 ORDER BY m.timestamp LIMIT 1)
+       FROM json_each(?) p ORDER BY p.key`,
+    ).all(key, JSON.stringify(pairs)) as [number | null][];
+    return rows.map(([timestamp]) => timestamp ?? Number.NaN);
+  }
+
+  neighbour(runId: number, key: string, step: number, direction: 'before' | 'after'): [number, number, number | null] | undefined {
+    const sql =
+      direction === 'before'
+        ? 'SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key = ? AND step < ? ORDER BY step DESC, timestamp DESC LIMIT 1'
+        : 'SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key = ? AND step > ? ORDER BY step, timestamp LIMIT 1';
+    return this.statement(sql).get(runId, key, step) as [number, number, number | null] | undefined;
+  }
+}
+
+/** n, nonfinite, min, max, first_step, first_value, last_step, last_value, last_timestamp */
+type BlockRow = [number, number, number | null, number | null, number, number | null, number, number | null, number];
+
+function finite(value: number | null): value is number {
+  return value !== null && Number.isFinite(value);
+}
+
+/** Collects points and block summaries in x order and emits each bucket's M4 points. */
+export class Bucketer {
+  private readonly plan: BucketPlan;
+  private readonly out: Series;
+  private bucket = Number.NaN;
+  private n = 0;
+  private nonfinite = 0;
+  private firstX = 0;
+  private firstT = 0;
+  private firstY: number | null = null;
+  private lastX = 0;
+  private lastT = 0;
+  private lastY: number | null = null;
+  private minY = Infinity;
+  private minX = 0;
+  private minT = 0;
+  private minLo = 0;
+  private minHi = 0;
+  private maxY = -Infinity;
+  private maxX = 0;
+  private maxT = 0;
+  private maxLo = 0;
+  private maxHi = 0;
+  private gapSeen = false;
+  private gapX = 0;
+  private gapT = 0;
+  private gapLo = 0;
+  private gapHi = 0;
+
+  constructor(plan: BucketPlan, id: number) {
+    this.plan = plan;
+    this.out = emptySeries(id);
+  }
+
+  private enter(x: number): void {
+    const bucket = Math.floor((x - this.plan.origin) / this.plan.width);
+    if (bucket === this.bucket) return;
+    this.flush();
+    this.bucket = bucket;
+    this.n = 0;
+    this.nonfinite = 0;
+    this.minY = Infinity;
+    this.maxY = -Infinity;
+    this.gapSeen = false;
+  }
+
+  /** One logged point; x is its step (or timestamp), t its timestamp. */
+  addPoint(x: number, t: number, value: number | null): void {
+    this.enter(x);
+    if (this.n === 0) {
+      this.firstX = x;
+      this.firstT = t;
+      this.firstY = value;
+    }
+    this.lastX = x;
+    this.lastT = t;
+    this.lastY = value;
+    this.n++;
+    if (finite(value)) {
+      if (value < this.minY) {
+        this.minY = value;
+        this.minX = this.minLo = this.minHi = x;
+        this.minT = t;
+      }
+      if (value > this.maxY) {
+        this.maxY = value;
+        this.maxX = this.maxLo = this.maxHi = x;
+        this.maxT = t;
+      }
+    } else {
+      this.nonfinite++;
+      if (!this.gapSeen) {
+        this.gapSeen = true;
+        this.gapX = this.gapLo = this.gapHi = x;
+        this.gapT = t;
+      }
+    }
+  }
+
+  /** One metric_blocks row (the block lies inside one bucket, since buckets are whole blocks). */
+  addBlock(row: BlockRow): void {
+    const [n, nonfinite, min, max, firstStep, firstValue, lastStep, lastValue, lastTimestamp] = row;
+    this.enter(firstStep);
+    if (this.n === 0) {
+      this.firstX = firstStep;
+      this.firstT = Number.NaN;
+      this.firstY = firstValue;
+    }
+    this.lastX = lastStep;
+    this.lastT = lastTimestamp;
+    this.lastY = lastValue;
+    this.n += n;
+    // Inside a block only the value is known, so such points sit in the block's middle.
+    const middle = (firstStep + lastStep) / 2;
+    const at = firstStep === lastStep ? lastTimestamp : Number.NaN;
+    if (min !== null && min < this.minY) {
+      this.minY = min;
+      this.minX = middle;
+      this.minT = at;
+      this.minLo = firstStep;
+      this.minHi = lastStep;
+    }
+    if (max !== null && max > this.maxY) {
+      this.maxY = max;
+      this.maxX = middle;
+      this.maxT = at;
+      this.maxLo = firstStep;
+      this.maxHi = lastStep;
+    }
+    if (nonfinite > 0) {
+      this.nonfinite += nonfinite;
+      if (!this.gapSeen) {
+        this.gapSeen = true;
+        this.gapX = middle;
+        this.gapT = at;
+        this.gapLo = firstStep;
+        this.gapHi = lastStep;
+      }
+    }
+  }
+
+  private flush(): void {
+    if (this.n === 0) return;
+    const firstY = finite(this.firstY) ? this.firstY : null;
+    this.emit(this.firstX, this.firstT, firstY, this.firstX, this.firstX);
+    if (this.n > 1) {
+      const lastY = finite(this.lastY) ? this.lastY : null;
+      // An extreme found inside a block that equals the first or last value draws the same column.
+      let minPending = this.minY !== Infinity && !(this.minX !== this.minLo && (this.minY === firstY || this.minY === lastY));
+      let maxPending = this.maxY !== -Infinity && !(this.maxX !== this.maxLo && (this.maxY === firstY || this.maxY === lastY));
+      // A NaN/±Inf inside the bucket breaks the line there; a nonfinite first or last point already does.
+      let gapPending = this.nonfinite > 0 && firstY !== null && lastY !== null;
+      // The inner points in x order (ties: min, max, gap); all lie between the first and last.
+      while (minPending || maxPending || gapPending) {
+        let pick = 0;
+        let x = Infinity;
+        if (minPending && this.minX < x) {
+          pick = 1;
+          x = this.minX;
+        }
+        if (maxPending && this.maxX < x) {
+          pick = 2;
+          x = this.maxX;
+        }
+        if (gapPending && this.gapX < x) pick = 3;
+        if (pick === 1) {
+          this.emit(this.minX, this.minT, this.minY, this.minLo, this.minHi);
+          minPending = false;
+        } else if (pick === 2) {
+          this.emit(this.maxX, this.maxT, this.maxY, this.maxLo, this.maxHi);
+          maxPending = false;
+        } else {
+          this.emit(this.gapX, this.gapT, null, this.gapLo, this.gapHi);
+          gapPending = false;
+        }
+      }
+      this.emit(this.lastX, this.lastT, lastY, this.lastX, this.lastX);
+    }
+    this.out.points += this.n;
+    this.n = 0;
+  }
+
+  /** Appends a point unless it repeats the one before (an extreme that is also the first point). */
+  private emit(x: number, t: number, y: number | null, lo: number, hi: number): void {
+    const out = this.out;
+    const last = out.x.length - 1;
+    if (last >= 0 && out.x[last] === x && out.y[last] === y && (out.t[last] === t || Number.isNaN(t))) return;
+    if (lo !== hi) out.approx.push(out.x.length, lo, hi);
+    out.x.push(x);
+    out.t.push(t);
+    out.y.push(y);
+  }
+
+  finish(): Series {
+    this.flush();
+    return this.out;
+  }
+}
+
+/**
+ * Fills the times only known to lie between exact ones (points inside blocks, first points of
+ * blocks), linearly in x between the nearest exact neighbours. Block last points are exact, so
+ * an estimate never strays beyond its own bucket.
+ */
+export function interpolateTimes(series: Series): void {
+  const { x, t } = series;
+  let before = -1;
+  for (let i = 0; i < t.length; i++) {
+    if (!Number.isNaN(t[i]!)) {
+      before = i;
+      continue;
+    }
+    let after = i + 1;
+    while (after < t.length && Number.isNaN(t[after]!)) after++;
+    for (let j = i; j < after; j++) {
+      if (before >= 0 && after < t.length && x[after]! > x[before]!) {
+        t[j] = Math.round(t[before]! + ((t[after]! - t[before]!) * (x[j]! - x[before]!)) / (x[after]! - x[before]!));
+      } else t[j] = before >= 0 ? t[before]! : after < t.length ? t[after]! : 0;
+    }
+    before = after - 1;
+    i = after - 1;
+  }
+}
+
+/** Adds the nearest point on each side of a zoomed range, so lines run to the chart's edges. */
+function addContext(series: Series, reader: MetricReader, runId: number, key: string, range: StepRange): void {
+  const before = reader.neighbour(runId, key, range.lo, 'before');
+  const after = reader.neighbour(runId, key, range.hi, 'after');
+  if (before) {
+    series.x.unshift(before[0]);
+    series.t.unshift(before[1]);
+    series.y.unshift(finite(before[2]) ? before[2] : null);
+    for (let i = 0; i < series.approx.length; i += 3) series.approx[i]!++;
+  }
+  if (after) {
+    series.x.push(after[0]);
+    series.t.push(after[1]);
+    series.y.push(finite(after[2]) ? after[2] : null);
+  }
+}

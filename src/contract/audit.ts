@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import type { AuditEntity, AuditRecord } from '../store/audit.ts';
+
+/** The audit panel (viewType mlLifecycle.audit): a read-only, filterable list of every change. */
+
+export const AUDIT_VIEW_TYPE = 'mlLifecycle.audit';
+
+export const AUDIT_ENTITIES = ['experiment', 'run', 'model', 'model_version', 'alias', 'framing', 'drift', 'store'] as const satisfies readonly AuditEntity[];
+
+export const auditFilterSchema = z.strictObject({
+  entity: z.enum(AUDIT_ENTITIES).nullable(),
+  text: z.string().max(500),
+});
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+/** Webview -> extension. The webview sends `query` when it starts and whenever its filter changes. */
+export const auditRequestSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('query'), filter: auditFilterSchema }),
+  z.strictObject({ type: z.literal('export'), format: z.enum(['csv', 'markdown']), filter: auditFilterSchema }),
+]);
+export type AuditRequest = z.infer<typeof auditRequestSchema>;
+
+/** Extension -> webview. `limit` entries at most are sent; `truncated` says more matched. */
+export type AuditUpdate =
+  | { type: 'entries'; filter: AuditFilter; entries: AuditRecord[]; truncated: boolean; limit: number }
+  | { type: 'exported'; file: string };
+
+/** What the webview keeps across hide/reload. */
+export interface AuditState {
+  filter: AuditFilter;
+}

@@ -1,0 +1,151 @@
+import { assess } from './assess.ts';
+import { CRITERIA, answerLabel } from './criteria.ts';
+import type { Answer, CriterionId } from './document.ts';
+import { STEPS, type StepId } from './steps.ts';
+import type { FramingRecord } from './store.ts';
+import { VERDICT_LABELS, summarizeVerdict, type VerdictLevel } from './verdict.ts';
+
+/**
+ * What the Framing view shows for one framing, computed without `vscode` so it is tested in
+ * plain Node. The glue turns each entry into a TreeItem one to one; tooltips are plain text.
+ */
+export interface ChecklistEntry {
+  id: string;
+  label: string;
+  description?: string;
+  tooltip: string;
+  icon: { id: string; color?: string };
+  contextValue: string;
+  expanded?: boolean;
+  /** Criteria only: the checkbox, checked when the answer is yes. */
+  checked?: boolean;
+  criterion?: { framingId: number; id: CriterionId; answer: Answer | null };
+  /** Clicking opens the wizard at this step. */
+  open?: { framingId: number; step: StepId };
+  children: ChecklistEntry[];
+}
+
+export const ANSWER_ICONS: Record<Answer | 'unanswered', { id: string; color?: string }> = {
+  yes: { id: 'pass-filled', color: 'testing.iconPassed' },
+  no: { id: 'circle-slash', color: 'list.errorForeground' },
+  'not-sure': { id: 'question', color: 'list.warningForeground' },
+  unanswered: { id: 'circle-large-outline' },
+};
+
+const VERDICT_ICONS: Record<VerdictLevel, { id: string; color: string }> = {
+  'strong-fit': { id: 'verified-filled', color: 'testing.iconPassed' },
+  'proceed-with-care': { id: 'warning', color: 'list.warningForeground' },
+  'consider-non-ml': { id: 'circle-slash', color: 'list.errorForeground' },
+};
+
+export function framingChecklist(record: FramingRecord, linkedExperiments: readonly string[] = []): ChecklistEntry {
+  const { document } = record;
+  const assessment = assess(document);
+  const { verdict } = assessment;
+  const key = `framing:${record.id}`;
+
+  const verdictEntry: ChecklistEntry = {
+    id: `${key}:verdict`,
+    label: `Verdict: ${VERDICT_LABELS[verdict.level]}`,
+    ...(verdict.atRisk.length ? { description: `${verdict.atRisk.length} at risk` } : {}),
+    tooltip: [VERDICT_LABELS[verdict.level], '', ...verdict.reasons.map((r) => `• ${r}`), ...(verdict.atRisk.length ? ['', 'At risk:', ...verdict.atRisk.map((r) => `• ${r.label} (${answerLabel(r.answer)}): ${r.risk}`)] : [])].join('\n'),
+    icon: VERDICT_ICONS[verdict.level],
+    contextValue: `verdict.${verdict.level}`,
+    expanded: false,
+    open: { framingId: record.id, step: 'review' },
+    children: [
+      ...verdict.reasons.map((reason, i) => ({ id: `${key}:reason:${i}`, label: reason, tooltip: reason, icon: { id: 'info' }, contextValue: 'verdictReason', children: [] })),
+      ...verdict.atRisk.map((risk) => ({
+        id: `${key}:risk:${risk.criterion}`,
+        label: `${risk.label}: ${answerLabel(risk.answer)}`,
+        description: risk.risk,
+        tooltip: risk.risk,
+        icon: ANSWER_ICONS[risk.answer],
+        contextValue: 'verdictRisk',
+        children: [],
+      })),
+    ],
+  };
+
+  const answered = CRITERIA.filter((c) => document.criteria[c.id].answer !== null).length;
+  const criteriaEntry: ChecklistEntry = {
+    id: `${key}:criteria`,
+    label: 'Should we use ML?',
+    description: `${answered}/${CRITERIA.length} answered`,
+    tooltip: 'Check a criterion when it holds (yes). Use the inline button for "no" or "not sure".',
+    icon: { id: 'checklist' },
+    contextValue: 'criteria',
+    expanded: true,
+    children: CRITERIA.map((c) => {
+      const answer = document.criteria[c.id].answer;
+      const note = document.criteria[c.id].note.trim();
+      return {
+        id: `${key}:criterion:${c.id}`,
+        label: c.label,
+        description: answerLabel(answer),
+        tooltip: [c.question, '', c.guidance, '', `Example: ${c.example}`, ...(note ? ['', `Note: ${note}`] : []), '', `Answer: ${answerLabel(answer)}`].join('\n'),
+        icon: ANSWER_ICONS[answer ?? 'unanswered'],
+        contextValue: 'criterion',
+        checked: answer === 'yes',
+        criterion: { framingId: record.id, id: c.id, answer },
+        children: [],
+      };
+    }),
+  };
+
+  const steps: ChecklistEntry[] = assessment.completion
+    .filter((c) => c.step !== 'criteria')
+    .map((c) => {
+      const step = STEPS.find((s) => s.id === c.step)!;
+      const missing = assessment.missing.filter((m) => m.step === c.step).map((m) => m.label);
+      const icon = c.done === c.total ? { id: 'pass', color: 'testing.iconPassed' } : c.done === 0 ? { id: 'circle-large-outline' } : { id: 'circle-large-filled', color: 'list.warningForeground' };
+      return {
+        id: `${key}:step:${c.step}`,
+        label: `${c.number}. ${c.title}`,
+        description: `${c.done}/${c.total}`,
+        tooltip: [step.intro, '', missing.length ? `Missing: ${missing.join(', ')}` : 'Complete.', '', 'Click to open this step in the Framing Wizard.'].join('\n'),
+        icon,
+        contextValue: 'framingStep',
+        open: { framingId: record.id, step: c.step },
+        children: [],
+      };
+    });
+
+  const links: ChecklistEntry[] = linkedExperiments.length
+    ? [
+        {
+          id: `${key}:links`,
+          label: 'Linked experiments',
+          description: linkedExperiments.join(', '),
+          tooltip: `These experiments take the offline-evaluation metric, direction and threshold of this framing:\n${linkedExperiments.map((n) => `• ${n}`).join('\n')}`,
+          icon: { id: 'link' },
+          contextValue: 'framingLinks',
+          children: [],
+        },
+      ]
+    : [];
+
+  return {
+    id: key,
+    label: record.name,
+    description: summarizeVerdict(verdict, assessment.roi),
+    tooltip: `${record.name}\nRevision ${record.revision}`,
+    icon: { id: 'target' },
+    contextValue: 'framing',
+    expanded: true,
+    children: [verdictEntry, criteriaEntry, ...steps, ...links],
+  };
+}
+
+/** A framing whose stored document cannot be read: shown with the problem instead of hiding it. */
+export function damagedFramingEntry(id: number, name: string, problem: string): ChecklistEntry {
+  return {
+    id: `framing:${id}`,
+    label: name,
+    description: 'cannot be read',
+    tooltip: `${problem}\n\nEarlier revisions are kept in the store (framing_revisions).`,
+    icon: { id: 'error', color: 'list.errorForeground' },
+    contextValue: 'framing.damaged',
+    children: [],
+  };
+}

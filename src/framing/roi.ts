@@ -1,0 +1,82 @@
+import type { Period } from './document.ts';
+
+export interface RoiInput {
+  /** Gains per period; rows without an amount are left out. */
+  gains: readonly { amount: number | null }[];
+  /** Costs: one-off, or per period when recurring. Rows without an amount are left out. */
+  costs: readonly { amount: number | null; recurring: boolean }[];
+  period: Period;
+  /** How many periods the return is computed over. */
+  horizon: number;
+}
+
+export interface RoiResult {
+  /** False while no gain or cost has an amount: nothing to compute yet. */
+  hasAmounts: boolean;
+  period: Period;
+  horizon: number;
+  gainPerPeriod: number;
+  recurringCostPerPeriod: number;
+  oneOffCost: number;
+  totalGain: number;
+  totalCost: number;
+  /** (gain − cost) / cost over the horizon; null when no cost was entered (it would divide by zero). */
+  roi: number | null;
+  /** Periods until the one-off costs are recovered by the net gain per period; null when they never are. */
+  paybackPeriods: number | null;
+}
+
+/** Return on investment over the horizon: ROI = (total gain − total cost) / total cost, and the payback period. */
+export function roi(input: RoiInput): RoiResult {
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const gainPerPeriod = sum(input.gains.flatMap((g) => (g.amount === null ? [] : [g.amount])));
+  const recurringCostPerPeriod = sum(input.costs.flatMap((c) => (c.amount === null || !c.recurring ? [] : [c.amount])));
+  const oneOffCost = sum(input.costs.flatMap((c) => (c.amount === null || c.recurring ? [] : [c.amount])));
+  const totalGain = gainPerPeriod * input.horizon;
+  const totalCost = oneOffCost + recurringCostPerPeriod * input.horizon;
+  const net = gainPerPeriod - recurringCostPerPeriod;
+  let paybackPeriods: number | null;
+  if (oneOffCost === 0) paybackPeriods = net >= 0 ? 0 : null;
+  else paybackPeriods = net > 0 ? oneOffCost / net : null;
+  return {
+    hasAmounts: [...input.gains, ...input.costs].some((row) => row.amount !== null),
+    period: input.period,
+    horizon: input.horizon,
+    gainPerPeriod,
+    recurringCostPerPeriod,
+    oneOffCost,
+    totalGain,
+    totalCost,
+    roi: totalCost > 0 ? (totalGain - totalCost) / totalCost : null,
+    paybackPeriods,
+  };
+}
+
+function plural(count: number, period: Period): string {
+  return `${period}${count === 1 ? '' : 's'}`;
+}
+
+/** "155%" */
+export function formatPercent(ratio: number): string {
+  const percent = ratio * 100;
+  return `${Math.abs(percent) >= 100 ? Math.round(percent).toLocaleString('en-US') : Number(percent.toPrecision(3))}%`;
+}
+
+/** "120,000" or "1,250.5" — grouped for reading; parseNumber reads it back. */
+export function formatAmount(amount: number): string {
+  return amount.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+/** The ROI as one line for people: "ROI 155% over 12 months; pays back in 2.9 months". */
+export function describeRoi(result: RoiResult): string {
+  const horizon = `${result.horizon} ${plural(result.horizon, result.period)}`;
+  const ratio = result.roi === null ? 'ROI not computable: no costs entered' : `ROI ${formatPercent(result.roi)} over ${horizon}`;
+  return `${ratio}; ${describePayback(result)}`;
+}
+
+export function describePayback(result: RoiResult): string {
+  if (result.paybackPeriods === null) return 'never pays back (recurring costs exceed gains)';
+  if (result.paybackPeriods === 0) return 'no one-off cost to pay back';
+  const periods = Number(result.paybackPeriods.toPrecision(2));
+  return `pays back in ${periods} ${plural(periods, result.period)}`;
+}

@@ -1,0 +1,172 @@
+import * as vscode from 'vscode';
+import {
+  FRAMING_VIEW_TYPE,
+  type FramingCatalogue,
+  type FramingHostMessage,
+  type FramingPanelState,
+  framingPanelStateSchema,
+  framingWebviewMessageSchema,
+} from '../../contract/framing.ts';
+import { isBlank } from '../../framing/assess.ts';
+import { CRITERIA } from '../../framing/criteria.ts';
+import { resolveField } from '../../framing/edit.ts';
+import { EXAMPLE_IDS, EXAMPLE_TITLES, type ExampleId, exampleFraming } from '../../framing/examples.ts';
+import { unusedFramingName } from '../../framing/store.ts';
+import { STEPS, type StepId } from '../../framing/steps.ts';
+import { VERDICT_LABELS } from '../../framing/verdict.ts';
+import type { Services } from '../services.ts';
+import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
+import { FramingSession } from './session.ts';
+
+const CATALOGUE: FramingCatalogue = {
+  steps: STEPS,
+  criteria: CRITERIA,
+  examples: EXAMPLE_IDS.map((id) => ({ id, title: EXAMPLE_TITLES[id] })),
+  verdictLabels: VERDICT_LABELS,
+};
+
+/** One open Framing Wizard panel and the session it edits. */
+class WizardPanel implements vscode.Disposable {
+  readonly session: FramingSession;
+  private readonly panel: vscode.WebviewPanel;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private ready = false;
+  private pendingStep: StepId | undefined;
+
+  constructor(services: Services, panel: vscode.WebviewPanel, session: FramingSession, step: StepId | undefined, onDispose: (p: WizardPanel) => void, showNew: () => void) {
+    this.panel = panel;
+    this.session = session;
+    this.pendingStep = step;
+    panel.webview.options = panelOptions(services.context.extensionUri);
+    panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'framing', 'Framing Wizard');
+    this.updateTitle();
+    this.subscriptions.push(
+      session.onDidChange(() => {
+        this.updateTitle();
+        if (this.ready) this.post({ type: 'view', view: session.view() });
+      }),
+      onValidMessage(panel.webview, framingWebviewMessageSchema, services.log, async (message) => {
+        switch (message.type) {
+          case 'ready':
+            for (const [path, edit] of Object.entries(message.replay)) if (resolveField(path)) session.setField(path, edit.value, false, 'wizard', edit.seq);
+            this.ready = true;
+            this.post({ type: 'init', catalogue: CATALOGUE, view: session.view(), ...(this.pendingStep ? { step: this.pendingStep } : {}) });
+            this.pendingStep = undefined;
+            return;
+          case 'setField':
+            session.setField(message.path, message.value, message.immediate, 'wizard', message.seq);
+            return;
+          case 'addRow':
+            session.addRow(message.list);
+            return;
+          case 'removeRow':
+            session.removeRow(message.list, message.index);
+            return;
+          case 'prefill':
+            await prefill(services, session, message.example);
+            return;
+          case 'export':
+            session.flush();
+            await vscode.commands.executeCommand('mlLifecycle.exportFraming', session.id ?? undefined);
+            return;
+          case 'newFraming':
+            showNew();
+            return;
+        }
+      }),
+      panel.onDidDispose(() => {
+        onDispose(this);
+        this.dispose();
+      }),
+    );
+  }
+
+  reveal(step?: StepId): void {
+    this.panel.reveal();
+    if (step) {
+      if (this.ready) this.post({ type: 'goto', step });
+      else this.pendingStep = step;
+    }
+  }
+
+  private updateTitle(): void {
+    this.panel.title = `Framing: ${this.session.document.problem.name}`;
+  }
+
+  private post(message: FramingHostMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    this.session.dispose();
+    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.length = 0;
+  }
+}
+
+async function prefill(services: Services, session: FramingSession, example: ExampleId): Promise<void> {
+  const title = EXAMPLE_TITLES[example];
+  if (!isBlank(session.document)) {
+    const choice = await vscode.window.showWarningMessage(
+      `Replace every answer of "${session.document.problem.name}" with the worked example "${title}"?`,
+      { modal: true, detail: session.id === null ? 'The answers typed so far are lost.' : 'The current answers stay in the framing’s revision history.' },
+      'Replace',
+    );
+    if (choice !== 'Replace') return;
+  }
+  const document = exampleFraming(example);
+  const store = services.stores.current();
+  const name = store ? unusedFramingName(store, title, session.id ?? undefined) : title;
+  session.replaceDocument({ ...document, problem: { ...document.problem, name } }, `prefill example "${title}"`);
+}
+
+/** The open wizard panels: at most one per framing. */
+export class FramingWizards implements vscode.Disposable {
+  private readonly panels = new Set<WizardPanel>();
+  private readonly services: Services;
+
+  constructor(services: Services) {
+    this.services = services;
+  }
+
+  /** Opens (or reveals) the wizard of a framing; null starts a new framing. */
+  show(framingId: number | null, step?: StepId): void {
+    const existing = framingId === null ? undefined : [...this.panels].find((p) => p.session.id === framingId);
+    if (existing) {
+      existing.reveal(step);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(FRAMING_VIEW_TYPE, 'Framing Wizard', vscode.ViewColumn.Active, panelOptions(this.services.context.extensionUri));
+    this.attach(panel, FramingSession.open(this.services, framingId), step);
+  }
+
+  /** Brings back a panel after a reload, with the framing and the unaccepted edits its page kept. */
+  restore(panel: vscode.WebviewPanel, rawState: unknown): void {
+    const parsed = framingPanelStateSchema.safeParse(rawState);
+    const state: FramingPanelState | undefined = parsed.success ? parsed.data : undefined;
+    this.attach(panel, FramingSession.open(this.services, state?.framingId ?? null), state?.step);
+  }
+
+  private attach(panel: vscode.WebviewPanel, session: FramingSession, step: StepId | undefined): void {
+    this.panels.add(new WizardPanel(this.services, panel, session, step, (p) => this.panels.delete(p), () => this.show(null)));
+  }
+
+  /** The live session of a framing whose wizard is open, so other edits go through it. */
+  sessionFor(framingId: number): FramingSession | undefined {
+    return [...this.panels].find((p) => p.session.id === framingId)?.session;
+  }
+
+  /** Saves every pending edit now. */
+  flushAll(): void {
+    for (const panel of this.panels) panel.session.flush();
+  }
+
+  onStoreChanged(): void {
+    for (const panel of this.panels) panel.session.reloadFromStore();
+  }
+
+  dispose(): void {
+    for (const panel of this.panels) panel.dispose();
+    this.panels.clear();
+  }
+}

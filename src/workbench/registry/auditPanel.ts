@@ -1,0 +1,103 @@
+import * as vscode from 'vscode';
+import { AUDIT_VIEW_TYPE, type AuditFilter, type AuditUpdate, auditRequestSchema } from '../../contract/audit.ts';
+import { auditCsv, auditMarkdown } from '../../registry/auditExport.ts';
+import { listAudit } from '../../store/audit.ts';
+import type { Services } from '../services.ts';
+import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
+import { workspaceFolder } from './pick.ts';
+
+/** Entries sent to the panel at most; exports take everything that matches. */
+const SHOWN = 1000;
+const EXPORTED = 1_000_000;
+
+function describeFilter(filter: AuditFilter): string {
+  const parts = [filter.entity ? `entity ${filter.entity}` : 'all entities'];
+  if (filter.text.trim()) parts.push(`matching "${filter.text.trim()}"`);
+  return parts.join(', ');
+}
+
+/** The read-only audit trail panel: one at a time, refreshed when the store changes. */
+export class AuditPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private filter: AuditFilter = { entity: null, text: '' };
+  private readonly services: Services;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(services: Services) {
+    this.services = services;
+    this.subscriptions.push(services.stores.onDidChange(() => this.send()));
+  }
+
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    this.attach(vscode.window.createWebviewPanel(AUDIT_VIEW_TYPE, 'Audit Trail', vscode.ViewColumn.Active, panelOptions(this.services.context.extensionUri)));
+  }
+
+  /** After a reload: the webview keeps its filter in its own state and asks with it. */
+  restore(panel: vscode.WebviewPanel): void {
+    if (this.panel) {
+      panel.dispose();
+      return;
+    }
+    this.attach(panel);
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    const { services } = this;
+    this.panel = panel;
+    panel.webview.options = panelOptions(services.context.extensionUri);
+    panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'audit', 'Audit Trail');
+    const messages = onValidMessage(panel.webview, auditRequestSchema, services.log, async (message) => {
+      switch (message.type) {
+        case 'query':
+          this.filter = message.filter;
+          this.send();
+          return;
+        case 'export':
+          await this.export(message.format, message.filter);
+          return;
+      }
+    });
+    panel.onDidDispose(() => {
+      messages.dispose();
+      this.panel = undefined;
+    });
+  }
+
+  private send(): void {
+    if (!this.panel) return;
+    const store = this.services.stores.current();
+    const entries = store ? listAudit(store.db, { entity: this.filter.entity ?? undefined, text: this.filter.text.trim() || undefined, limit: SHOWN + 1 }) : [];
+    const update: AuditUpdate = { type: 'entries', filter: this.filter, entries: entries.slice(0, SHOWN), truncated: entries.length > SHOWN, limit: SHOWN };
+    void this.panel.webview.postMessage(update);
+  }
+
+  private async export(format: 'csv' | 'markdown', filter: AuditFilter): Promise<void> {
+    const store = this.services.stores.current();
+    if (!store) return;
+    const records = listAudit(store.db, { entity: filter.entity ?? undefined, text: filter.text.trim() || undefined, limit: EXPORTED });
+    const extension = format === 'csv' ? 'csv' : 'md';
+    const folder = workspaceFolder();
+    const target = await vscode.window.showSaveDialog({
+      title: `Export the audit trail (${describeFilter(filter)})`,
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `audit-trail.${extension}`) : undefined,
+      filters: format === 'csv' ? { CSV: ['csv'] } : { Markdown: ['md'] },
+      saveLabel: 'Export',
+    });
+    if (!target) return;
+    const text = format === 'csv' ? auditCsv(records) : auditMarkdown(records, describeFilter(filter));
+    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    this.services.log.info(`Exported ${records.length} audit entries to ${target.fsPath}`);
+    void this.panel?.webview.postMessage({ type: 'exported', file: target.fsPath } satisfies AuditUpdate);
+    const choice = await vscode.window.showInformationMessage(`Exported ${records.length.toLocaleString('en-US')} audit entries to ${target.fsPath}.`, 'Open');
+    if (choice) await vscode.window.showTextDocument(target);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

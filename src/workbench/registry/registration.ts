@@ -1,0 +1,212 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { artifactUri, hashPath, type ArtifactHash } from '../../registry/artifacts.ts';
+import { runArtifacts } from '../../registry/lineage.ts';
+import { DuplicateArtifactError, type ModelVersion, finishedRuns, listModels, registerModelVersion } from '../../registry/models.ts';
+import { formatTime, truncateLabel } from '../../shared/format.ts';
+import type { Store } from '../../store/database.ts';
+import { getRun, validateName } from '../../tracking/experiments.ts';
+import type { ExperimentsNode } from '../../tracking/treeModel.ts';
+import type { Services } from '../services.ts';
+import { workspaceFolder } from './pick.ts';
+
+interface ArtifactChoice {
+  path: string;
+  source: 'run' | 'file';
+  /** The hash the run logged, to notice a file that changed since. */
+  logged?: string | null;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+async function pickRun(store: Store, node: unknown): Promise<{ runId: number | null } | undefined> {
+  const clicked = node as Partial<Extract<ExperimentsNode, { kind: 'run' }>> | undefined;
+  if (clicked?.kind === 'run' && typeof clicked.run?.id === 'number') return { runId: clicked.run.id };
+  const runs = finishedRuns(store);
+  const picked = await vscode.window.showQuickPick(
+    [
+      ...runs.map((run) => ({
+        label: truncateLabel(run.name, 80),
+        description: truncateLabel(run.experimentName, 60),
+        detail: run.endTime ? `finished ${formatTime(run.endTime)}` : undefined,
+        runId: run.id as number | null,
+      })),
+      { label: '$(file) No run: register a file on its own', description: 'no lineage or metrics', runId: null },
+    ],
+    { title: 'Register Model Version: pick the finished run that produced the model', matchOnDescription: true, placeHolder: runs.length ? 'Type to filter runs' : 'No finished runs yet' },
+  );
+  return picked && { runId: picked.runId };
+}
+
+async function pickModelName(store: Store): Promise<{ name: string; description?: string } | undefined> {
+  const models = listModels(store);
+  const NEW = '$(add) New model…';
+  const picked = await vscode.window.showQuickPick(
+    [
+      ...models.map((m) => ({ label: truncateLabel(m.name, 80), description: `${m.versionCount} version${m.versionCount === 1 ? '' : 's'}`, name: m.name })),
+      { label: NEW, description: 'create a registered model', name: '' },
+    ],
+    { title: 'Register Model Version: which model is this a version of?', placeHolder: models.length ? 'Pick a model, or create one' : 'No models yet: create one' },
+  );
+  if (!picked) return undefined;
+  if (picked.name) return { name: picked.name };
+  const existing = new Set(models.map((m) => m.name));
+  const name = await vscode.window.showInputBox({
+    title: 'New model: name',
+    prompt: 'A name for the model, e.g. "churn-classifier"; its versions are numbered 1, 2, 3…',
+    validateInput: (value) => {
+      try {
+        const clean = validateName('model', value);
+        return existing.has(clean) ? `A model named "${clean}" exists: pick it from the list instead.` : undefined;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
+  });
+  if (name === undefined) return undefined;
+  const description = await vscode.window.showInputBox({ title: 'New model: description (optional)', prompt: 'What the model predicts, for whom' });
+  if (description === undefined) return undefined;
+  return { name: name.trim(), description };
+}
+
+async function pickArtifact(store: Store, runId: number | null): Promise<ArtifactChoice | undefined> {
+  const logged = runId === null ? [] : runArtifacts(store, runId);
+  const FILE = '$(file) Choose a file…';
+  const FOLDER = '$(folder) Choose a folder…';
+  const picked = await vscode.window.showQuickPick(
+    [
+      ...logged.map((a) => ({
+        label: truncateLabel(path.basename(a.path), 80),
+        description: `${a.kind}${a.size === null ? '' : ` · ${formatBytes(a.size)}`}`,
+        detail: a.path,
+        artifact: a,
+      })),
+      { label: FILE, description: 'any file on disk', artifact: undefined },
+      { label: FOLDER, description: 'a saved-model folder', artifact: undefined },
+    ],
+    { title: 'Register Model Version: the model artifact', placeHolder: logged.length ? "Pick one of the run's logged artifacts, or any file" : 'The run logged no artifacts: choose a file', matchOnDetail: true },
+  );
+  if (!picked) return undefined;
+  if (picked.artifact) {
+    if (!fs.existsSync(picked.artifact.path)) {
+      void vscode.window.showErrorMessage(`The artifact ${picked.artifact.path} that the run logged no longer exists on disk. Restore it, or choose another file.`);
+      return undefined;
+    }
+    return { path: picked.artifact.path, source: 'run', logged: picked.artifact.sha256 };
+  }
+  const folders = picked.label === FOLDER;
+  const uris = await vscode.window.showOpenDialog({
+    title: folders ? 'Model folder' : 'Model file',
+    canSelectFiles: !folders,
+    canSelectFolders: folders,
+    canSelectMany: false,
+    defaultUri: workspaceFolder(),
+    openLabel: 'Register',
+  });
+  const uri = uris?.[0];
+  return uri ? { path: uri.fsPath, source: 'file' } : undefined;
+}
+
+function hashWithProgress(file: string): Thenable<ArtifactHash | undefined> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Hashing ${path.basename(file)}`, cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const subscription = token.onCancellationRequested(() => controller.abort());
+      let shown = 0;
+      try {
+        return await hashPath(file, {
+          signal: controller.signal,
+          onBytes: (bytes) => {
+            if (bytes - shown >= 64 * 1024 * 1024) {
+              shown = bytes;
+              progress.report({ message: `${formatBytes(bytes)} read` });
+            }
+          },
+        });
+      } catch (error) {
+        if (token.isCancellationRequested) return undefined;
+        throw error;
+      } finally {
+        subscription.dispose();
+      }
+    },
+  );
+}
+
+/** mlLifecycle.registerModelVersion: run -> model -> artifact (hashed) -> description -> new version. */
+export async function registerVersionCommand(services: Services, node: unknown): Promise<ModelVersion | undefined> {
+  const store = services.stores.current();
+  if (!store) {
+    void vscode.window.showInformationMessage('There is no ML Lifecycle store in this workspace yet. Log a run first, then register its model.');
+    return undefined;
+  }
+  const run = await pickRun(store, node);
+  if (!run) return undefined;
+  if (run.runId !== null) {
+    const summary = getRun(store, run.runId);
+    if (summary && summary.status !== 'FINISHED') {
+      void vscode.window.showWarningMessage(`Run "${truncateLabel(summary.name, 60)}" is ${summary.status}. Only finished runs can be registered, so the version's metrics are final.`);
+      return undefined;
+    }
+  }
+  const model = await pickModelName(store);
+  if (!model) return undefined;
+  const artifact = await pickArtifact(store, run.runId);
+  if (!artifact) return undefined;
+  const hash = await hashWithProgress(artifact.path);
+  if (!hash) return undefined;
+  if (artifact.logged && artifact.logged !== hash.sha256) {
+    const choice = await vscode.window.showWarningMessage(
+      `${path.basename(artifact.path)} changed since the run logged it.`,
+      { modal: true, detail: `Logged sha256 ${artifact.logged.slice(0, 16)}…, now ${hash.sha256.slice(0, 16)}…. The version would not be the model the run's metrics describe.` },
+      'Register the Current File',
+    );
+    if (!choice) return undefined;
+  }
+  const description = await vscode.window.showInputBox({ title: 'Version description (optional)', prompt: 'What is new in this version, e.g. "depth 6, trained on June data"' });
+  if (description === undefined) return undefined;
+
+  const register = (allowDuplicate: boolean) =>
+    registerModelVersion(services.stores.forWriting(), {
+      modelName: model.name,
+      modelDescription: model.description,
+      runId: run.runId,
+      artifact: { uri: artifactUri(artifact.path), sha256: hash.sha256, size: hash.size },
+      artifactSource: artifact.source,
+      description,
+      allowDuplicate,
+    });
+  let version: ModelVersion | undefined;
+  try {
+    version = register(false);
+  } catch (error) {
+    if (!(error instanceof DuplicateArtifactError)) throw error;
+    const choice = await vscode.window.showWarningMessage(
+      error.message,
+      { modal: true, detail: 'Registering it again gives the same file a new version number. Usually you want an alias on the existing version instead.' },
+      'Register Again',
+    );
+    if (!choice) return undefined;
+    version = register(true);
+  }
+  services.stores.notifyChanged();
+  services.log.info(`Registered ${version.modelName} v${version.version} (${version.artifactUri}, sha256 ${version.artifactSha256})`);
+  void vscode.window.showInformationMessage(`Registered ${truncateLabel(version.modelName, 60)} v${version.version}.`, 'Promote to Champion…', 'Set Alias…').then((choice) => {
+    const node = { kind: 'version', versionId: version.id, modelId: version.modelId };
+    if (choice === 'Promote to Champion…') void vscode.commands.executeCommand('mlLifecycle.promoteToChampion', node);
+    if (choice === 'Set Alias…') void vscode.commands.executeCommand('mlLifecycle.setAlias', node);
+  });
+  return version;
+}

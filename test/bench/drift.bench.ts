@@ -1,0 +1,101 @@
+// Drift check on a generated 1,000,000 rows x 20 columns CSV pair, streamed. Each check runs in a
+// child process so its peak RSS is its own; a 100,000-row pair runs beside it to show that memory
+// does not grow with the file. The files are generated once into the OS temp folder and reused.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { report } from './format.ts';
+
+const SELF = fileURLToPath(import.meta.url);
+const NUMERIC = 15;
+const CATEGORICAL = 5;
+const PLANS = ['basic', 'plus', 'pro', 'team', 'enterprise', 'trial', 'student', 'legacy'];
+
+/** Writes `rows` rows unless a complete file from an earlier run is there; returns its path. */
+async function generate(rows: number, side: 'reference' | 'current'): Promise<string> {
+  const file = path.join(os.tmpdir(), `ml-lifecycle-drift-bench-v1-${rows}-${side}.csv`);
+  const done = `${file}.complete`;
+  if (fs.existsSync(done) && fs.existsSync(file)) return file;
+  let seed = side === 'reference' ? 12345 : 67890;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  // The current side drifts in a few columns: a shifted mean, a wider spread, a new category mix.
+  const shift = (j: number) => (side === 'current' && j % 5 === 0 ? 0.3 : 0);
+  const spread = (j: number) => (side === 'current' && j % 7 === 1 ? 1.5 : 1);
+  const header = [...Array.from({ length: NUMERIC }, (_, j) => `num_${j}`), ...Array.from({ length: CATEGORICAL }, (_, j) => `cat_${j}`)].join(',');
+  const out = fs.createWriteStream(`${file}.partial`);
+  let buffer = `${header}\n`;
+  for (let i = 0; i < rows; i++) {
+    const cells: string[] = [];
+    for (let j = 0; j < NUMERIC; j++) {
+      const gaussian = (random() + random() + random() + random() - 2) * 1.7;
+      cells.push(((gaussian * spread(j) + shift(j)) * (j + 1) * 10 + 100).toFixed(3));
+    }
+    for (let j = 0; j < CATEGORICAL; j++) {
+      const skew = side === 'current' && j === 0 ? 0.6 : 1;
+      cells.push(PLANS[Math.floor(random() ** skew * PLANS.length)]!);
+    }
+    buffer += `${cells.join(',')}\n`;
+    if (buffer.length > 1 << 20) {
+      if (!out.write(buffer)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      buffer = '';
+    }
+  }
+  await new Promise<void>((resolve, reject) => out.end(buffer, () => resolve()).on('error', reject));
+  fs.renameSync(`${file}.partial`, file);
+  fs.writeFileSync(done, '');
+  return file;
+}
+
+interface ChildResult {
+  seconds: number;
+  maxRssMb: number;
+  verdict: string;
+  worstPsi: number;
+  exactKs: boolean;
+}
+
+function measure(reference: string, current: string): ChildResult {
+  const child = spawnSync(process.execPath, [SELF, 'child', reference, current], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`drift bench child failed (${child.status}): ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
+export async function run(): Promise<void> {
+  const small = { reference: await generate(100_000, 'reference'), current: await generate(100_000, 'current') };
+  const large = { reference: await generate(1_000_000, 'reference'), current: await generate(1_000_000, 'current') };
+  const smallResult = measure(small.reference, small.current);
+  const largeResult = measure(large.reference, large.current);
+  const inputMb = (fs.statSync(large.reference).size + fs.statSync(large.current).size) / 1024 / 1024;
+  process.stderr.write(`# drift 1Mx20: verdict ${largeResult.verdict}, worst PSI ${largeResult.worstPsi.toFixed(3)}, KS ${largeResult.exactKs ? 'exact' : 'binned'}\n`);
+  report('drift.1Mx20', largeResult.seconds, 's');
+  report('drift.1Mx20.rows_per_s', 2_000_000 / largeResult.seconds, 'rows/s');
+  report('drift.1Mx20.input', inputMb, 'MB');
+  report('drift.1Mx20.peak_rss', largeResult.maxRssMb, 'MB', { value: smallResult.maxRssMb, name: 'drift.100kx20.peak_rss' });
+  report('drift.1Mx20.peak_rss_per_input', largeResult.maxRssMb / inputMb, 'MB/MB');
+}
+
+async function child(reference: string, current: string): Promise<void> {
+  const { checkDrift } = await import('../../src/monitoring/drift.ts');
+  const start = performance.now();
+  const result = await checkDrift(reference, current);
+  const seconds = (performance.now() - start) / 1000;
+  const output: ChildResult = {
+    seconds,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    verdict: result.verdict,
+    worstPsi: result.worstPsi ?? 0,
+    exactKs: result.columns.every((c) => c.ks?.exact !== false),
+  };
+  process.stdout.write(`${JSON.stringify(output)}\n`);
+}
+
+if (process.argv[1] === SELF && process.argv[2] === 'child') await child(process.argv[3]!, process.argv[4]!);
+else if (process.argv[1] === SELF) await run();

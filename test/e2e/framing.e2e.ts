@@ -1,0 +1,158 @@
+/**
+ * Project framing in a real VS Code (code-server + Chromium): the wizard fills the checklist and
+ * the checklist fills the wizard, bad input is reported at the field, a worked example prefills
+ * every step (one screenshot per step), the Markdown export lands in the workspace, and a reload
+ * brings the wizard back where it was.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { FrameLocator } from 'playwright-core';
+import Database from 'better-sqlite3';
+import { createEmptyWorkspace, demoStorePath } from './demoData.ts';
+import { startSession, waitUntil, type Session } from './harness.ts';
+
+const FRAMING = 'Framing';
+const STEPS = ['problem', 'criteria', 'value', 'stakeholders', 'data', 'prediction', 'evaluation', 'requirements', 'roi', 'lifecycle', 'review'];
+
+function queryStore<T>(storePath: string, sql: string): T[] {
+  const db = new Database(storePath, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('Project framing', () => {
+  let session: Session;
+  let workspace: string;
+  let wizard: FrameLocator;
+
+  const field = (path: string) => wizard.locator(`[data-testid="field-${path}"]`);
+  const typeInto = async (path: string, text: string) => {
+    const input = field(path).locator('input, textarea').first();
+    await input.fill(text);
+  };
+
+  before(async () => {
+    workspace = createEmptyWorkspace();
+    session = await startSession({ workspace });
+  });
+
+  after(async () => {
+    await session?.stop();
+  });
+
+  test('the Framing view starts empty and opens the wizard', async () => {
+    const wb = session.workbench;
+    await wb.openContainer();
+    assert.match(await wb.welcomeText(FRAMING), /Open Framing Wizard/);
+    await wb.runCommand('ML Lifecycle: Open Framing Wizard');
+    wizard = await wb.webview({ title: /Framing/ });
+    await wizard.locator('[data-testid="step-problem"]').waitFor();
+    assert.match(await wizard.locator('[data-testid="save-status"]').innerText(), /Not saved yet/);
+  });
+
+  test('answers typed in steps 1 and 2 appear in the checklist', async () => {
+    const wb = session.workbench;
+    await typeInto('problem.name', 'Churn <b>prediction</b>');
+    await typeInto('problem.businessMetric', 'Monthly churn down by two points');
+    await field('problem.taskKind-predictive').click();
+    await wizard.locator('[data-testid="save-status"]', { hasText: /Saved · revision/ }).waitFor();
+    await wb.screenshot('framing-wizard-step-1-typed');
+
+    await wizard.locator('[data-testid="next"]').click();
+    await wizard.locator('[data-testid="step-criteria"]').waitFor();
+    await field('criteria.learnable.answer-yes').click();
+    await field('criteria.complexPatterns.answer-yes').click();
+    await field('criteria.cheapErrors.answer-not-sure').click();
+    await wb.screenshot('framing-wizard-step-2-typed');
+
+    await wb.waitForTreeItem(FRAMING, 'Churn <b>prediction</b>');
+    await waitUntil(async () => {
+      const rows = await wb.treeRows(FRAMING);
+      return rows.find((r) => r.label === 'Something to learn from examples')?.description === 'yes' && rows.find((r) => r.label === 'Wrong predictions are cheap')?.description === 'not sure';
+    }, 'checklist shows the answers from the wizard');
+    const rows = await wb.treeRows(FRAMING);
+    assert.equal(rows.find((r) => r.label === 'Should we use ML?')?.description, '3/9 answered');
+    assert.equal(rows.find((r) => r.label === '1. Business problem')?.description, '3/5');
+    await wb.captureThemes('framing-checklist');
+  });
+
+  test('checking a criterion in the checklist updates the wizard', async () => {
+    const wb = session.workbench;
+    const row = await wb.waitForTreeItem(FRAMING, 'Runs at scale');
+    await row.locator('.custom-view-tree-node-item-checkbox, .monaco-custom-toggle').first().click();
+    await waitUntil(async () => (await field('criteria.atScale.answer-yes').getAttribute('checked')) !== null, 'the wizard shows "yes" for Runs at scale');
+    await waitUntil(async () => (await wb.treeRows(FRAMING)).find((r) => r.label === 'Runs at scale')?.description === 'yes', 'the checklist shows yes');
+  });
+
+  test('bad input is reported at the field and nothing stored is lost', async () => {
+    await wizard.locator('[data-testid="rail-roi"]').click();
+    await wizard.locator('[data-testid="add-roi.costs"]').click();
+    await field('roi.costs.0.amount').waitFor();
+    await typeInto('roi.costs.0.amount', '12k');
+    await wizard.locator('[data-testid="issue-roi.costs"]', { hasText: /"12k" is not a number/ }).waitFor();
+    await typeInto('roi.costs.0.amount', '-5');
+    await wizard.locator('[data-testid="issue-roi.costs"]', { hasText: /Costs cannot be negative/ }).waitFor();
+    await typeInto('roi.costs.0.amount', '5000');
+    await waitUntil(async () => (await wizard.locator('[data-testid="issue-roi.costs"]').innerText()).trim() === '', 'the issue goes away');
+    await session.workbench.screenshot('framing-wizard-roi-fixed');
+  });
+
+  test('a worked example prefills every step (one screenshot each)', async () => {
+    const wb = session.workbench;
+    await wizard.locator('[data-testid="prefill-sales"]').click();
+    assert.match(await wb.dialogMessage(), /Replace every answer/);
+    await wb.confirmDialog('Replace');
+    await wizard.locator('[data-testid="framing-title"]', { hasText: 'Framing: Sales forecasting' }).waitFor();
+    assert.equal(await wizard.locator('[data-testid="verdict-badge"]').innerText(), 'Proceed with care');
+    await wizard.locator('[data-testid="rail-problem"]').click();
+    for (const [index, step] of STEPS.entries()) {
+      await wizard.locator(`[data-testid="step-${step}"]`).waitFor();
+      await wb.screenshot(`framing-wizard-step-${String(index + 1).padStart(2, '0')}-${step}`);
+      if (step === 'roi') assert.match(await wizard.locator('[data-testid="roi-value"]').innerText(), /ROI 154\.9%/);
+      if (step === 'stakeholders') assert.match(await wizard.locator('[data-testid="conflicts"]').innerText(), /Purchasing vs Store managers/);
+      if (index < STEPS.length - 1) await wizard.locator('[data-testid="next"]').click();
+    }
+    await wb.captureThemes('framing-wizard-review');
+  });
+
+  test('the rail is keyboard friendly', async () => {
+    await wizard.locator('[data-testid="rail-review"]').focus();
+    await session.workbench.page.keyboard.press('Home');
+    await session.workbench.page.keyboard.press('ArrowDown');
+    await session.workbench.page.keyboard.press('Enter');
+    await wizard.locator('[data-testid="step-criteria"]').waitFor();
+  });
+
+  test('export writes ML_FRAMING.md into the workspace and opens it', async () => {
+    const wb = session.workbench;
+    await wb.runCommand('ML Lifecycle: Export Framing as Markdown');
+    const file = path.join(workspace, 'ML_FRAMING.md');
+    await waitUntil(() => fs.existsSync(file), 'ML_FRAMING.md written');
+    const markdown = fs.readFileSync(file, 'utf8');
+    assert.match(markdown, /# ML framing: Sales forecasting/);
+    assert.match(markdown, /\*\*Verdict: Proceed with care\*\* · ROI 155% over 12 months/);
+    await wb.page.locator('.tabs-container .tab', { hasText: 'ML_FRAMING.md' }).waitFor();
+    await wb.screenshot('framing-exported');
+    const revisions = queryStore<{ n: number }>(demoStorePath(workspace), 'SELECT count(*) AS n FROM framing_revisions');
+    assert.ok(revisions[0]!.n >= 3);
+    const audit = queryStore<{ action: string }>(demoStorePath(workspace), "SELECT action FROM audit_log WHERE entity = 'framing'");
+    assert.ok(audit.some((a) => a.action === 'create') && audit.some((a) => a.action === 'save'));
+  });
+
+  test('after a reload the wizard comes back at the same step', async () => {
+    const wb = session.workbench;
+    wizard = await wb.webview({ title: /Framing: Sales forecasting/ });
+    await wizard.locator('[data-testid="rail-evaluation"]').click();
+    await wizard.locator('[data-testid="step-evaluation"]').waitFor();
+    await wb.page.waitForTimeout(500);
+    await wb.goto(session.server.url);
+    wizard = await wb.webview({ title: /Framing: Sales forecasting/, timeout: 60_000 });
+    await wizard.locator('[data-testid="step-evaluation"]').waitFor({ timeout: 60_000 });
+    assert.equal(await field('evaluation.metric').locator('input').inputValue(), 'val_mape');
+  });
+});

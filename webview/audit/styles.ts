@@ -1,0 +1,20 @@
+/**
+ * Styles of the audit and drift panels, adopted as constructed stylesheets (the panel CSP allows
+ * no inline styles). Theme variables only, so light, dark and high-contrast themes all work.
+ */
+export function adoptStyles(css: string): void {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}
+
+export const AUDIT_CSS = `
+.audit-toolbar vscode-textfield { min-width: 260px; flex: 1 1 260px; max-width: 520px; }
+.audit-toolbar vscode-single-select { min-width: 160px; }
+.audit-count { color: var(--vscode-descriptionForeground); font-variant-numeric: tabular-nums; }
+#audit-table td { vertical-align: top; }
+#audit-table td.when { white-space: nowrap; font-variant-numeric: tabular-nums; }
+#audit-table .action { font-weight: 600; }
+#audit-table details pre { margin: 4px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
+#audit-table summary { cursor: pointer; color: var(--vscode-textLink-foreground); }
+`;

@@ -267,6 +267,18 @@ CREATE TABLE audit_log (
   details TEXT
 );
 CREATE INDEX audit_log_by_time ON audit_log (at DESC);
+CREATE TABLE mlflow_sources (
+  source TEXT PRIMARY KEY,
+  metrics_rowid INTEGER NOT NULL DEFAULT 0,
+  imported_at INTEGER NOT NULL
+);
+CREATE TABLE mlflow_metric_files (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  lines INTEGER NOT NULL,
+  PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
 """,
 ]
 
@@ -449,7 +461,7 @@ def _write(conn, path, work, what):
                 raise _translate(error, path) from None
             if time.monotonic() + delay > deadline:
                 raise StoreError(
-                    "Could not %s: the store %s stayed locked by another process for %d s (%s). "
+                    "Could not %s: the store %s stayed locked by another process for %g s (%s). "
                     "Close programs that hold it open in a transaction (a database browser?), then retry." % (what, path, LOCK_WAIT_S, error)
                 ) from None
             time.sleep(delay)
@@ -562,7 +574,7 @@ def _git(folder, *args):
 
 def _source_info():
     """Where the code runs from: entry script, git commit/branch/dirty, host and user."""
-    entry = sys.argv[0] if sys.argv and sys.argv[0] else None
+    entry = sys.argv[0] if sys.argv and sys.argv[0] not in ("", "-c") else None
     folder = os.path.dirname(os.path.abspath(entry)) if entry and os.path.isfile(entry) else os.getcwd()
     commit = _git(folder, "rev-parse", "HEAD")
     branch = _git(folder, "rev-parse", "--abbrev-ref", "HEAD") if commit else None

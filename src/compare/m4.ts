@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Db, Store } from '../store/database.ts';
 import { BLOCK_SHIFTS, type StepRange, hasDirtyBlocks, refreshDirtyBlocks } from '../store/metricBlocks.ts';
 
@@ -202,16 +203,16 @@ export function segments(range: StepRange, shift: number | null, dirty: readonly
 /** The prepared reads of one store, shared by the series of a request. */
 class MetricReader {
   private readonly db: Db;
-  private readonly statements = new Map<string, ReturnType<Db['prepare']>>();
+  private readonly statements = new Map<string, BetterSqlite3.Statement<unknown[]>>();
 
   constructor(db: Db) {
     this.db = db;
   }
 
-  private statement(sql: string): ReturnType<Db['prepare']> {
+  private statement(sql: string): BetterSqlite3.Statement<unknown[]> {
     let statement = this.statements.get(sql);
     if (!statement) {
-      statement = this.db.prepare(sql).raw(true);
+      statement = this.db.prepare<unknown[]>(sql).raw(true);
       this.statements.set(sql, statement);
     }
     return statement;

@@ -55,13 +55,11 @@ export function parallelData(ids: readonly number[], params: ParamTable, summari
   });
   const finals = new Map(summaries.map((s) => [`${s.id}\u0000${s.key}`, s]));
   for (const key of metricKeys) {
-    const numbers = ids.map((id) => {
-      const last = finals.get(`${id}\u0000${key}`)?.last;
-      return typeof last === 'number' ? last : null;
-    });
+    const lasts = ids.map((id) => finals.get(`${id}\u0000${key}`)?.last);
+    const numbers = lasts.map((last) => (typeof last === 'number' ? last : null));
     if (numbers.every((n) => n === null)) continue;
     axes.push(numericAxis(key, 'metric', numbers));
-    columns.push({ positions: scale(numbers), labels: ids.map((id) => (finals.has(`${id}\u0000${key}`) ? formatMetric(numbers[ids.indexOf(id)] ?? Number.NaN) : null)) });
+    columns.push({ positions: scale(numbers), labels: lasts.map((last) => (last === undefined ? null : typeof last === 'number' ? formatMetric(last) : last)) });
   }
   const kept = Math.min(axes.length, MAX_AXES);
   return {

@@ -70,7 +70,7 @@ export interface MissingField {
 
 const filledText = (value: unknown) => typeof value === 'string' && value.trim() !== '';
 
-/** Whether a question counts as answered: a list needs a row with its first column filled in. */
+/** Whether a question counts as answered: a list needs a row with all its text filled in. */
 function isAnswered(document: FramingDocument, field: FieldSpec): boolean {
   const value = valueAt(document, field.path.split('.'));
   switch (field.kind) {
@@ -89,8 +89,9 @@ function isAnswered(document: FramingDocument, field: FieldSpec): boolean {
     case 'flags':
       return field.flags.some((flag) => valueAt(document, flag.path.split('.')) === true);
     case 'list': {
-      const first = field.columns[0]!.key;
-      return (value as Record<string, unknown>[]).some((row) => filledText(row[first]));
+      // A row counts once its text is written: prefilled labels ("False positive") alone do not.
+      const texts = field.columns.filter((c) => c.kind === 'text').map((c) => c.key);
+      return (value as Record<string, unknown>[]).some((row) => texts.every((key) => filledText(row[key])));
     }
   }
 }

@@ -1,6 +1,7 @@
 import { validateName } from '../tracking/experiments.ts';
 import { ANSWER_LABELS, CRITERIA_BY_ID } from './criteria.ts';
 import { ANSWERS, LIST_MAX, NAME_MAX, QUALITY_IDS, TEXT_MAX, type CriterionId, type FramingDocument } from './document.ts';
+import { thresholdProblem } from './metrics.ts';
 import { FIELDS_BY_PATH, STEPS, type ChoiceOption, type ColumnSpec, type FieldSpec, type StepSpec } from './steps.ts';
 
 /**
@@ -168,6 +169,11 @@ export function applyFieldEdit(document: FramingDocument, path: string, raw: Raw
   if (!field) throw new Error(`"${path}" is not a field of a framing.`);
   const result = coerce(field.target, raw, field.label);
   if ('problem' in result) return { document, issue: { path, message: result.problem } };
+  // A threshold the metric can never reach is refused here; assess() reports one that a later metric change made wrong.
+  if (path === 'evaluation.threshold' && typeof result.value === 'number') {
+    const problem = thresholdProblem(document.evaluation.metric, result.value);
+    if (problem) return { document, issue: { path, message: `${field.label}: ${problem}` } };
+  }
   const parts = path.split('.');
   if (valueAt(document, parts) === undefined) {
     return { document, issue: { path, message: `${field.label}: that row no longer exists. Reopen the step.` } };

@@ -61,6 +61,8 @@ export interface StartRunOptions {
   parentRunId?: string;
   /** Resume this run (uuid) instead of starting a new one. */
   runId?: string;
+  /** How long a write keeps retrying while another process holds the store's lock before it throws; default 30 s. */
+  lockWaitMs?: number;
 }
 
 /** A run as the loggers and the CLI address it. */
@@ -100,6 +102,7 @@ export class RunLogger {
   private readonly row: number;
   private readonly ownsStore: boolean;
   private readonly resumed: boolean;
+  private readonly lockWaitMs: number;
   /** Buffered points, column-wise (no object per point): the first `pending` entries are live. NaN values mean NULL. */
   private pending = 0;
   private pendingKeys: string[] = new Array<string>(BATCH_SIZE);
@@ -117,7 +120,7 @@ export class RunLogger {
   private readonly markDirty;
   private readonly heartbeat;
 
-  constructor(store: Store, run: RunRef, options: { lifecycle: boolean; resumed: boolean; ownsStore: boolean }) {
+  constructor(store: Store, run: RunRef, options: { lifecycle: boolean; resumed: boolean; ownsStore: boolean; lockWaitMs?: number | undefined }) {
     this.store = store;
     this.storePath = store.path;
     this.row = run.row;
@@ -126,6 +129,7 @@ export class RunLogger {
     this.experiment = run.experiment;
     this.ownsStore = options.ownsStore;
     this.resumed = options.resumed;
+    this.lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
     this.insertPoint = store.db.prepare(INSERT_POINT);
     this.samePoint = store.db.prepare(SAME_POINT);
     this.markDirty = store.db.prepare(MARK_DIRTY_SQL);
@@ -209,7 +213,7 @@ export class RunLogger {
   flush(): number {
     const count = this.pending;
     if (count === 0) return 0;
-    writeWithRetry(this.store, () => this.writePoints(count), `write ${count.toLocaleString('en-US')} metric points of run ${this.id}`);
+    writeWithRetry(this.store, () => this.writePoints(count), `write ${count.toLocaleString('en-US')} metric points of run ${this.id}`, this.lockWaitMs);
     this.pending = 0;
     for (const state of this.keys.values()) {
       state.lo = Infinity;
@@ -295,7 +299,7 @@ export class RunLogger {
     const now = Date.now();
     writeWithRetry(this.store, () => {
       this.store.db.prepare('UPDATE runs SET status = ?, end_time = ?, heartbeat_at = ? WHERE id = ?').run(status, now, now, this.row);
-    }, `mark run ${this.id} ${status}`);
+    }, `mark run ${this.id} ${status}`, this.lockWaitMs);
     this.endedAs = `it was ended as ${status}`;
     this.close();
   }
@@ -313,7 +317,7 @@ export class RunLogger {
 
   private writeMeta(work: () => void, what: string): void {
     if (this.endedAs) throw this.refusal();
-    writeWithRetry(this.store, work, what);
+    writeWithRetry(this.store, work, what, this.lockWaitMs);
   }
 
   /** Time-bound flush and heartbeat, for a program that logs rarely (or waits between epochs). */
@@ -322,7 +326,7 @@ export class RunLogger {
     try {
       if (this.pending > 0 && now - this.lastFlush >= FLUSH_INTERVAL_MS) this.flush();
       else if (now - this.lastHeartbeat >= HEARTBEAT_INTERVAL_MS) {
-        writeWithRetry(this.store, () => this.heartbeat.run(now, this.row), 'update the heartbeat');
+        writeWithRetry(this.store, () => this.heartbeat.run(now, this.row), 'update the heartbeat', this.lockWaitMs);
         this.lastHeartbeat = now;
       }
     } catch (error) {
@@ -423,14 +427,15 @@ export class RunLogger {
 export function startRun(options: StartRunOptions = {}): RunLogger {
   if (typeof options !== 'object' || options === null) throw new LogInputError('startRun takes an options object, e.g. startRun({ experiment: "churn" }).');
   const storePath = options.storePath ? path.resolve(options.storePath) : discoverStorePath();
-  const store = openStore(storePath, { create: true });
+  const lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
+  const store = openStore(storePath, { create: true, busyTimeoutMs: Math.min(5000, lockWaitMs) });
   try {
     if (options.runId !== undefined) {
       const run = resumeRun(store, options);
-      return new RunLogger(store, run, { lifecycle: true, resumed: true, ownsStore: true });
+      return new RunLogger(store, run, { lifecycle: true, resumed: true, ownsStore: true, lockWaitMs });
     }
     const run = createRun(store, { ...options, source: 'node' });
-    return new RunLogger(store, run, { lifecycle: true, resumed: false, ownsStore: true });
+    return new RunLogger(store, run, { lifecycle: true, resumed: false, ownsStore: true, lockWaitMs });
   } catch (error) {
     store.close();
     throw error;
@@ -462,7 +467,7 @@ export async function withRun<T>(options: StartRunOptions, work: (run: RunLogger
 
 /** Creates a RUNNING run (and its experiment when missing) in one transaction. */
 /** `source` goes to runs.source ('node', 'cli'); `entryPoint` defaults to process.argv[1] ('' for none: git is then read from the current folder). */
-export function createRun(store: Store, spec: Omit<StartRunOptions, 'runId' | 'storePath'> & { source: string; entryPoint?: string }): RunRef {
+export function createRun(store: Store, spec: Omit<StartRunOptions, 'runId' | 'storePath' | 'lockWaitMs'> & { source: string; entryPoint?: string }): RunRef {
   const experimentName = validateName('experiment', spec.experiment ?? (process.env[EXPERIMENT_ENV]?.trim() || DEFAULT_EXPERIMENT));
   const uuid = crypto.randomUUID().replaceAll('-', '');
   const name = spec.name === undefined ? defaultRunName(uuid, spec.entryPoint ?? process.argv[1], spec.source) : validateName('run', spec.name);
@@ -609,13 +614,13 @@ export function resolveModelVersion(store: Store, model: string, version: number
 
 // ---- writing under contention -------------------------------------------------------------------
 
-/** Runs `work` in a write transaction, retrying with back-off for up to 30 s while another process holds the lock. */
-export function writeWithRetry<T>(store: Store, work: () => T, what: string): T {
-  return retryWhileLocked(store.path, what, () => writeTransaction(store, work));
+/** Runs `work` in a write transaction, retrying with back-off (30 s by default) while another process holds the lock. */
+export function writeWithRetry<T>(store: Store, work: () => T, what: string, waitMs: number = LOCK_WAIT_MS): T {
+  return retryWhileLocked(store.path, what, () => writeTransaction(store, work), waitMs);
 }
 
-function retryWhileLocked<T>(storePath: string, what: string, attempt: () => T): T {
-  const deadline = Date.now() + LOCK_WAIT_MS;
+function retryWhileLocked<T>(storePath: string, what: string, attempt: () => T, waitMs: number = LOCK_WAIT_MS): T {
+  const deadline = Date.now() + waitMs;
   for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
     try {
       return attempt();
@@ -625,11 +630,11 @@ function retryWhileLocked<T>(storePath: string, what: string, attempt: () => T):
         throw new StoreError(
           'locked',
           storePath,
-          `Could not ${what}: the store ${storePath} stayed locked by another process for ${LOCK_WAIT_MS / 1000} s. ` +
+          `Could not ${what}: the store ${storePath} stayed locked by another process for ${waitMs / 1000} s. ` +
             'Close programs that hold it open in a transaction (a database browser?), then retry.',
         );
       }
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(delay, Math.max(1, deadline - Date.now())));
     }
   }
 }

@@ -56,7 +56,10 @@ async function generate(rows: number, side: 'reference' | 'current'): Promise<st
 
 interface ChildResult {
   seconds: number;
+  cpuSeconds: number;
   maxRssMb: number;
+  /** Largest JS heap in use, sampled every 50 ms: the live data, without the runtime's own footprint. */
+  peakHeapMb: number;
   verdict: string;
   worstPsi: number;
   exactKs: boolean;
@@ -76,20 +79,29 @@ export async function run(): Promise<void> {
   const inputMb = (fs.statSync(large.reference).size + fs.statSync(large.current).size) / 1024 / 1024;
   process.stderr.write(`# drift 1Mx20: verdict ${largeResult.verdict}, worst PSI ${largeResult.worstPsi.toFixed(3)}, KS ${largeResult.exactKs ? 'exact' : 'binned'}\n`);
   report('drift.1Mx20', largeResult.seconds, 's');
+  report('drift.1Mx20.cpu', largeResult.cpuSeconds, 's');
   report('drift.1Mx20.rows_per_s', 2_000_000 / largeResult.seconds, 'rows/s');
   report('drift.1Mx20.input', inputMb, 'MB');
   report('drift.1Mx20.peak_rss', largeResult.maxRssMb, 'MB', { value: smallResult.maxRssMb, name: 'drift.100kx20.peak_rss' });
+  report('drift.1Mx20.peak_heap', largeResult.peakHeapMb, 'MB', { value: smallResult.peakHeapMb, name: 'drift.100kx20.peak_heap' });
   report('drift.1Mx20.peak_rss_per_input', largeResult.maxRssMb / inputMb, 'MB/MB');
 }
 
 async function child(reference: string, current: string): Promise<void> {
   const { checkDrift } = await import('../../src/monitoring/drift.ts');
+  let peakHeap = 0;
+  const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 50);
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const result = await checkDrift(reference, current);
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  clearInterval(sampler);
   const output: ChildResult = {
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    peakHeapMb: peakHeap / 1024 / 1024,
     verdict: result.verdict,
     worstPsi: result.worstPsi ?? 0,
     exactKs: result.columns.every((c) => c.ks?.exact !== false),

@@ -106,12 +106,13 @@ async function main(): Promise<void> {
       extensionTestsEnv: { ML_LIFECYCLE_STORE: '' },
     });
     console.log('desktop tests: passed');
+    fs.rmSync(userDataDir, { recursive: true, force: true });
   } catch (error) {
     console.error(`desktop tests: FAILED — ${(error as Error).message}`);
+    console.error(`desktop tests: VS Code's logs are kept in ${path.join(userDataDir, 'logs')}`);
     process.exitCode = 1;
   } finally {
     fs.rmSync(workspace, { recursive: true, force: true });
-    fs.rmSync(userDataDir, { recursive: true, force: true });
   }
 }
 

@@ -7,9 +7,11 @@
  *
  * What it holds:
  * - three experiments with a primary metric each, 16 runs, params, tags and metric histories of
- *   `steps` steps (1,000 by default) for three metrics, including one FAILED and one KILLED run;
- * - a registered model with versions and aliases, and a partly answered framing, when the
- *   registry and framing modules exist (see `demoFeatures()`);
+ *   `steps` steps (1,000 by default) for three metrics, including one FAILED and one KILLED run,
+ *   all logged through the Node run logger (src/tracking/runLogger.ts), as training code would;
+ * - a registered model `churn-classifier` with three versions (artifacts logged by their runs)
+ *   and the aliases champion and challenger (src/registry/models.ts);
+ * - a partly answered framing linked to the churn experiments (src/framing/store.ts);
  * - a small training script and two CSV snapshots (reference / current) for the drift check.
  *
  * The data is deterministic (seeded), so screenshots are comparable from one run to the next.
@@ -17,13 +19,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { openStore, type Store } from '../../src/store/database.ts';
+import { emptyFramingDocument, type FramingDocument } from '../../src/framing/document.ts';
+import { createFraming, linkExperimentToFraming } from '../../src/framing/store.ts';
+import { artifactUri, hashPath } from '../../src/registry/artifacts.ts';
+import { registerModelVersion, setAlias } from '../../src/registry/models.ts';
+import { openStore } from '../../src/store/database.ts';
 import { STORE_DIR, STORE_FILE } from '../../src/store/location.ts';
 import { createExperiment, findExperimentByName, setPrimaryMetric } from '../../src/tracking/experiments.ts';
 import type { MetricDirection, RunStatus } from '../../src/tracking/model.ts';
-
-const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
+import { startRun } from '../../src/tracking/runLogger.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The plan: what the demo contains
@@ -97,7 +101,7 @@ const demandForecast: DemoExperiment = {
 
 export const DEMO_EXPERIMENTS: readonly DemoExperiment[] = [churnBaseline, churnGbm, demandForecast];
 
-/** The registered model, made from the best GBM runs (only when the registry module exists). */
+/** The registered model, made from good churn runs. */
 export const DEMO_MODEL = {
   name: 'churn-classifier',
   description: 'Predicts 90-day churn for subscription customers.',
@@ -109,6 +113,11 @@ export const DEMO_MODEL = {
   /** alias -> version number (1-based, in the order above). */
   aliases: { champion: 2, challenger: 3 } as Record<string, number>,
 };
+
+/** The framing: problem, criteria and evaluation answered; the later steps left open. */
+export const DEMO_FRAMING_NAME = 'Churn reduction';
+/** Experiments linked to the framing. */
+export const DEMO_FRAMING_EXPERIMENTS = ['churn-baseline', 'churn-gbm-sweep'] as const;
 
 function run(
   name: string,
@@ -138,15 +147,6 @@ export interface DemoOptions {
   steps?: number;
 }
 
-/** Which optional parts the demo could fill, given the modules present in src/. */
-export function demoFeatures(): { runLogger: boolean; registry: boolean; framing: boolean } {
-  return {
-    runLogger: fs.existsSync(path.join(SRC, 'tracking', 'runLogger.ts')),
-    registry: fs.existsSync(path.join(SRC, 'registry')),
-    framing: fs.existsSync(path.join(SRC, 'framing')),
-  };
-}
-
 /** Creates the demo workspace and returns its folder. */
 export async function createDemoWorkspace(options: DemoOptions = {}): Promise<string> {
   const dir = options.dir ? path.resolve(options.dir) : fs.mkdtempSync(path.join(os.tmpdir(), 'ml-lifecycle-demo-'));
@@ -155,42 +155,109 @@ export async function createDemoWorkspace(options: DemoOptions = {}): Promise<st
   if (fs.existsSync(storePath)) throw new Error(`${storePath} already exists; the demo only fills a new workspace`);
   writeWorkspaceFiles(dir);
 
-  const logger = await loadRunLogger(storePath);
-  const random = mulberry32(20240601);
-  const store = openStore(storePath, { create: true });
-  try {
+  // Experiments first, so each gets its description and primary metric.
+  withStore(storePath, (store) => {
     for (const experiment of DEMO_EXPERIMENTS) {
-      const existing = findExperimentByName(store, experiment.name);
-      const created = existing ?? createExperiment(store, experiment.name, experiment.description);
+      const created = findExperimentByName(store, experiment.name) ?? createExperiment(store, experiment.name, experiment.description);
       setPrimaryMetric(store, created.id, experiment.primaryMetric, experiment.direction);
     }
-  } finally {
-    store.close();
-  }
+  });
 
+  // Runs, through the run logger, as training code logs them.
+  const random = mulberry32(20240601);
+  const registered = new Set(DEMO_MODEL.versions.map((v) => `${v.experiment}/${v.run}`));
+  const runIds = new Map<string, string>();
   for (const experiment of DEMO_EXPERIMENTS) {
     for (const spec of experiment.runs) {
-      const handle = logger({ experiment: experiment.name, name: spec.name, storePath });
-      handle.logParams(spec.params);
-      for (const [key, value] of Object.entries(spec.tags)) handle.setTag(key, value);
+      const run = startRun({ experiment: experiment.name, name: spec.name, storePath, params: spec.params, tags: spec.tags });
       const last = Math.max(1, Math.round(steps * spec.completed));
-      for (let step = 0; step < last; step++) {
-        for (const [key, value] of Object.entries(curves(experiment, spec, step, steps, random))) {
-          handle.logMetric(key, value, step);
-        }
+      for (let step = 0; step < last; step++) run.logMetrics(curves(experiment, spec, step, steps, random), step);
+      const key = `${experiment.name}/${spec.name}`;
+      if (registered.has(key)) {
+        const file = path.join(dir, 'models', `${spec.name}.joblib`);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, `demo model ${key}\n${JSON.stringify(spec.params)}\n`);
+        await run.logArtifact(file, 'model');
       }
-      handle.end(spec.status);
+      run.end(spec.status);
+      runIds.set(key, run.id);
     }
   }
+
+  await registerDemoModel(storePath, dir, runIds);
+  withStore(storePath, (store) => {
+    const framing = createFraming(store, demoFramingDocument(), { reason: 'demo' });
+    for (const name of DEMO_FRAMING_EXPERIMENTS) linkExperimentToFraming(store, findExperimentByName(store, name)!.id, framing.id);
+  });
   return dir;
 }
 
+async function registerDemoModel(storePath: string, dir: string, runIds: Map<string, string>): Promise<void> {
+  const artifacts = new Map<string, { uri: string; sha256: string; size: number }>();
+  for (const version of DEMO_MODEL.versions) {
+    const file = path.join(dir, 'models', `${version.run}.joblib`);
+    artifacts.set(version.run, { uri: artifactUri(file), ...(await hashPath(file)) });
+  }
+  withStore(storePath, (store) => {
+    const versionIds: number[] = [];
+    for (const version of DEMO_MODEL.versions) {
+      const uuid = runIds.get(`${version.experiment}/${version.run}`)!;
+      const row = store.db.prepare('SELECT id FROM runs WHERE uuid = ?').get(uuid) as { id: number };
+      const registered = registerModelVersion(store, {
+        modelName: DEMO_MODEL.name,
+        modelDescription: DEMO_MODEL.description,
+        runId: row.id,
+        artifact: artifacts.get(version.run)!,
+        artifactSource: 'run',
+        description: `${version.run} from ${version.experiment}`,
+      });
+      versionIds.push(registered.id);
+    }
+    for (const [alias, number] of Object.entries(DEMO_MODEL.aliases)) {
+      setAlias(store, { versionId: versionIds[number - 1]!, alias, reason: 'demo' });
+    }
+  });
+}
+
+/** A framing as a team has it after the first workshop: the "why ML" part done, the rest open. */
+export function demoFramingDocument(): FramingDocument {
+  const doc = emptyFramingDocument(DEMO_FRAMING_NAME);
+  doc.problem = {
+    name: DEMO_FRAMING_NAME,
+    businessMetric: 'Monthly churn of paying subscribers, from 3.1% to under 2.5% within two quarters.',
+    whyNow: 'Churn rose after the price change; the retention team can call 400 customers a week and wants to call the right ones.',
+    endUser: 'The retention team, through a ranked call list in the CRM.',
+    taskKind: 'predictive',
+  };
+  const answers: Partial<Record<keyof FramingDocument['criteria'], [FramingDocument['criteria']['learnable']['answer'], string]>> = {
+    learnable: ['yes', 'Two years of subscriptions with known outcomes.'],
+    complexPatterns: ['yes', 'Usage, billing and support history interact; the current rule (no login for 30 days) misses most churners.'],
+    dataAvailable: ['yes', 'Warehouse tables for usage, billing and tickets.'],
+    predictive: ['yes', 'A weekly score per customer.'],
+    similarData: ['not-sure', 'The price change may have shifted who leaves.'],
+    repetitive: ['yes', 'Every week, for every active subscriber.'],
+  };
+  for (const [id, [answer, note]] of Object.entries(answers)) doc.criteria[id as keyof FramingDocument['criteria']] = { answer, note };
+  doc.evaluation = { ...doc.evaluation, metric: 'val_auc', direction: 'max', threshold: 0.86, baseline: 'No-login-for-30-days rule: AUC 0.71', split: 'time-based' };
+  doc.prediction = { ...doc.prediction, learning: 'supervised', taskType: 'classification', outputs: 'Probability of cancelling within 90 days' };
+  doc.data.sources = [{ kind: 'internal-database', description: 'Warehouse: usage events, invoices, support tickets' }];
+  return doc;
+}
+
+function withStore<T>(storePath: string, work: (store: ReturnType<typeof openStore>) => T): T {
+  const store = openStore(storePath, { create: true });
+  try {
+    return work(store);
+  } finally {
+    store.close();
+  }
+}
+
 /** Logs one more short finished run through the run logger (tests use it to see changes appear). */
-export async function logDemoRun(storePath: string, experiment: string, name: string, steps = 50): Promise<void> {
-  const handle = (await loadRunLogger(storePath))({ experiment, name, storePath });
-  handle.logParams({ model: 'late-arrival', steps });
-  for (let step = 0; step < steps; step++) handle.logMetric('val_auc', 0.5 + (0.3 * step) / steps, step);
-  handle.end('FINISHED');
+export function logDemoRun(storePath: string, experiment: string, name: string, steps = 50): void {
+  const run = startRun({ experiment, name, storePath, params: { model: 'late-arrival', steps } });
+  for (let step = 0; step < steps; step++) run.logMetric('val_auc', 0.5 + (0.3 * step) / steps, step);
+  run.end('FINISHED');
 }
 
 /** The store of a workspace made by createDemoWorkspace. */
@@ -240,78 +307,6 @@ function mulberry32(seed: number): () => number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The run logger
-
-/** The part of src/tracking/runLogger.ts that the demo uses. */
-export interface RunLoggerHandle {
-  logParams(params: Record<string, string | number | boolean>): void;
-  logMetric(key: string, value: number, step: number): void;
-  setTag(key: string, value: string): void;
-  end(status: Exclude<RunStatus, 'RUNNING'>): void;
-}
-export type StartRun = (options: { experiment: string; name: string; storePath: string }) => RunLoggerHandle;
-
-/**
- * The project's run logger (src/tracking/runLogger.ts) when it is present; otherwise a stand-in
- * that writes the same rows through the project's store module (openStore), so the demo works
- * while the logger is being written.
- */
-async function loadRunLogger(storePath: string): Promise<StartRun> {
-  if (demoFeatures().runLogger) {
-    const modulePath = pathToFileURL(path.join(SRC, 'tracking', 'runLogger.ts')).href;
-    const module = (await import(modulePath)) as { startRun?: StartRun };
-    if (typeof module.startRun === 'function') return module.startRun;
-  }
-  return storeRunLogger(storePath);
-}
-
-function storeRunLogger(storePath: string): StartRun {
-  return ({ experiment, name }) => {
-    const store: Store = openStore(storePath, { create: true });
-    const db = store.db;
-    const experimentId = (db.prepare('SELECT id FROM experiments WHERE name = ?').get(experiment) as { id: number } | undefined)?.id
-      ?? Number(db.prepare('INSERT INTO experiments (name, created_at) VALUES (?, ?)').run(experiment, Date.now()).lastInsertRowid);
-    const now = Date.now();
-    const runId = Number(
-      db.prepare(
-        `INSERT INTO runs (uuid, experiment_id, name, status, start_time, heartbeat_at, host, user_name, source, entry_point, git_branch)
-         VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, 'demo', 'train.py', 'main')`,
-      ).run(crypto.randomUUID().replaceAll('-', ''), experimentId, name, now, now, os.hostname(), os.userInfo().username).lastInsertRowid,
-    );
-    const insertMetric = db.prepare('INSERT INTO metrics (run_id, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)');
-    const upsertParam = db.prepare('INSERT INTO params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value');
-    const upsertTag = db.prepare('INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value');
-    const pending: [string, number, number][] = [];
-    const flush = (): void => {
-      const at = Date.now();
-      db.transaction(() => {
-        for (const [key, value, step] of pending) insertMetric.run(runId, key, step, at, Number.isFinite(value) || Math.abs(value) === Infinity ? value : null);
-      })();
-      pending.length = 0;
-    };
-    return {
-      logParams(params) {
-        db.transaction(() => {
-          for (const [key, value] of Object.entries(params)) upsertParam.run(runId, key, String(value));
-        })();
-      },
-      logMetric(key, value, step) {
-        pending.push([key, value, step]);
-        if (pending.length >= 500) flush();
-      },
-      setTag(key, value) {
-        upsertTag.run(runId, key, value);
-      },
-      end(status) {
-        flush();
-        db.prepare('UPDATE runs SET status = ?, end_time = ?, heartbeat_at = ? WHERE id = ?').run(status, Date.now(), Date.now(), runId);
-        store.close();
-      },
-    };
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
 // Files beside the store
 
 function writeWorkspaceFiles(dir: string): void {
@@ -325,8 +320,8 @@ function writeWorkspaceFiles(dir: string): void {
       '',
       '- *Experiments*: three experiments, 16 runs with 1,000-step metric histories.',
       '  Select two runs and use **Compare Runs**.',
-      '- *Models*: `churn-classifier` with aliases `champion` and `challenger` (when the registry is built).',
-      '- *Framing*: a partly answered framing for the churn project (when framing is built).',
+      '- *Models*: `churn-classifier`, three versions, aliases `champion` and `challenger`.',
+      '- *Framing*: "Churn reduction", partly answered, linked to the two churn experiments.',
       '',
       '`data/reference.csv` and `data/current.csv` are two snapshots for **Check Data Drift…**.',
       '',

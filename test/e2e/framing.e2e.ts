@@ -45,9 +45,30 @@ describe('Project framing', () => {
     await session?.stop();
   });
 
+  /** Switches the colour theme through its picker, as a user would. */
+  const useTheme = async (label: 'Light Modern' | 'Dark Modern') => {
+    const wb = session.workbench;
+    await wb.runCommand('Preferences: Color Theme');
+    await wb.quickPick(new RegExp(`^${label}`));
+    const cls = label === 'Dark Modern' ? 'vs-dark' : 'vs';
+    await wb.page.waitForFunction((c) => document.querySelector('.monaco-workbench')?.classList.contains(c) === true, cls, { timeout: 20_000 });
+    await wb.page.waitForTimeout(500);
+  };
+  const bothThemes = async (screen: string) => {
+    await session.workbench.screenshot(screen);
+    await useTheme('Dark Modern');
+    await session.workbench.screenshot(screen);
+    await useTheme('Light Modern');
+  };
+
   test('the Framing view starts empty and opens the wizard', async () => {
     const wb = session.workbench;
     await wb.openContainer();
+    // Give the Framing view the side bar's height.
+    for (const other of ['Experiments', 'Models']) {
+      const header = wb.viewPane(other).locator('.pane-header');
+      if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+    }
     assert.match(await wb.welcomeText(FRAMING), /Open Framing Wizard/);
     await wb.runCommand('ML Lifecycle: Open Framing Wizard');
     wizard = await wb.webview({ title: /Framing/ });
@@ -78,7 +99,7 @@ describe('Project framing', () => {
     const rows = await wb.treeRows(FRAMING);
     assert.equal(rows.find((r) => r.label === 'Should we use ML?')?.description, '3/9 answered');
     assert.equal(rows.find((r) => r.label === '1. Business problem')?.description, '3/5');
-    await wb.captureThemes('framing-checklist');
+    await bothThemes('framing-checklist');
   });
 
   test('checking a criterion in the checklist updates the wizard', async () => {
@@ -117,7 +138,7 @@ describe('Project framing', () => {
       if (step === 'stakeholders') assert.match(await wizard.locator('[data-testid="conflicts"]').innerText(), /Purchasing vs Store managers/);
       if (index < STEPS.length - 1) await wizard.locator('[data-testid="next"]').click();
     }
-    await wb.captureThemes('framing-wizard-review');
+    await bothThemes('framing-wizard-review');
   });
 
   test('the rail is keyboard friendly', async () => {
@@ -149,8 +170,9 @@ describe('Project framing', () => {
     wizard = await wb.webview({ title: /Framing: Sales forecasting/ });
     await wizard.locator('[data-testid="rail-evaluation"]').click();
     await wizard.locator('[data-testid="step-evaluation"]').waitFor();
-    await wb.page.waitForTimeout(500);
-    await wb.goto(session.server.url);
+    await wb.runCommand('Developer: Reload Window');
+    await wb.page.waitForTimeout(3000);
+    await wb.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 90_000 });
     wizard = await wb.webview({ title: /Framing: Sales forecasting/, timeout: 60_000 });
     await wizard.locator('[data-testid="step-evaluation"]').waitFor({ timeout: 60_000 });
     assert.equal(await field('evaluation.metric').locator('input').inputValue(), 'val_mape');

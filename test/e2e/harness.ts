@@ -64,9 +64,16 @@ const NODE_MAJOR = '24';
 const CACHE_DIR = process.env.ML_E2E_CACHE ? path.resolve(process.env.ML_E2E_CACHE) : path.join(REPO_ROOT, '.e2e');
 const CHROMIUM = process.env.ML_E2E_CHROMIUM ?? '/usr/bin/chromium';
 
-export type Theme = 'light' | 'dark';
+export type Theme = 'light' | 'dark' | 'high-contrast';
+/** The themes captureThemes() shoots by default. */
 export const THEMES: readonly Theme[] = ['light', 'dark'];
-export const THEME_NAMES: Record<Theme, string> = { light: 'Default Light Modern', dark: 'Default Dark Modern' };
+/**
+ * Theme ids (and labels in the Color Theme picker) as code-server CODE_SERVER_VERSION knows them.
+ * Older VS Code called the first two "Default Light Modern" / "Default Dark Modern"; this one
+ * migrates those names in the settings file at start.
+ */
+export const THEME_NAMES: Record<Theme, string> = { light: 'Light Modern', dark: 'Dark Modern', 'high-contrast': 'Default High Contrast' };
+const THEME_CLASSES: Record<Theme, string> = { light: 'vs', dark: 'vs-dark', 'high-contrast': 'hc-black' };
 
 /** Settings every session starts with; `StartOptions.settings` is merged over them. */
 export const BASE_SETTINGS: Record<string, unknown> = {
@@ -79,7 +86,7 @@ export const BASE_SETTINGS: Record<string, unknown> = {
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
   'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
+  'extensions.autoUpdate': 'off',
   'extensions.ignoreRecommendations': true,
   'git.enabled': false,
   'git.openRepositoryInParentFolders': 'never',
@@ -243,7 +250,10 @@ export interface CodeServer {
   readonly settingsFile: string;
   /** code-server's own output. */
   readonly logFile: string;
-  /** Merges `settings` into the user settings file (VS Code picks the change up by itself). */
+  /**
+   * Merges `settings` into the user settings file. code-server notices the change by itself, but
+   * only after several seconds: wait for its effect, or reload (Workbench.goto) before relying on it.
+   */
   updateSettings(settings: Record<string, unknown>): void;
   /** The extension host's and extensions' log files, concatenated (for failure reports). */
   extensionLogs(): string;
@@ -368,7 +378,12 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     settingsFile,
     logFile,
     updateSettings(settings) {
-      const current = JSON.parse(readText(settingsFile) || '{}') as Record<string, unknown>;
+      let current: Record<string, unknown> = {};
+      try {
+        current = JSON.parse(readText(settingsFile) || '{}') as Record<string, unknown>;
+      } catch {
+        current = { ...BASE_SETTINGS }; // VS Code left comments in it: start again from the base
+      }
       writeJson(settingsFile, { ...current, ...settings });
     },
     extensionLogs() {
@@ -717,17 +732,31 @@ export class Workbench {
     return inner.contentFrame();
   }
 
-  /** Switches the color theme live through the user settings file and waits for the workbench to repaint. */
+  /**
+   * Switches the color theme the way a user does (F1 > Preferences: Color Theme), which applies at
+   * once; VS Code stores the choice in the user settings. Waits for the workbench to repaint.
+   */
   async setTheme(theme: Theme): Promise<void> {
-    this.server.updateSettings({ 'workbench.colorTheme': THEME_NAMES[theme] });
-    const cls = theme === 'dark' ? 'vs-dark' : 'vs';
-    await this.page.waitForFunction((c) => document.querySelector('.monaco-workbench')?.classList.contains(c) === true, cls, { timeout: 20_000 });
-    await this.page.waitForTimeout(400); // webviews get their new CSS variables a moment later
+    if ((await this.currentTheme()) === theme) return;
+    const cls = THEME_CLASSES[theme];
+    await this.runCommand('Preferences: Color Theme');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill(THEME_NAMES[theme]);
+    const row = this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(THEME_NAMES[theme])}$`) }) })
+      .first();
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await this.page.waitForFunction((c) => document.querySelector('.monaco-workbench')?.classList.contains(c) === true, cls, { timeout: 15_000 });
+    await this.page.waitForTimeout(500); // webviews get their new CSS variables a moment later
   }
 
   async currentTheme(): Promise<Theme> {
-    const dark = await this.page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark') === true);
-    return dark ? 'dark' : 'light';
+    const classes = await this.page.evaluate(() => [...(document.querySelector('.monaco-workbench')?.classList ?? [])]);
+    if (classes.includes('hc-black')) return 'high-contrast';
+    return classes.includes('vs-dark') ? 'dark' : 'light';
   }
 
   /** Saves a screenshot to test-results/screenshots/<screen>-<theme>.png (the current theme). */
@@ -742,11 +771,11 @@ export class Workbench {
     return file;
   }
 
-  /** One screenshot per theme (light, dark), leaving the theme as it was. */
-  async captureThemes(screen: string): Promise<string[]> {
+  /** One screenshot per theme (default light and dark), leaving the theme as it was. */
+  async captureThemes(screen: string, themes: readonly Theme[] = THEMES): Promise<string[]> {
     const before = await this.currentTheme();
     const files: string[] = [];
-    for (const theme of THEMES) {
+    for (const theme of themes) {
       await this.setTheme(theme);
       files.push(await this.screenshot(screen));
     }

@@ -72,7 +72,7 @@ describe('ML Lifecycle side bar', () => {
 
   test('Refresh from the palette shows a run logged meanwhile', async () => {
     const wb = session.workbench;
-    await logDemoRun(storePath, baseline.name, 'late-run');
+    logDemoRun(storePath, baseline.name, 'late-run');
     await wb.runCommand('ML Lifecycle: Refresh');
     await wb.expandTreeItem(EXPERIMENTS, baseline.name);
     await wb.waitForTreeItem(EXPERIMENTS, 'late-run');

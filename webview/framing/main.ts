@@ -476,8 +476,9 @@ function renderStep(focusHeading: boolean): void {
     el('h2', { id: 'step-heading', tabindex: '-1' }, `${step.number}. ${step.title}`),
     el('p', { class: 'fw-intro' }, step.intro),
     ...extra,
-    el('div', { class: 'fw-fields' }, ...step.fields.map(renderField)),
+    // Computed results first: the live sentence, ROI and conflicts stay in view while typing below.
     el('div', { class: 'fw-derived', 'aria-live': 'polite' }, ...derivedPanels(step)),
+    el('div', { class: 'fw-fields' }, ...step.fields.map(renderField)),
     el('footer', { class: 'fw-nav' }, back, el('span', { class: 'muted' }, `Step ${step.number} of ${ids.length}`), next),
   );
   section.dataset.testid = `step-${step.id}`;

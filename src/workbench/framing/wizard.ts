@@ -144,6 +144,7 @@ export class FramingWizards implements vscode.Disposable {
   restore(panel: vscode.WebviewPanel, rawState: unknown): void {
     const parsed = framingPanelStateSchema.safeParse(rawState);
     const state: FramingPanelState | undefined = parsed.success ? parsed.data : undefined;
+    this.services.log.info(`Restoring a Framing Wizard panel (framing ${state?.framingId ?? 'new'}, step ${state?.step ?? 'first'})${parsed.success ? '' : `; its saved state was not usable: ${parsed.error.issues[0]?.message}`}`);
     this.attach(panel, FramingSession.open(this.services, state?.framingId ?? null), state?.step);
   }
 

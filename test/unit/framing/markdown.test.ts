@@ -184,11 +184,14 @@ describe('field edits', () => {
     assert.deepEqual(assess(document).issues, []);
     document = edit(document, 'evaluation.metric', 'test/accuracy');
     assert.match(assess(document).issues[0]!.message, /5 is outside the range of accuracy \(0 to 1\)/);
+    document = edit(document, 'evaluation.threshold', '0.9');
+    const refused = applyFieldEdit(document, 'evaluation.threshold', '90');
+    assert.match(refused.issue!.message, /^Offline evaluation › Success threshold: 90 is outside the range of accuracy \(0 to 1\)\. Write percentages as fractions: 90% is 0\.9\.$/);
+    assert.equal(refused.document.evaluation.threshold, 0.9, 'the saved threshold stays');
     document = edit(document, 'evaluation.metric', 'val_rmse');
     assert.deepEqual(assess(document).issues, []);
     assert.equal(assess(document).metric?.direction, 'min');
-    document = edit(document, 'evaluation.threshold', '-1');
-    assert.match(assess(document).issues[0]!.message, /outside the range of prediction error \(0 to ∞\)/);
+    assert.match(applyFieldEdit(document, 'evaluation.threshold', '-1').issue!.message, /outside the range of prediction error \(0 to ∞\)/);
   });
 
   test('stakeholders with opposing kinds of objective are flagged', () => {

@@ -1,0 +1,197 @@
+import * as vscode from 'vscode';
+import { paramsTable, summaryTable, toCsv, toMarkdown } from '../../compare/export.ts';
+import { m4Series } from '../../compare/m4.ts';
+import { type CompareModel, MAX_ITEMS, type MissingItem, type Subject, loadComparison } from '../../compare/model.ts';
+import { productionSeries } from '../../compare/production.ts';
+import { FromWebviewSchema, type FromWebview, type ToWebview, VIEW_TYPE } from '../../contract/compare.ts';
+import { truncateLabel } from '../../shared/format.ts';
+import type { Services } from '../services.ts';
+import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
+import { pickRuns, pickVersions } from './pickers.ts';
+
+/**
+ * One Compare panel: owns its subject (runs or model versions), answers the webview's series
+ * requests and follows the store, posting a new model only when something it shows changed.
+ */
+export class ComparePanel implements vscode.Disposable {
+  private static readonly open = new Set<ComparePanel>();
+
+  /** Shows `subject` in the open panel of the same kind (without reloading it), or in a new one. */
+  static show(services: Services, subject: Subject, notes: string[] = []): void {
+    const existing = [...ComparePanel.open].find((p) => p.subject.kind === subject.kind);
+    if (existing) {
+      existing.setSubject(subject, notes);
+      existing.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Compare', vscode.ViewColumn.Active, panelOptions(services.context.extensionUri));
+    new ComparePanel(services, panel, subject, notes);
+  }
+
+  private readonly services: Services;
+  private readonly panel: vscode.WebviewPanel;
+  private readonly disposables: vscode.Disposable[] = [];
+  private subject: Subject;
+  private model: CompareModel | undefined;
+  private notes: string[];
+  private posted = '';
+  /** Set when the store changed while the panel was hidden: refresh when it shows again. */
+  private stale = false;
+
+  constructor(services: Services, panel: vscode.WebviewPanel, subject: Subject, notes: string[] = []) {
+    this.services = services;
+    this.panel = panel;
+    this.subject = subject;
+    this.notes = notes;
+    ComparePanel.open.add(this);
+    panel.webview.options = panelOptions(services.context.extensionUri);
+    panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'compare', 'Compare');
+    this.disposables.push(
+      onValidMessage(panel.webview, FromWebviewSchema, services.log, (message) => this.handle(message)),
+      services.stores.onDidChange(() => {
+        if (this.panel.visible) this.refresh();
+        else this.stale = true;
+      }),
+      panel.onDidChangeViewState(() => {
+        if (this.panel.visible && this.stale) this.refresh();
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    this.refresh();
+  }
+
+  setSubject(subject: Subject, notes: string[]): void {
+    this.subject = subject;
+    this.notes = notes;
+    this.refresh();
+  }
+
+  /** Re-reads the comparison and posts it if anything shown changed. */
+  private refresh(force = false): void {
+    this.stale = false;
+    const store = this.services.stores.current();
+    if (!store) {
+      this.model = undefined;
+      this.post({ type: 'model', model: emptyModel(this.subject), notes: ['The ML Lifecycle store is not open yet: nothing has been logged in this workspace.'] }, force);
+      return;
+    }
+    const staleSeconds = vscode.workspace.getConfiguration('mlLifecycle').get<number>('staleHeartbeatSeconds', 120);
+    let comparison;
+    try {
+      comparison = loadComparison(store, this.subject, Date.now() - staleSeconds * 1000);
+    } catch (error) {
+      this.services.log.error(`Compare: could not read the store: ${(error as Error).message}`);
+      return;
+    }
+    if (comparison.missing.length) {
+      this.notes = [...this.notes, ...comparison.missing.map((m) => missingNote(m, this.subject, this.model))].slice(-10);
+      this.subject = comparison.model.subject;
+    }
+    this.model = comparison.model;
+    this.panel.title = truncateLabel(comparison.model.title, 60);
+    this.post({ type: 'model', model: comparison.model, notes: this.notes }, force);
+  }
+
+  private post(message: ToWebview, force = false): void {
+    if (message.type === 'model') {
+      const text = JSON.stringify(message);
+      if (!force && text === this.posted) return;
+      this.posted = text;
+    }
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async handle(message: FromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.refresh(true);
+        return;
+      case 'series':
+        this.answerSeries(message);
+        return;
+      case 'add':
+        await this.add();
+        return;
+      case 'remove':
+        this.setSubject(
+          this.subject.kind === 'runs'
+            ? { kind: 'runs', runIds: this.subject.runIds.filter((id) => id !== message.id) }
+            : { kind: 'production', versionIds: this.subject.versionIds.filter((id) => id !== message.id) },
+          this.notes,
+        );
+        return;
+      case 'copy':
+        await this.copy(message);
+        return;
+    }
+  }
+
+  private answerSeries(request: Extract<FromWebview, { type: 'series' }>): void {
+    const store = this.services.stores.current();
+    const chart = this.model?.charts.find((c) => c.key === request.key);
+    if (!store || !chart) {
+      this.post({ type: 'seriesFailed', requestId: request.requestId, key: request.key, message: 'This metric is no longer in the comparison.' });
+      return;
+    }
+    const perPixel = vscode.workspace.getConfiguration('mlLifecycle').get<number>('compare.maxPointsPerPixel', 1);
+    const buckets = Math.max(1, Math.round(request.pixels * Math.min(4, Math.max(0.25, perPixel))));
+    const options = { buckets, range: request.range ?? undefined };
+    try {
+      const set = this.subject.kind === 'runs' ? m4Series(store, chart.ids, chart.key, options) : productionSeries(store, chart.ids, chart.key, options);
+      this.post({ type: 'series', requestId: request.requestId, set });
+    } catch (error) {
+      this.services.log.error(`Compare: could not read ${request.key}: ${(error as Error).message}`);
+      this.post({ type: 'seriesFailed', requestId: request.requestId, key: request.key, message: (error as Error).message });
+    }
+  }
+
+  private async add(): Promise<void> {
+    const store = this.services.stores.current();
+    if (!store) return;
+    if (this.subject.kind === 'runs') {
+      const picked = await pickRuns(store, { exclude: this.subject.runIds, title: 'Add runs to the comparison' });
+      if (!picked?.length) return;
+      const runIds = [...this.subject.runIds, ...picked];
+      const notes = runIds.length > MAX_ITEMS ? [...this.notes, `Only ${MAX_ITEMS} runs fit in one comparison; ${runIds.length - MAX_ITEMS} were not added.`] : this.notes;
+      this.setSubject({ kind: 'runs', runIds: runIds.slice(0, MAX_ITEMS) }, notes);
+    } else {
+      const picked = await pickVersions(store, { exclude: this.subject.versionIds, title: 'Add model versions' });
+      if (!picked?.length) return;
+      this.setSubject({ kind: 'production', versionIds: [...this.subject.versionIds, ...picked].slice(0, MAX_ITEMS) }, this.notes);
+    }
+  }
+
+  private async copy(request: Extract<FromWebview, { type: 'copy' }>): Promise<void> {
+    if (!this.model) return;
+    const table = request.table === 'summary' ? summaryTable(this.model, request.metric) : paramsTable(this.model, request.onlyDifferences);
+    await vscode.env.clipboard.writeText(request.format === 'csv' ? toCsv(table) : toMarkdown(table));
+    vscode.window.setStatusBarMessage(`Copied the ${request.table} table (${table.rows.length} rows) as ${request.format === 'csv' ? 'CSV' : 'Markdown'}`, 4000);
+  }
+
+  dispose(): void {
+    ComparePanel.open.delete(this);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function missingNote(missing: MissingItem, subject: Subject, previous: CompareModel | undefined): string {
+  const noun = subject.kind === 'runs' ? 'run' : 'model version';
+  const name = missing.name ?? previous?.items.find((i) => i.id === missing.id)?.name;
+  const label = name === undefined ? `${noun} #${missing.id}` : `${noun} "${truncateLabel(name, 80)}"`;
+  return missing.trashed ? `The ${label} was moved to the trash, so it left the comparison.` : `The ${label} no longer exists, so it left the comparison.`;
+}
+
+function emptyModel(subject: Subject): CompareModel {
+  return {
+    subject,
+    title: 'Compare',
+    items: [],
+    charts: [],
+    sharedMetrics: 0,
+    xModes: subject.kind === 'runs' ? ['step', 'relative', 'wall'] : ['wall'],
+    summary: [],
+    params: null,
+    parallel: null,
+    live: false,
+  };
+}

@@ -1,0 +1,383 @@
+// One line chart per metric: M4 series per run, smoothing, x-axis modes, zoom that asks the
+// extension for the zoomed range's own M4 series, and the target line.
+import { Chart, type ChartDataset, type ChartOptions, type Plugin, type TooltipItem } from 'chart.js';
+import type { ChartSpec, CompareItem, TargetLine, XMode } from '../../src/compare/model.ts';
+import type { Series, SeriesSet } from '../../src/compare/m4.ts';
+import { smooth, type SmoothingMode } from '../../src/compare/smoothing.ts';
+import { formatDuration, formatMetric, truncateLabel } from '../../src/shared/format.ts';
+import { el } from '../shared/vscode.ts';
+import { type Theme, withAlpha } from './theme.ts';
+
+/** What the charts need from the page. */
+export interface ChartView {
+  theme: Theme;
+  items: Map<number, CompareItem>;
+  xMode: XMode;
+  smoothing: SmoothingMode;
+  strength: number;
+  logScale: boolean;
+  /** What a bucket's width counts: steps (runs) or milliseconds (production metrics over time). */
+  bucketUnit: 'steps' | 'ms';
+  color(id: number): string;
+  hidden(id: number): boolean;
+}
+
+export interface ChartHost {
+  view(): ChartView;
+  /** Asks for series `pixels` wide over `range` (null: everything); returns the request id. */
+  request(key: string, pixels: number, range: { lo: number; hi: number } | null): number;
+}
+
+type Point = { x: number; y: number | null };
+interface DatasetInfo {
+  id: number;
+  role: 'line' | 'raw' | 'smoothed';
+  /** Point index -> the steps a block-located extreme may sit at. */
+  approx: Map<number, [number, number]>;
+}
+
+const targetsByChart = new WeakMap<Chart, { targets: TargetLine[]; theme: Theme }>();
+
+/** Draws each target as a dashed horizontal line labelled "target". */
+export const targetLinePlugin: Plugin<'line'> = {
+  id: 'mlTargetLine',
+  afterDatasetsDraw(chart) {
+    const entry = targetsByChart.get(chart as unknown as Chart);
+    if (!entry?.targets.length) return;
+    const { ctx, chartArea: area } = chart;
+    const y = chart.scales.y!;
+    for (const target of entry.targets) {
+      const py = y.getPixelForValue(target.value);
+      if (!Number.isFinite(py) || py < area.top - 0.5 || py > area.bottom + 0.5) continue;
+      ctx.save();
+      ctx.strokeStyle = entry.theme.foreground;
+      ctx.lineWidth = 1;
+      ctx.setLineDash([6, 4]);
+      ctx.beginPath();
+      ctx.moveTo(area.left, py);
+      ctx.lineTo(area.right, py);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = entry.theme.foreground;
+      ctx.font = `${entry.theme.fontSize - 1}px ${entry.theme.font}`;
+      ctx.textAlign = 'right';
+      ctx.textBaseline = py - area.top < 16 ? 'top' : 'bottom';
+      ctx.fillText(`${target.label} ${formatMetric(target.value)}`, area.right - 4, py + (py - area.top < 16 ? 3 : -3));
+      ctx.restore();
+    }
+  },
+};
+
+export function formatX(value: number, mode: XMode): string {
+  if (mode === 'step') return Math.round(value).toLocaleString('en-US');
+  if (mode === 'relative') return `${value < 0 ? '-' : ''}${formatDuration(Math.abs(value))}`;
+  return new Date(value).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+const X_TITLES: Record<XMode, string> = { step: 'step', relative: 'time since run start', wall: 'wall time' };
+
+export class MetricChart {
+  readonly key: string;
+  readonly card: HTMLElement;
+  private spec: ChartSpec;
+  private readonly host: ChartHost;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly info: HTMLElement;
+  private readonly resetButton: HTMLButtonElement;
+  private chart: Chart<'line', Point[]> | undefined;
+  private infos: DatasetInfo[] = [];
+  private set: SeriesSet | undefined;
+  /** The x window the user zoomed to (in the current x mode), or null for everything. */
+  private window: { min: number; max: number } | null = null;
+  /** The range (in the series' own coordinate) the shown data was read for; null: everything. */
+  private range: { lo: number; hi: number } | null = null;
+  private pending: number | null = null;
+  private loadedSignature = '';
+  private visible = false;
+  private debounce: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(spec: ChartSpec, host: ChartHost) {
+    this.key = spec.key;
+    this.spec = spec;
+    this.host = host;
+    this.canvas = el('canvas', { 'data-testid': 'chart', 'data-metric': spec.key, 'data-datasets': '0', 'data-state': 'loading', tabindex: '0', role: 'img' });
+    this.info = el('p', { class: 'chart-info', 'aria-live': 'polite' }, 'Loading…');
+    this.resetButton = el('button', { class: 'icon-button', type: 'button', title: 'Reset zoom', 'aria-label': `Reset zoom of ${truncateLabel(spec.key, 80)}`, 'data-testid': 'chart-reset' }, el('span', { class: 'codicon codicon-discard', 'aria-hidden': 'true' }));
+    this.resetButton.hidden = true;
+    this.resetButton.addEventListener('click', () => this.resetZoom());
+    const title = el('h2', { title: spec.key }, spec.key);
+    this.card = el('section', { class: 'chart-card', 'data-testid': 'chart-card', 'data-metric': spec.key }, el('header', {}, title, this.resetButton), this.info, el('div', { class: 'chart-box' }, this.canvas));
+    this.canvas.addEventListener('keydown', (event) => this.onKey(event));
+    this.canvas.addEventListener('dblclick', () => this.resetZoom());
+    this.describe();
+  }
+
+  /** A new spec from a model update: re-read the series if its lines got new points. */
+  update(spec: ChartSpec): void {
+    this.spec = spec;
+    this.describe();
+    if (spec.signature !== this.loadedSignature && this.visible) this.load();
+    else this.render();
+  }
+
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible && (this.set === undefined || this.spec.signature !== this.loadedSignature) && this.pending === null) this.load();
+  }
+
+  /** Whether a series reply answers this chart's latest request. */
+  receive(requestId: number, set: SeriesSet): boolean {
+    if (requestId !== this.pending) return false;
+    this.pending = null;
+    this.set = set;
+    this.render();
+    return true;
+  }
+
+  failed(requestId: number, message: string): void {
+    if (requestId !== this.pending) return;
+    this.pending = null;
+    this.info.textContent = message;
+    this.canvas.dataset.state = 'error';
+  }
+
+  /** The x mode changed: windows in the old mode mean nothing in the new one. */
+  resetWindow(): void {
+    if (this.window || this.range) this.resetZoom();
+    else this.render();
+  }
+
+  resetZoom(): void {
+    this.window = null;
+    this.chart?.resetZoom('none');
+    this.resetButton.hidden = true;
+    if (this.range) {
+      this.range = null;
+      this.load();
+    } else this.render();
+  }
+
+  private load(): void {
+    const width = this.chart?.chartArea ? this.chart.chartArea.right - this.chart.chartArea.left : this.canvas.parentElement!.clientWidth - 70;
+    this.loadedSignature = this.spec.signature;
+    this.pending = this.host.request(this.key, Math.max(50, Math.round(width)), this.range);
+    this.canvas.dataset.state = 'loading';
+  }
+
+  private describe(): void {
+    this.canvas.setAttribute('aria-label', `Line chart of ${truncateLabel(this.key, 200)} for ${this.spec.ids.length} ${this.spec.ids.length === 1 ? 'line' : 'lines'}. Plus and minus zoom, arrow keys pan, 0 resets.`);
+  }
+
+  /** Rebuilds datasets and options from the data and the page's settings (smoothing, axis, theme…). */
+  render(): void {
+    const set = this.set;
+    if (!set) return;
+    const view = this.host.view();
+    const datasets: ChartDataset<'line', Point[]>[] = [];
+    this.infos = [];
+    let lines = 0;
+    let drawn = 0;
+    let logged = 0;
+    let hiddenNonPositive = 0;
+    const smoothing = view.smoothing !== 'off' && view.strength > 0;
+    for (const series of set.series) {
+      const item = view.items.get(series.id);
+      if (!item || series.x.length === 0) continue;
+      const xs = displayX(series, item, view.xMode);
+      const ys = view.logScale ? series.y.map((y) => (y !== null && y > 0 ? y : null)) : series.y;
+      if (view.logScale) hiddenNonPositive += series.y.filter((y) => y !== null && y <= 0).length;
+      const approx = new Map<number, [number, number]>();
+      for (let i = 0; i < series.approx.length; i += 3) approx.set(series.approx[i]!, [series.approx[i + 1]!, series.approx[i + 2]!]);
+      const color = view.color(series.id);
+      const hidden = view.hidden(series.id);
+      const base = { label: item.name, hidden, pointRadius: 0, pointHoverRadius: 3, pointHitRadius: 4, tension: 0, spanGaps: false, normalized: true, parsing: false as const };
+      const raw = xs.map((x, i) => ({ x, y: ys[i]! }));
+      if (smoothing) {
+        datasets.push({ ...base, data: raw, borderColor: withAlpha(color, 0.3), backgroundColor: withAlpha(color, 0.3), borderWidth: 1, order: 2 });
+        this.infos.push({ id: series.id, role: 'raw', approx });
+        const smoothed = smooth(ys, view.smoothing, view.strength);
+        datasets.push({ ...base, data: xs.map((x, i) => ({ x, y: smoothed[i]! })), borderColor: color, backgroundColor: color, borderWidth: 2, order: 1 });
+        this.infos.push({ id: series.id, role: 'smoothed', approx: new Map() });
+      } else {
+        datasets.push({ ...base, data: raw, borderColor: color, backgroundColor: color, borderWidth: view.theme.kind.startsWith('high') ? 2 : 1.5 });
+        this.infos.push({ id: series.id, role: 'line', approx });
+      }
+      if (!hidden) lines++;
+      drawn += series.x.length;
+      logged += series.points;
+    }
+    this.canvas.dataset.datasets = String(lines);
+    this.canvas.dataset.points = String(drawn);
+    this.canvas.dataset.state = 'ready';
+    const parts = [`${lines} of ${this.spec.ids.length} ${this.spec.ids.length === 1 ? 'line' : 'lines'} shown`, `${logged.toLocaleString('en-US')} points logged${this.range ? ' in view' : ''}`];
+    if (set.plan && logged > drawn) {
+      const width = view.bucketUnit === 'steps' ? `${set.plan.width.toLocaleString('en-US')} steps` : formatDuration(set.plan.width);
+      parts.push(`${drawn.toLocaleString('en-US')} drawn (first, min, max, last of every ${width})`);
+    }
+    if (hiddenNonPositive) parts.push(`${hiddenNonPositive.toLocaleString('en-US')} values ≤ 0 not drawn on the log scale`);
+    if (this.spec.direction) parts.push(this.spec.direction === 'min' ? 'lower is better' : 'higher is better');
+    this.info.textContent = parts.join(' · ');
+    const options = this.options(view);
+    if (!this.chart) {
+      this.chart = new Chart<'line', Point[]>(this.canvas, { type: 'line', data: { datasets }, options, plugins: [targetLinePlugin as unknown as Plugin<'line', Point[]>] });
+    } else {
+      this.chart.data.datasets = datasets;
+      this.chart.options = options;
+      this.chart.update('none');
+    }
+    targetsByChart.set(this.chart as unknown as Chart, { targets: view.logScale ? this.spec.targets.filter((t) => t.value > 0) : this.spec.targets, theme: view.theme });
+    this.chart.draw();
+  }
+
+  private options(view: ChartView): ChartOptions<'line'> {
+    const theme = view.theme;
+    const font = { family: theme.font, size: theme.fontSize - 1 };
+    const targets = view.logScale ? this.spec.targets.filter((t) => t.value > 0) : this.spec.targets;
+    const targetValues = targets.map((t) => t.value);
+    return {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
+      spanGaps: false,
+      interaction: { mode: 'nearest', intersect: false, axis: 'xy' },
+      color: theme.foreground,
+      font,
+      scales: {
+        x: {
+          type: 'linear',
+          ...(this.window ? { min: this.window.min, max: this.window.max } : {}),
+          title: { display: true, text: X_TITLES[view.xMode], color: theme.muted, font },
+          ticks: { color: theme.muted, font, maxRotation: 0, autoSkipPadding: 16, callback: (value) => formatX(Number(value), view.xMode) },
+          grid: { color: theme.grid },
+          border: { color: theme.grid },
+        },
+        y: {
+          type: view.logScale ? 'logarithmic' : 'linear',
+          ...(targetValues.length ? { suggestedMin: Math.min(...targetValues), suggestedMax: Math.max(...targetValues) } : {}),
+          ticks: { color: theme.muted, font, callback: (value) => formatMetric(Number(value)) },
+          grid: { color: theme.grid },
+          border: { color: theme.grid },
+        },
+      },
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          backgroundColor: theme.hoverBackground,
+          titleColor: theme.hoverForeground,
+          bodyColor: theme.hoverForeground,
+          borderColor: theme.hoverBorder,
+          borderWidth: 1,
+          titleFont: font,
+          bodyFont: font,
+          callbacks: {
+            title: (items) => (items[0] ? tooltipTitle(items[0].parsed.x ?? 0, view.xMode) : ''),
+            label: (item) => this.tooltipLabel(item),
+          },
+        },
+        zoom: {
+          limits: { x: { min: 'original', max: 'original' } },
+          zoom: {
+            wheel: { enabled: true, modifierKey: 'ctrl' },
+            pinch: { enabled: true },
+            drag: { enabled: true, borderColor: theme.focus, borderWidth: 1, backgroundColor: withAlpha(theme.focus, 0.15) },
+            mode: 'x',
+            onZoomComplete: () => this.windowChanged(),
+          },
+          pan: { enabled: true, mode: 'x', modifierKey: 'shift', onPanComplete: () => this.windowChanged() },
+        },
+      },
+    };
+  }
+
+  private tooltipLabel(item: TooltipItem<'line'>): string {
+    const info = this.infos[item.datasetIndex];
+    const name = truncateLabel(item.dataset.label ?? '', 60);
+    const value = formatMetric(item.parsed.y);
+    if (!info) return `${name}: ${value}`;
+    if (info.role === 'smoothed') return `${name} (smoothed): ${value}`;
+    const block = info.approx.get(item.dataIndex);
+    return block ? `${name}: ${value} (extreme within steps ${block[0].toLocaleString('en-US')}–${block[1].toLocaleString('en-US')})` : `${name}: ${value}`;
+  }
+
+  /** After a zoom or pan: remember the window and, once the user pauses, read that range in detail. */
+  private windowChanged(): void {
+    const scale = this.chart?.scales.x;
+    if (!scale) return;
+    this.window = { min: scale.min, max: scale.max };
+    this.resetButton.hidden = false;
+    clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      const range = this.rangeOfWindow();
+      if (range) {
+        this.range = range;
+        this.load();
+      }
+    }, 150);
+  }
+
+  /** The visible window as a range of the series' own coordinate (steps, or time for production). */
+  private rangeOfWindow(): { lo: number; hi: number } | null {
+    const view = this.host.view();
+    if (!this.window || !this.set) return null;
+    const { min, max } = this.window;
+    // Steps, or production metrics' own time axis: the window is the range.
+    if (view.xMode === 'step' || view.bucketUnit === 'ms') return { lo: Math.floor(min), hi: Math.ceil(max) };
+    // Run time axes: time grows with the steps, so the steps of the points in the window (and
+    // their neighbours) bound the range to read.
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const series of this.set.series) {
+      const item = view.items.get(series.id);
+      if (!item) continue;
+      const xs = displayX(series, item, view.xMode);
+      for (let i = 0; i < xs.length; i++) {
+        if (xs[i]! < min || xs[i]! > max) continue;
+        lo = Math.min(lo, series.x[Math.max(0, i - 1)]!);
+        hi = Math.max(hi, series.x[Math.min(xs.length - 1, i + 1)]!);
+      }
+    }
+    return lo === Infinity ? null : { lo: Math.floor(lo), hi: Math.ceil(hi) };
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const chart = this.chart;
+    if (!chart) return;
+    const actions: Record<string, () => void> = {
+      '+': () => chart.zoom(1.25),
+      '=': () => chart.zoom(1.25),
+      '-': () => chart.zoom(0.8),
+      ArrowLeft: () => chart.pan({ x: 60 }, undefined, 'none'),
+      ArrowRight: () => chart.pan({ x: -60 }, undefined, 'none'),
+    };
+    if (event.key === '0' || event.key === 'Home') {
+      event.preventDefault();
+      this.resetZoom();
+      return;
+    }
+    const action = actions[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+    this.windowChanged();
+  }
+
+  destroy(): void {
+    clearTimeout(this.debounce);
+    this.chart?.destroy();
+    this.card.remove();
+  }
+}
+
+function displayX(series: Series, item: CompareItem, mode: XMode): number[] {
+  if (mode === 'step') return series.x;
+  if (mode === 'relative') return series.t.map((t) => t - item.startTime);
+  return series.t;
+}
+
+function tooltipTitle(x: number, mode: XMode): string {
+  if (mode === 'step') return `step ${formatX(x, mode)}`;
+  if (mode === 'relative') return `${formatX(x, mode)} after start`;
+  return new Date(x).toLocaleString();
+}

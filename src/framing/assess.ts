@@ -2,7 +2,7 @@ import { CRITERIA } from './criteria.ts';
 import { emptyFramingDocument, type FramingDocument, type ObjectiveCategory } from './document.ts';
 import { type FieldIssue, changedPaths, valueAt } from './edit.ts';
 import { metricInfo, thresholdProblem, type MetricInfo } from './metrics.ts';
-import { roi, type RoiResult } from './roi.ts';
+import { describeRoi, roi, type RoiResult } from './roi.ts';
 import { STEPS, type FieldSpec, type StepId } from './steps.ts';
 import { verdict, type Verdict } from './verdict.ts';
 
@@ -10,6 +10,8 @@ import { verdict, type Verdict } from './verdict.ts';
 export interface FramingAssessment {
   verdict: Verdict;
   roi: RoiResult;
+  /** "ROI 155% over 12 months; pays back in 2.9 months", or null while no amount is entered. */
+  roiSummary: string | null;
   completion: StepCompletion[];
   missing: MissingField[];
   conflicts: StakeholderConflict[];
@@ -23,6 +25,7 @@ export function assess(document: FramingDocument): FramingAssessment {
   return {
     verdict: verdict(answersOf(document), { roi: roiResult }),
     roi: roiResult,
+    roiSummary: roiResult.hasAmounts ? describeRoi(roiResult) : null,
     completion: completion(document),
     missing: missingFields(document),
     conflicts: stakeholderConflicts(document),

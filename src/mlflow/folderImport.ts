@@ -112,7 +112,13 @@ async function readRun(writer: ImportWriter, experiment: ExperimentFolder, dir: 
     skip(writer.summary, { where: metaFile, ...(error.line ? { line: error.line } : {}), reason: `${error.message}; run folder skipped` });
     return undefined;
   }
-  const uuid = metaString(meta, 'run_id') ?? metaString(meta, 'run_uuid') ?? path.basename(dir);
+  // MLflow finds a run by its folder's name; meta.yaml must agree (a number there is YAML reading digits).
+  const uuid = path.basename(dir);
+  const metaId = meta.run_id ?? meta.run_uuid;
+  if (typeof metaId === 'string' && metaId !== uuid) {
+    skip(writer.summary, { where: metaFile, reason: `run_id ${metaId} does not match its folder ${uuid} (MLflow ignores it too); run skipped` });
+    return undefined;
+  }
   const metaExperiment = metaString(meta, 'experiment_id');
   if (metaExperiment !== undefined && metaExperiment !== experiment.mlflowId) {
     skip(writer.summary, { where: metaFile, reason: `experiment_id ${metaExperiment} does not match the experiment folder ${experiment.mlflowId} (MLflow ignores it too); run skipped` });

@@ -24,7 +24,8 @@ export async function readMeta(file: string): Promise<Meta> {
   }
   let value: unknown;
   try {
-    value = parse(text, { uniqueKeys: false, logLevel: 'error' });
+    // PyYAML writes YAML 1.1 (`1e5` is a string there, a number in 1.2), so read it as 1.1.
+    value = parse(text, { version: '1.1', uniqueKeys: false, logLevel: 'error' });
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const line = error.linePos?.[0].line;

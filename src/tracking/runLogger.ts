@@ -1,6 +1,6 @@
 /**
- * Logging from JavaScript/TypeScript training code (bundled as dist/api.cjs, the package's main
- * export), and the run writes behind the CLI. The same model as python/ml_lifecycle.py: points are
+ * Logging from JavaScript/TypeScript training code (the package's main export, through api.ts),
+ * and the run writes behind the CLI. The same model as python/ml_lifecycle.py: points are
  * buffered and written in batches with their metric_dirty ranges, a heartbeat keeps a live run
  * RUNNING, and a run still open at exit is ended (FINISHED, FAILED on a non-zero exit code, KILLED on
  * SIGINT/SIGTERM). docs/logging.md describes the API and the contract.
@@ -41,7 +41,6 @@ import {
 import { RUN_STATUSES, type RunStatus } from './model.ts';
 import { captureRunSource } from './runSource.ts';
 
-export { LogInputError };
 export type FinalStatus = Exclude<RunStatus, 'RUNNING'>;
 export const FINAL_STATUSES = RUN_STATUSES.filter((status): status is FinalStatus => status !== 'RUNNING');
 

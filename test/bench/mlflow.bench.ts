@@ -15,7 +15,7 @@ const METRICS = 10;
 const STEPS = 1000;
 const LINES = RUNS * METRICS * STEPS;
 const T0 = 1_700_000_000_000;
-const CACHE = path.join(os.tmpdir(), `ml-lifecycle-bench-mlflow-${RUNS}x${METRICS}x${STEPS}`);
+const CACHE = path.join(os.tmpdir(), `ml-lifecycle-bench-mlflow-v2-${RUNS}x${METRICS}x${STEPS}`);
 
 const uuid = (run: number) => run.toString(16).padStart(32, '0');
 const timestamp = (run: number, step: number, metric: number) => T0 + run * 1_000_000 + step * 100 + metric;
@@ -34,7 +34,7 @@ function generateFolder(root: string): void {
     fs.mkdirSync(path.join(dir, 'tags'));
     fs.writeFileSync(
       path.join(dir, 'meta.yaml'),
-      `artifact_uri: file://${dir}/artifacts\nend_time: ${T0 + run * 1_000_000 + STEPS * 100}\nexperiment_id: '1'\nlifecycle_stage: active\nrun_id: ${uuid(run)}\nrun_name: run-${run}\nrun_uuid: ${uuid(run)}\nstart_time: ${T0 + run * 1_000_000}\nstatus: 3\nuser_id: bench\n`,
+      `artifact_uri: file://${dir}/artifacts\nend_time: ${T0 + run * 1_000_000 + STEPS * 100}\nexperiment_id: '1'\nlifecycle_stage: active\nrun_id: '${uuid(run)}'\nrun_name: run-${run}\nrun_uuid: '${uuid(run)}'\nstart_time: ${T0 + run * 1_000_000}\nstatus: 3\nuser_id: bench\n`,
     );
     fs.writeFileSync(path.join(dir, 'params', 'lr'), String(run / 1000));
     fs.writeFileSync(path.join(dir, 'tags', 'mlflow.runName'), `run-${run}`);

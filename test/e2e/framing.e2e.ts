@@ -69,7 +69,8 @@ describe('Project framing', () => {
       const header = wb.viewPane(other).locator('.pane-header');
       if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
     }
-    assert.match(await wb.welcomeText(FRAMING), /Open Framing Wizard/);
+    // The extension activates when the view first shows (an empty workspace has no store yet).
+    await waitUntil(async () => /Open Framing Wizard/.test(await wb.welcomeText(FRAMING)), 'the Framing view shows its welcome content', 60_000);
     await wb.runCommand('ML Lifecycle: Open Framing Wizard');
     wizard = await wb.webview({ title: /Framing/ });
     await wizard.locator('[data-testid="step-problem"]').waitFor();
@@ -134,7 +135,7 @@ describe('Project framing', () => {
     for (const [index, step] of STEPS.entries()) {
       await wizard.locator(`[data-testid="step-${step}"]`).waitFor();
       await wb.screenshot(`framing-wizard-step-${String(index + 1).padStart(2, '0')}-${step}`);
-      if (step === 'roi') assert.match(await wizard.locator('[data-testid="roi-value"]').innerText(), /ROI 154\.9%/);
+      if (step === 'roi') assert.match(await wizard.locator('[data-testid="roi-value"]').innerText(), /ROI 155% over 12 months; pays back in 2\.9 months/);
       if (step === 'stakeholders') assert.match(await wizard.locator('[data-testid="conflicts"]').innerText(), /Purchasing vs Store managers/);
       if (index < STEPS.length - 1) await wizard.locator('[data-testid="next"]').click();
     }
@@ -163,6 +164,25 @@ describe('Project framing', () => {
     assert.ok(revisions[0]!.n >= 3);
     const audit = queryStore<{ action: string }>(demoStorePath(workspace), "SELECT action FROM audit_log WHERE entity = 'framing'");
     assert.ok(audit.some((a) => a.action === 'create') && audit.some((a) => a.action === 'save'));
+  });
+
+  test('linking an experiment gives it the framing’s metric and target, and keeps them in sync', async () => {
+    const wb = session.workbench;
+    await wb.expandView('Experiments');
+    await wb.runCommand('ML Lifecycle: Create Experiment');
+    await wb.quickInput('forecast-lgbm');
+    const row = await wb.waitForTreeItem('Experiments', 'forecast-lgbm');
+    await wb.contextMenu(row, 'Link Experiment to Framing');
+    await wb.waitForNotification(/Linked "forecast-lgbm" to "Sales forecasting": primary metric val_mape \(lower is better\), target 0\.15\./);
+    const storePath = demoStorePath(workspace);
+    const linked = () => queryStore<{ framing_id: number; primary_metric: string; metric_direction: string; metric_target: number }>(storePath, "SELECT framing_id, primary_metric, metric_direction, metric_target FROM experiments WHERE name = 'forecast-lgbm'")[0]!;
+    assert.deepEqual({ ...linked(), framing_id: typeof linked().framing_id }, { framing_id: 'number', primary_metric: 'val_mape', metric_direction: 'min', metric_target: 0.15 });
+    await waitUntil(async () => (await wb.treeRows('Experiments')).find((r) => r.label === 'forecast-lgbm')?.description.includes('val_mape') === true, 'the experiment shows its primary metric');
+
+    wizard = await wb.webview({ title: /Framing: Sales forecasting/ });
+    await wizard.locator('[data-testid="rail-evaluation"]').click();
+    await typeInto('evaluation.threshold', '0.12');
+    await waitUntil(() => linked().metric_target === 0.12, 'the linked experiment follows the new threshold');
   });
 
   test('after a reload the wizard comes back at the same step', async () => {

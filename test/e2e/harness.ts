@@ -4,23 +4,28 @@
  *
  * Typical test file (node:test, run one file at a time):
  *
+ *   import assert from 'node:assert/strict';
  *   import { after, before, describe, test } from 'node:test';
  *   import { startSession, type Session } from './harness.ts';
  *   import { createDemoWorkspace } from './demoData.ts';
  *
  *   describe('my screen', () => {
  *     let s: Session;
- *     before(async () => { s = await startSession({ workspace: createDemoWorkspace() }); });
+ *     before(async () => { s = await startSession({ workspace: await createDemoWorkspace() }); });
  *     after(async () => { await s?.stop(); });           // always stops code-server and Chromium
  *     test('shows it', async () => {
  *       const wb = s.workbench;
  *       await wb.openContainer();                           // the "ML Lifecycle" activity-bar item
- *       await wb.expandTreeItem('Experiments', 'demo-baseline');
- *       assert.ok((await wb.treeLabels('Experiments')).includes('lr=0.01'));
+ *       await wb.expandTreeItem('Experiments', 'churn-baseline');
+ *       assert.ok((await wb.treeLabels('Experiments')).includes('mlp-128'));
  *       await wb.runCommand('ML Lifecycle: Refresh');     // through the F1 command palette
  *       await wb.captureThemes('sidebar');                  // test-results/screenshots/sidebar-{light,dark}.png
  *     });
  *   });
+ *
+ * The demo workspace's names (experiments, runs, model, framing) are exported by demoData.ts;
+ * createEmptyWorkspace() gives a folder without a store. Store assertions: open
+ * demoStorePath(workspace) with better-sqlite3 (readonly) after the UI step has finished.
  *
  * What is here:
  * - startSession(options) -> Session { server, browser, workbench, stop() }: the whole stack.
@@ -34,7 +39,9 @@
  *   - notifications(), waitForNotification(pattern), clearNotifications()
  *   - dialogMessage(), confirmDialog(button)
  *   - webview(options): FrameLocator of a webview's inner #active-frame
- *   - setTheme('light' | 'dark'), screenshot(screen), captureThemes(screen)
+ *   - setTheme('light' | 'dark' | 'high-contrast'), screenshot(screen), captureThemes(screen[, themes])
+ * - waitUntil(check, message), sleep(ms), freePort(): polling helpers
+ * - screenshotOnFailure(session, t) in afterEach: test-results/failures/<test>.png
  * - ensureCodeServer(): installs code-server and its Node 24 into .e2e/ (git-ignored) on first
  *   use; needs Debian's libkrb5-dev, python3, make and g++ for code-server's native modules.
  *
@@ -43,7 +50,8 @@
  * - ML_E2E_CHROMIUM    the Chromium binary (default: /usr/bin/chromium)
  * - ML_E2E_VSIX        the VSIX to install (default: dist/ml-lifecycle.vsix, which `npm run package` makes)
  * - ML_E2E_HEADED=1    show the browser (needs a display)
- * - ML_E2E_KEEP=1      keep the temporary user-data/extensions folders after stop()
+ * - ML_E2E_KEEP=1      keep the temporary user-data/extensions folders (and logs) after stop()
+ * - ML_E2E_DEBUG=1     print the extension host's log when a session fails to start
  *
  * Everything listens on 127.0.0.1 only. Each session gets its own user-data and extensions folders
  * and a free port, so sessions never share state.
@@ -463,6 +471,25 @@ export async function startSession(options: StartOptions): Promise<Session> {
     if (process.env.ML_E2E_DEBUG === '1') process.stderr.write(server.extensionLogs());
     await server.stop();
     throw error;
+  }
+}
+
+/**
+ * For node:test's afterEach: when the test just failed, saves a screenshot to
+ * test-results/failures/<test name>.png and prints where it is.
+ *
+ *   afterEach(async (t) => { await screenshotOnFailure(session, t); });
+ */
+export async function screenshotOnFailure(session: Session | undefined, t: { name: string; passed?: boolean }): Promise<void> {
+  if (!session || t.passed !== false) return;
+  try {
+    const dir = path.join(REPO_ROOT, 'test-results', 'failures');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${t.name.replace(/[^\w.-]+/g, '-').slice(0, 100)}.png`);
+    await session.workbench.page.screenshot({ path: file, timeout: 10_000 });
+    process.stderr.write(`e2e: screenshot of the failure: ${file}\n`);
+  } catch {
+    // the page may be gone; the failure itself is what matters
   }
 }
 

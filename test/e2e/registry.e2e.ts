@@ -134,6 +134,34 @@ describe('model registry, promotion, drift and audit', () => {
     await wb.captureThemes('registry-drift');
   });
 
+  test('marks a version that falls below its floor in production', async () => {
+    const wb = session.workbench;
+    await wb.clearNotifications();
+    await wb.contextMenu(wb.treeRow('Models', 'v1'), 'Log Production Metric…');
+    await at(wb, 'Log a production metric of');
+    await wb.quickPick(/^auc/);
+    await at(wb, /^auc of/);
+    await wb.quickInput('0.71');
+    await wb.waitForNotification(/e2e-churn v1 \(@champion\): auc 0.71 is below the floor 0.85/);
+    await waitUntil(async () => (await wb.treeRows('Models')).some((row) => row.label === 'v1' && row.description.includes('⚠ below floor')), 'v1 is marked below its floor');
+    await wb.captureThemes('registry-monitoring');
+  });
+
+  test('exports a model card with lineage and monitoring state', async () => {
+    const wb = session.workbench;
+    await wb.clearNotifications();
+    const card = path.join(workspace, 'MODEL_CARD_e2e.md');
+    await wb.contextMenu(wb.treeRow('Models', 'v1'), 'Export Model Card');
+    await at(wb, 'Model card of');
+    await wb.quickInput(card);
+    await waitUntil(() => fs.existsSync(card), 'the model card is written');
+    const text = fs.readFileSync(card, 'utf8');
+    assert.match(text, /^# Model card: e2e-churn v1/);
+    assert.match(text, /Source run:\*\* gbm-d6-lr0\.02/);
+    assert.match(text, /\| auc \| 0\.71 \|/);
+    assert.match(text, /Latest drift check .*\*\*drift\*\*/);
+  });
+
   test('lists every change in the audit trail', async () => {
     const wb = session.workbench;
     await wb.clearNotifications();

@@ -3,10 +3,10 @@
  * the Experiments tree, Refresh from the palette, and delete / restore checked in the store.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { createDemoWorkspace, createEmptyWorkspace, DEMO_EXPERIMENTS, demoStorePath, logDemoRun } from './demoData.ts';
-import { startSession, waitUntil, type Session } from './harness.ts';
+import { createDemoWorkspace, createEmptyWorkspace, DEMO_EXPERIMENTS, DEMO_FRAMING_NAME, DEMO_MODEL, demoStorePath, logDemoRun } from './demoData.ts';
+import { screenshotOnFailure, startSession, waitUntil, type Session } from './harness.ts';
 
 const EXPERIMENTS = 'Experiments';
 const baseline = DEMO_EXPERIMENTS[0]!;
@@ -33,6 +33,10 @@ describe('ML Lifecycle side bar', () => {
     session = await startSession({ workspace });
   });
 
+  afterEach(async (t) => {
+    await screenshotOnFailure(session, t);
+  });
+
   after(async () => {
     await session?.stop();
   });
@@ -43,7 +47,7 @@ describe('ML Lifecycle side bar', () => {
     assert.deepEqual(await wb.viewTitles(), ['Framing', 'Experiments', 'Models']);
   });
 
-  test('shows the demo experiments, and welcome content in the views that have no data', async () => {
+  test('shows the demo experiments, model and framing', async () => {
     const wb = session.workbench;
     for (const experiment of DEMO_EXPERIMENTS) await wb.waitForTreeItem(EXPERIMENTS, experiment.name);
     const rows = await wb.treeRows(EXPERIMENTS);
@@ -52,12 +56,10 @@ describe('ML Lifecycle side bar', () => {
       DEMO_EXPERIMENTS.map((e) => e.name).sort(),
     );
     assert.match(rows.find((row) => row.label === baseline.name)!.description, /5 runs/);
-    // Framing and Models: a tree when the demo could fill them, else their welcome content.
-    for (const [view, action] of [['Framing', 'Open Framing Wizard'], ['Models', 'Register Model Version']] as const) {
-      const welcome = await wb.welcomeText(view);
-      const labels = await wb.treeLabels(view);
-      assert.ok(welcome.includes(action) || labels.length > 0, `${view} shows neither welcome content nor items`);
-    }
+    const model = await wb.waitForTreeItem('Models', DEMO_MODEL.name);
+    assert.match((await wb.treeRows('Models')).find((row) => row.label === DEMO_MODEL.name)!.description, /3 versions/);
+    assert.ok(await model.isVisible());
+    await wb.waitForTreeItem('Framing', DEMO_FRAMING_NAME);
     await wb.captureThemes('sidebar');
   });
 
@@ -116,6 +118,8 @@ describe('ML Lifecycle side bar', () => {
     await wb.openContainer();
     await waitUntil(async () => (await wb.welcomeText(EXPERIMENTS)).includes('No experiments in this workspace yet.'), 'Experiments welcome content');
     assert.match(await wb.welcomeText(EXPERIMENTS), /Create Experiment/);
+    await waitUntil(async () => (await wb.welcomeText('Framing')).includes('Open Framing Wizard'), 'Framing welcome content');
+    await waitUntil(async () => (await wb.welcomeText('Models')).includes('Register Model Version'), 'Models welcome content');
     await wb.captureThemes('sidebar-empty');
   });
 });

@@ -27,7 +27,7 @@ function metricText(value: MetricValue | null): string {
 
 function summaryColumns(production: boolean): Column[] {
   return [
-    { title: production ? 'Model version' : 'Run', numeric: false, value: (r, i) => i?.name ?? '', text: (r, i) => i?.name ?? String(r.id) },
+    { title: production ? 'Model version' : 'Run', numeric: false, value: (_r, i) => i?.name ?? '', text: (r, i) => i?.name ?? String(r.id) },
     { title: production ? 'Model' : 'Experiment', numeric: false, value: (_r, i) => i?.group ?? '', text: (_r, i) => i?.group ?? '' },
     { title: 'Metric', numeric: false, value: (r) => r.key, text: (r) => r.key },
     { title: 'Last', numeric: true, value: (r) => metricNumber(r.last), text: (r) => metricText(r.last) },

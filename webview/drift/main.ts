@@ -56,21 +56,49 @@ const observer = new IntersectionObserver((entries) => {
   }
 });
 
+/** Chart colours from the theme; read again when the theme changes (VS Code swaps the body class). */
+function theme() {
+  return {
+    text: color('--vscode-foreground', '#888'),
+    grid: color('--vscode-panel-border', 'rgba(128,128,128,0.3)'),
+    reference: color('--vscode-charts-blue', '#3794ff'),
+    current: color('--vscode-charts-orange', '#d18616'),
+  };
+}
+
+let colors = theme();
+const charts: Chart<'bar'>[] = [];
+
+/** Axis and legend colours; the bars read `colors` through scriptable options. */
+function paint(target: Chart<'bar'>): void {
+  const { x, y } = target.options.scales as Record<'x' | 'y', { ticks: { color: string }; grid: { color: string }; title?: { color: string } }>;
+  for (const axis of [x, y]) {
+    axis.ticks.color = colors.text;
+    axis.grid.color = colors.grid;
+  }
+  y.title!.color = colors.text;
+  target.options.plugins!.legend!.labels!.color = colors.text;
+  target.update('none');
+}
+
+new MutationObserver(() => {
+  colors = theme();
+  charts.forEach(paint);
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
 function chart(column: ColumnDrift): HTMLElement {
   const canvas = el('canvas', { role: 'img', 'aria-label': `Share of values per ${column.kind === 'numeric' ? 'bin' : 'category'} of ${column.name}, reference and current` });
   const box = el('div', { class: 'chart-box' }, canvas);
   const refTotal = column.histogram.reduce((s, b) => s + b.reference, 0) || 1;
   const curTotal = column.histogram.reduce((s, b) => s + b.current, 0) || 1;
   pending.set(box, () => {
-    const text = color('--vscode-foreground', '#888');
-    const grid = color('--vscode-panel-border', 'rgba(128,128,128,0.3)');
-    new Chart(canvas, {
+    const created = new Chart(canvas, {
       type: 'bar',
       data: {
         labels: column.histogram.map((b) => (b.label.length > 40 ? `${b.label.slice(0, 39)}…` : b.label)),
         datasets: [
-          { label: 'Reference', data: column.histogram.map((b) => (100 * b.reference) / refTotal), backgroundColor: color('--vscode-charts-blue', '#3794ff') },
-          { label: 'Current', data: column.histogram.map((b) => (100 * b.current) / curTotal), backgroundColor: color('--vscode-charts-orange', '#d18616') },
+          { label: 'Reference', data: column.histogram.map((b) => (100 * b.reference) / refTotal), backgroundColor: () => colors.reference, borderColor: () => colors.reference, borderWidth: 1 },
+          { label: 'Current', data: column.histogram.map((b) => (100 * b.current) / curTotal), backgroundColor: () => colors.current, borderColor: () => colors.current, borderWidth: 1 },
         ],
       },
       options: {
@@ -78,11 +106,11 @@ function chart(column: ColumnDrift): HTMLElement {
         maintainAspectRatio: false,
         animation: false,
         scales: {
-          x: { ticks: { color: text, autoSkip: false, maxRotation: 60 }, grid: { color: grid } },
-          y: { beginAtZero: true, title: { display: true, text: '% of values', color: text }, ticks: { color: text }, grid: { color: grid } },
+          x: { ticks: { autoSkip: false, maxRotation: 60 }, grid: {} },
+          y: { beginAtZero: true, title: { display: true, text: '% of values' }, ticks: {}, grid: {} },
         },
         plugins: {
-          legend: { labels: { color: text } },
+          legend: { labels: {} },
           tooltip: {
             callbacks: {
               title: (items) => column.histogram[items[0]?.dataIndex ?? 0]?.label ?? '',
@@ -96,6 +124,8 @@ function chart(column: ColumnDrift): HTMLElement {
         },
       },
     });
+    charts.push(created);
+    paint(created);
   });
   observer.observe(box);
   return box;

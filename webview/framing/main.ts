@@ -31,6 +31,8 @@ let state: FramingPanelState = saved && typeof saved.seq === 'number' && saved.r
 let controls = new Map<string, HTMLElement>();
 /** What the current step was rendered from (step and list lengths): when it changes, render again. */
 let renderedShape = '';
+/** Where the focus goes once the step is rendered again (a new row's first cell, or Add after a removal). */
+let focusAfterRender: string | undefined;
 
 const ANSWER_TEXT: Record<string, string> = { yes: 'Yes', no: 'No', 'not-sure': 'Not sure' };
 const ROLE_TEXT: Record<string, string> = { essential: 'essential', supporting: 'supporting', bonus: 'bonus' };
@@ -223,11 +225,17 @@ function renderList(field: Extract<FieldSpec, { kind: 'list' }>): HTMLElement {
   rows.forEach((_, index) => {
     const cells = field.columns.map((column) => el('td', {}, cellControl(field, column, index)));
     const remove = el('vscode-button', { secondary: '', icon: 'trash', 'aria-label': `Remove row ${index + 1}`, title: `Remove row ${index + 1}`, 'data-testid': `remove-${field.path}-${index}` });
-    remove.addEventListener('click', () => post({ type: 'removeRow', list: field.path, index }));
+    remove.addEventListener('click', () => {
+      focusAfterRender = `add-${field.path}`;
+      post({ type: 'removeRow', list: field.path, index });
+    });
     body.append(el('tr', {}, ...cells, el('td', {}, remove)));
   });
   const add = el('vscode-button', { secondary: '', icon: 'add', 'data-testid': `add-${field.path}` }, field.addLabel);
-  add.addEventListener('click', () => post({ type: 'addRow', list: field.path }));
+  add.addEventListener('click', () => {
+    focusAfterRender = `field-${field.path}.${rows.length}.${field.columns[0]!.key}`;
+    post({ type: 'addRow', list: field.path });
+  });
   const issues = el('div', { class: 'fw-issue', role: 'alert', 'data-list-issues': field.path, 'data-testid': `issue-${field.path}` });
   return el(
     'div',
@@ -297,18 +305,15 @@ function amount(value: number): string {
 }
 
 function roiPanel(): HTMLElement {
-  const roi = view!.assessment.roi;
+  const { roi, roiSummary } = view!.assessment;
   const per = roi.period;
-  if (!roi.hasAmounts) return el('section', { class: 'fw-panel', 'data-testid': 'roi-summary' }, el('h3', {}, 'Return on investment'), el('p', { class: 'muted' }, 'Enter gains and costs to see the ROI and payback period.'));
-  const ratio = roi.roi === null ? 'not computable (no costs entered)' : `${(roi.roi * 100).toLocaleString('en-US', { maximumFractionDigits: 1 })}%`;
-  const payback =
-    roi.paybackPeriods === null ? 'never: recurring costs exceed gains' : roi.paybackPeriods === 0 ? 'immediately (no one-off cost)' : `${roi.paybackPeriods.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${per}s`;
+  if (!roiSummary) return el('section', { class: 'fw-panel', 'data-testid': 'roi-summary' }, el('h3', {}, 'Return on investment'), el('p', { class: 'muted' }, 'Enter gains and costs to see the ROI and payback period.'));
   const row = (label: string, value: string, testid?: string) => el('tr', {}, el('td', {}, label), el('td', { class: 'number', ...(testid ? { 'data-testid': testid } : {}) }, value));
   return el(
     'section',
     { class: 'fw-panel fw-roi', 'data-testid': 'roi-summary', 'aria-label': 'Return on investment' },
     el('h3', {}, 'Return on investment'),
-    el('p', { class: 'headline' }, el('span', { 'data-testid': 'roi-value' }, `ROI ${ratio}`), ` · payback ${payback}`),
+    el('p', { class: 'headline', 'data-testid': 'roi-value' }, roiSummary),
     el(
       'table',
       {},
@@ -322,7 +327,7 @@ function roiPanel(): HTMLElement {
         row(`Total cost over ${roi.horizon} ${per}s`, amount(roi.totalCost), 'roi-total-cost'),
       ),
     ),
-    el('p', { class: 'muted' }, roi.roi === null ? 'ROI = (gain − cost) / cost needs a cost above zero.' : `ROI = (${amount(roi.totalGain)} − ${amount(roi.totalCost)}) / ${amount(roi.totalCost)} = ${ratio}`),
+    el('p', { class: 'muted' }, roi.roi === null ? 'ROI = (gain − cost) / cost needs a cost above zero.' : `ROI = (total gain − total cost) / total cost = (${amount(roi.totalGain)} − ${amount(roi.totalCost)}) / ${amount(roi.totalCost)}`),
   );
 }
 
@@ -484,7 +489,10 @@ function renderStep(focusHeading: boolean): void {
   section.dataset.testid = `step-${step.id}`;
   renderedShape = shapeOf(step);
   patch(true);
+  const wanted = focusAfterRender && section.querySelector<HTMLElement>(`[data-testid="${focusAfterRender}"]`);
+  focusAfterRender = undefined;
   if (focusHeading) section.querySelector<HTMLElement>('#step-heading')?.focus();
+  else if (wanted) wanted.focus();
   else if (focusedPath) controls.get(focusedPath)?.focus();
 }
 

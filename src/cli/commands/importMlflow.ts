@@ -23,9 +23,9 @@ export const importMlflowCommand: CliCommand = {
       let lastReport = 0;
       const summaries = await importMlflow(store, input, {
         isCancelled: invocation.cancelled,
-        onProgress: ({ message }) => {
+        onProgress: ({ done, total, message }) => {
           const now = Date.now();
-          if (now - lastReport < 1000) return;
+          if (now - lastReport < 1000 || done === total) return;
           lastReport = now;
           invocation.progress(`Importing: ${message}`);
         },

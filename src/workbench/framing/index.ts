@@ -28,6 +28,8 @@ export function registerFraming(services: Services): vscode.Disposable[] {
         const answer = state === vscode.TreeItemCheckboxState.Checked ? 'yes' : 'no';
         await services.run('Answer criterion', () => answerCriterion(ctx, entry.criterion!.framingId, entry.criterion!.id, answer));
       }
+      // Redraw from the store: after a refused change the boxes must show what is stored.
+      tree.refresh();
     }),
     vscode.window.registerWebviewPanelSerializer(FRAMING_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => {

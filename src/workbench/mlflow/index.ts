@@ -7,6 +7,8 @@ import type { Services } from '../services.ts';
 const SECTION = 'mlLifecycle.mlflow';
 /** Auto-sync waits this long after a change, and syncs at most this often while MLflow keeps writing. */
 const SYNC_INTERVAL_MS = 2000;
+/** During a long import the Experiments tree is refreshed this often. */
+const TREE_UPDATE_MS = 3000;
 
 export function registerMlflow(services: Services): vscode.Disposable[] {
   const sync = new MlflowSync(services);
@@ -168,12 +170,18 @@ class MlflowSync implements vscode.Disposable {
       },
       async (progress, token) => {
         let reported = 0;
+        let shown = Date.now();
         return importMlflow(store, sources, {
           isCancelled: () => token.isCancellationRequested,
           onProgress: ({ done, total, message }) => {
             const percent = total ? (done / total) * 100 : 0;
             progress.report({ message, increment: Math.max(0, percent - reported) });
             reported = percent;
+            // Let the tree show the runs imported so far, now and then.
+            if (Date.now() - shown > TREE_UPDATE_MS) {
+              shown = Date.now();
+              this.services.stores.notifyChanged();
+            }
           },
         });
       },

@@ -172,6 +172,22 @@ describe('MLflow folder store (mlruns/)', () => {
     assert.equal(listRuns(store, { experimentId: mine.id }).total, 1);
   });
 
+  test('takes the run id from the folder name, even when YAML reads meta.yaml\'s run_id as a number', async () => {
+    const store = tempStore();
+    const digits = '12345678901234567890123456789012';
+    const mlruns = writeMlruns(path.join(store.dir, 'mlruns'), [{ id: '4', name: 'digits', runs: [{ id: digits, name: 'numeric id', metrics: { loss: [[1, 0.5, 0]] } }, { id: '2e1'.padStart(32, '0'), name: 'float-looking id' }] }]);
+    for (const id of [digits, '2e1'.padStart(32, '0')]) {
+      const meta = path.join(mlruns, '4', id, 'meta.yaml');
+      fs.writeFileSync(meta, fs.readFileSync(meta, 'utf8').replaceAll(`'${id}'`, id));
+    }
+    ageTree(mlruns);
+    const [summary] = await importMlflow(store, mlruns);
+    assert.equal(summary!.skippedCount, 0, describeSummary(summary!).join('\n'));
+    assert.equal(runRow(store, digits).name, 'numeric id');
+    assert.equal(runRow(store, '2e1'.padStart(32, '0')).name, 'float-looking id');
+    assert.equal(points(store, digits, 'loss').length, 1);
+  });
+
   test('leaves an unfinished last line for the next import', async () => {
     const store = tempStore();
     const mlruns = writeMlruns(path.join(store.dir, 'mlruns'), sampleExperiments());

@@ -1,0 +1,123 @@
+// Metric ingest: points per second through the Python module and the Node API, each measured
+// beside a raw batched insert of the same rows into the same schema (Python sqlite3 executemany;
+// better-sqlite3 prepared insert), in batches of the loggers' size, each in its own transaction.
+// Every trial uses a fresh store; the median of the trials is reported.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore } from '../../src/store/database.ts';
+import { BATCH_SIZE } from '../../src/tracking/loggingInput.ts';
+import { startRun } from '../../src/tracking/runLogger.ts';
+import { report } from './format.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const STEPS = 100_000;
+const KEYS = ['loss', 'acc'];
+const POINTS = STEPS * KEYS.length;
+const TRIALS = 3;
+
+const PYTHON = `
+import json, os, shutil, sqlite3, sys, tempfile, time
+import ml_lifecycle as m
+
+STEPS, KEYS, TRIALS, BATCH = ${STEPS}, ${JSON.stringify(KEYS)}, ${TRIALS}, ${BATCH_SIZE}
+root = tempfile.mkdtemp(prefix="mll-bench-")
+
+def fresh(name):
+    return os.path.join(root, name, "store.sqlite")
+
+def module(trial):
+    run = m.start_run(experiment="bench", store=fresh("module%d" % trial))
+    started = time.perf_counter()
+    for step in range(STEPS):
+        for key in KEYS:
+            run.log_metric(key, 0.5, step=step)
+    run.end()
+    return STEPS * len(KEYS) / (time.perf_counter() - started)
+
+def raw(trial):
+    path = fresh("raw%d" % trial)
+    m.start_run(experiment="bench", store=path).end()  # the same schema and pragmas
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    now = time.time_ns() // 1000000
+    rows = [(1, key, step, now, 0.5) for step in range(STEPS) for key in KEYS]
+    started = time.perf_counter()
+    for start in range(0, len(rows), BATCH):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("INSERT INTO metrics (run_id, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)", rows[start:start + BATCH])
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return len(rows) / elapsed
+
+results = {"module": [], "raw": []}
+module(-1)
+for trial in range(TRIALS):
+    # Alternate the order, so drift in the machine's speed hits both alike.
+    for name in (("module", "raw") if trial % 2 == 0 else ("raw", "module")):
+        results[name].append((module if name == "module" else raw)(trial))
+shutil.rmtree(root, True)
+print(json.dumps(results))
+`;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function nodeModule(dir: string, trial: number): number {
+  const run = startRun({ experiment: 'bench', storePath: path.join(dir, `module${trial}`, 'store.sqlite') });
+  const started = performance.now();
+  for (let step = 0; step < STEPS; step++) for (const key of KEYS) run.logMetric(key, 0.5, step);
+  run.end();
+  return POINTS / ((performance.now() - started) / 1000);
+}
+
+function nodeRaw(dir: string, trial: number): number {
+  const storePath = path.join(dir, `raw${trial}`, 'store.sqlite');
+  startRun({ experiment: 'bench', storePath }).end(); // the same schema and pragmas
+  const store = openStore(storePath);
+  const insert = store.db.prepare('INSERT INTO metrics (run_id, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)');
+  const now = Date.now();
+  const batch = store.db.transaction((from: number) => {
+    for (let i = from; i < Math.min(from + BATCH_SIZE, POINTS); i++) insert.run(1, KEYS[i % KEYS.length], Math.floor(i / KEYS.length), now, 0.5);
+  });
+  const started = performance.now();
+  for (let from = 0; from < POINTS; from += BATCH_SIZE) batch.immediate(from);
+  const rate = POINTS / ((performance.now() - started) / 1000);
+  store.close();
+  return rate;
+}
+
+export async function run(): Promise<void> {
+  const done = spawnSync('python3', ['-c', PYTHON], { env: { ...process.env, PYTHONPATH: path.join(ROOT, 'python') }, encoding: 'utf8', timeout: 600_000 });
+  if (done.status !== 0) throw new Error(`The Python ingest benchmark failed: ${done.stderr}`);
+  const python = JSON.parse(done.stdout) as { module: number[]; raw: number[] };
+  const pythonRaw = median(python.raw);
+  report('ingest.python', median(python.module), 'points/s', { value: pythonRaw, name: 'python.executemany' });
+  report('ingest.python.executemany', pythonRaw, 'points/s');
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-bench-'));
+  try {
+    nodeModule(dir, -1); // warm the JIT
+    nodeRaw(dir, -1);
+    const module: number[] = [];
+    const raw: number[] = [];
+    for (let trial = 0; trial < TRIALS; trial++) {
+      if (trial % 2 === 0) {
+        module.push(nodeModule(dir, trial));
+        raw.push(nodeRaw(dir, trial));
+      } else {
+        raw.push(nodeRaw(dir, trial));
+        module.push(nodeModule(dir, trial));
+      }
+    }
+    report('ingest.node', median(module), 'points/s', { value: median(raw), name: 'better-sqlite3.insert' });
+    report('ingest.node.better-sqlite3', median(raw), 'points/s');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

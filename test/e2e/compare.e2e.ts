@@ -1,0 +1,139 @@
+/**
+ * Compare Runs in a real VS Code (code-server + Chromium): select runs in the Experiments view,
+ * open the panel from the context menu, one dataset per run in each chart, smoothing, tabs,
+ * live points from another process, a run moved to the trash, and no CSP violations.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import type { FrameLocator } from 'playwright-core';
+import { MARK_DIRTY_SQL } from '../../src/store/metricBlocks.ts';
+import { createDemoWorkspace, DEMO_EXPERIMENTS, demoStorePath } from './demoData.ts';
+import { startSession, waitUntil, type Session } from './harness.ts';
+
+const EXPERIMENTS = 'Experiments';
+const sweep = DEMO_EXPERIMENTS[1]!; // churn-gbm-sweep
+const [first, second, third] = sweep.runs;
+const HOSTILE_NAME = '<img src=x onerror=alert(1)> <b>bold</b>';
+
+function withDb<T>(storePath: string, work: (db: Database.Database) => T): T {
+  const db = new Database(storePath, { fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe('Compare Runs panel', () => {
+  let session: Session;
+  let storePath: string;
+  let panel: FrameLocator;
+  const problems: string[] = [];
+
+  before(async () => {
+    const workspace = await createDemoWorkspace();
+    storePath = demoStorePath(workspace);
+    withDb(storePath, (db) => db.prepare('UPDATE runs SET name = ? WHERE name = ?').run(HOSTILE_NAME, third!.name));
+    session = await startSession({ workspace });
+    session.workbench.page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
+    });
+  });
+
+  after(async () => {
+    await session?.stop();
+  });
+
+  test('opens from the Experiments context menu with the selected runs', async () => {
+    const wb = session.workbench;
+    await wb.openContainer();
+    await wb.expandTreeItem(EXPERIMENTS, sweep.name);
+    const a = await wb.selectTreeItem(EXPERIMENTS, first!.name);
+    const b = await wb.waitForTreeItem(EXPERIMENTS, second!.name);
+    await b.locator('.label-name').click({ modifiers: ['Control'] });
+    const c = await wb.waitForTreeItem(EXPERIMENTS, HOSTILE_NAME);
+    await c.locator('.label-name').click({ modifiers: ['Control'] });
+    await wb.contextMenu(a, 'Compare Runs');
+    panel = await wb.webview({ title: /Compare 3 runs/, timeout: 60_000 });
+    await panel.locator('[data-testid="legend-item"]').nth(2).waitFor();
+    assert.equal(await panel.locator('[data-testid="legend-item"]').count(), 3);
+  });
+
+  test('each chart shows one dataset per run', async () => {
+    const canvases = panel.locator('canvas[data-testid="chart"]');
+    await waitUntil(async () => (await canvases.count()) === sweep.metrics.length, 'one chart per metric');
+    // Charts load as they scroll into view; the first row is visible at once.
+    await panel.locator('canvas[data-testid="chart"][data-state="ready"]').first().waitFor({ timeout: 30_000 });
+    const ready = panel.locator('canvas[data-testid="chart"][data-state="ready"]');
+    for (let i = 0; i < (await ready.count()); i++) assert.equal(await ready.nth(i).getAttribute('data-datasets'), '3');
+    assert.equal(await panel.locator('[data-testid="chart-card"]').first().getAttribute('data-metric'), sweep.primaryMetric, 'the primary metric comes first');
+    await session.workbench.captureThemes('compare-charts');
+  });
+
+  test('names with markup are shown as text', async () => {
+    const legend = panel.locator('[data-testid="legend"]');
+    assert.ok((await legend.innerText()).includes(HOSTILE_NAME));
+    assert.equal(await legend.locator('img, b').count(), 0);
+  });
+
+  test('smoothing draws a smoothed line over the faint raw one', async () => {
+    await panel.locator('[data-testid="smoothing"]').click();
+    await panel.locator('vscode-option', { hasText: 'Exponential (EMA)' }).click();
+    await waitUntil(async () => !(await panel.locator('[data-testid="smoothing-strength"]').isDisabled()), 'the strength slider is enabled');
+    const canvas = panel.locator('canvas[data-testid="chart"][data-state="ready"]').first();
+    assert.equal(await canvas.getAttribute('data-datasets'), '3', 'still one line per run');
+    await session.workbench.screenshot('compare-smoothed');
+  });
+
+  test('the Summary, Params and Parallel coordinates tabs show their data', async () => {
+    await panel.locator('[data-testid="tab-summary"]').click();
+    const summary = panel.locator('[data-testid="summary-table"] tbody tr');
+    await waitUntil(async () => (await summary.count()) === 3 * sweep.metrics.length, 'a summary row per run and metric');
+    await panel.locator('[data-testid="tab-params"]').click();
+    const params = panel.locator('[data-testid="params-table"] tbody tr');
+    await waitUntil(async () => (await params.count()) > 0, 'differing params listed');
+    await session.workbench.screenshot('compare-params');
+    await panel.locator('[data-testid="tab-parallel"]').click();
+    await waitUntil(async () => (await panel.locator('[data-testid="parallel-chart"]').getAttribute('data-datasets')) === '3', 'a parallel line per run');
+    await session.workbench.screenshot('compare-parallel');
+    await panel.locator('[data-testid="tab-charts"]').click();
+  });
+
+  test('points logged by another process appear without reloading the page', async () => {
+    await panel.locator('body').evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    const canvas = panel.locator(`canvas[data-testid="chart"][data-metric="${sweep.primaryMetric}"]`);
+    const before = Number(await canvas.getAttribute('data-points'));
+    withDb(storePath, (db) => {
+      const run = db.prepare('SELECT id FROM runs WHERE name = ?').get(first!.name) as { id: number };
+      const last = db.prepare('SELECT max(step) AS step FROM metrics WHERE run_id = ? AND key = ?').get(run.id, sweep.primaryMetric) as { step: number };
+      db.transaction(() => {
+        const insert = db.prepare('INSERT INTO metrics (run_id, key, step, timestamp, value) VALUES (?, ?, ?, ?, ?)');
+        for (let i = 1; i <= 5000; i++) insert.run(run.id, sweep.primaryMetric, last.step + i, Date.now() + i, 0.99);
+        db.prepare(MARK_DIRTY_SQL).run(run.id, sweep.primaryMetric, last.step + 1, last.step + 5000);
+      })();
+    });
+    const started = Date.now();
+    await waitUntil(async () => Number(await canvas.getAttribute('data-points')) !== before, 'the chart picked up the new points', 15_000);
+    process.stderr.write(`compare e2e: new points drawn ${Date.now() - started} ms after the write\n`);
+    assert.equal(await panel.locator('body').evaluate(() => (window as unknown as { marker?: number }).marker), 42, 'the page was not reloaded');
+  });
+
+  test('a run moved to the trash leaves the panel with a note', async () => {
+    withDb(storePath, (db) => db.prepare('UPDATE runs SET deleted_at = ? WHERE name = ?').run(Date.now(), second!.name));
+    await waitUntil(async () => (await panel.locator('[data-testid="legend-item"]').count()) === 2, 'the run left the legend', 15_000);
+    assert.match(await panel.locator('[data-testid="notes"]').innerText(), new RegExp(`"${second!.name}" was moved to the trash`));
+    await session.workbench.screenshot('compare-trashed');
+  });
+
+  test('removing a run from the panel keeps the page', async () => {
+    await panel.locator('[data-testid="remove-run"]').first().click();
+    await waitUntil(async () => (await panel.locator('[data-testid="legend-item"]').count()) === 1, 'one run left');
+    assert.equal(await panel.locator('body').evaluate(() => (window as unknown as { marker?: number }).marker), 42);
+  });
+
+  test('no Content Security Policy violations', () => {
+    assert.deepEqual(problems, []);
+  });
+});

@@ -80,7 +80,7 @@ describe('Compare Runs panel', () => {
 
   test('smoothing draws a smoothed line over the faint raw one', async () => {
     await panel.locator('[data-testid="smoothing"]').click();
-    await panel.locator('vscode-option', { hasText: 'Exponential (EMA)' }).click();
+    await panel.locator('[data-testid="smoothing"] li[role="option"]', { hasText: 'Exponential (EMA)' }).click();
     await waitUntil(async () => !(await panel.locator('[data-testid="smoothing-strength"]').isDisabled()), 'the strength slider is enabled');
     const canvas = panel.locator('canvas[data-testid="chart"][data-state="ready"]').first();
     assert.equal(await canvas.getAttribute('data-datasets'), '3', 'still one line per run');

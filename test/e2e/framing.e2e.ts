@@ -166,6 +166,27 @@ describe('Project framing', () => {
     assert.ok(audit.some((a) => a.action === 'create') && audit.some((a) => a.action === 'save'));
   });
 
+  test('a hand-edited ML_FRAMING.md is validated on import, then imported as a new revision', async () => {
+    const wb = session.workbench;
+    const file = path.join(workspace, 'ML_FRAMING.md');
+    const exported = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, exported.replace('| Market-trend reports | Data | 2,000 | yes |', '| Market-trend reports | Data | 2k | yes |'));
+    await wb.page.waitForTimeout(2000);
+    await wb.runCommand('ML Lifecycle: Import Framing from Markdown…');
+    await wb.waitForNotification(/ML_FRAMING\.md was not imported: 1 problem\. Line \d+: Return on investment › Costs row 2 › Amount: "2k" is not a number/);
+    await wb.screenshot('framing-import-refused');
+    await wb.clearNotifications();
+
+    fs.writeFileSync(file, exported.replace('- **Why now:** ', '- **Why now:** Edited in review. '));
+    await wb.page.waitForTimeout(2000);
+    await wb.runCommand('ML Lifecycle: Import Framing from Markdown…');
+    assert.match(await wb.dialogMessage(), /Replace the answers of framing "Sales forecasting" with ML_FRAMING\.md\?/);
+    await wb.confirmDialog('Import');
+    await wb.waitForNotification(/Imported ML_FRAMING\.md into "Sales forecasting" \(revision \d+\)/);
+    const whyNow = queryStore<{ document: string }>(demoStorePath(workspace), "SELECT document FROM framings WHERE name = 'Sales forecasting'")[0]!;
+    assert.match((JSON.parse(whyNow.document) as { problem: { whyNow: string } }).problem.whyNow, /^Edited in review\. Spreadsheet forecasts/);
+  });
+
   test('linking an experiment gives it the framing’s metric and target, and keeps them in sync', async () => {
     const wb = session.workbench;
     await wb.expandView('Experiments');

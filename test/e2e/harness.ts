@@ -618,10 +618,16 @@ export class Workbench {
 
   /** Right-clicks `target` and chooses the context-menu item `item` (e.g. 'Delete…'). */
   async contextMenu(target: Locator, item: string): Promise<void> {
+    await target.scrollIntoViewIfNeeded();
     await target.click({ button: 'right' });
-    const menuItem = this.page.locator('.monaco-menu .action-item .action-label', { hasText: new RegExp(`^${escapeRegExp(item)}`) }).first();
-    await menuItem.waitFor();
+    const menuItem = this.page.locator('.monaco-menu .action-item .action-label', { hasText: new RegExp(`^${escapeRegExp(item)}$`) }).first();
+    await menuItem.waitFor().catch(async () => {
+      const offered = await this.page.locator('.monaco-menu .action-item .action-label').allInnerTexts();
+      throw new Error(`e2e: no "${item}" in the context menu; it offered: ${JSON.stringify(offered.filter(Boolean))}`);
+    });
+    await menuItem.hover();
     await menuItem.click();
+    await this.page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
   }
 
   /** Runs a command through the F1 palette by its full title, e.g. 'ML Lifecycle: Refresh'. */

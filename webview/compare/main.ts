@@ -160,9 +160,18 @@ const tabs = el(
 );
 app.append(header, emptyState, tabs);
 
-function fillSelect(select: HTMLElement & { value: string }, options: [string, string][], value: string): void {
-  select.replaceChildren(...options.map(([optionValue, label]) => el('vscode-option', { value: optionValue }, label)));
-  select.value = options.some(([v]) => v === value) ? value : (options[0]?.[0] ?? '');
+/**
+ * Sets a select's options (only when they changed: rebuilding them resets the element's choice
+ * until it has processed them) and picks `wanted`, or the first option. Returns the choice.
+ */
+function fillSelect(select: HTMLElement, options: [string, string][], wanted: string): string {
+  const chosen = options.some(([v]) => v === wanted) ? wanted : (options[0]?.[0] ?? '');
+  const current = [...select.querySelectorAll('vscode-option')].map((o) => [o.getAttribute('value') ?? '', o.textContent ?? '']);
+  if (JSON.stringify(current) !== JSON.stringify(options)) {
+    select.replaceChildren(...options.map(([value, label]) => el('vscode-option', value === chosen ? { value, selected: '' } : { value }, label)));
+  }
+  (select as HTMLElement & { value: string }).value = chosen;
+  return chosen;
 }
 
 // ---- charts ---------------------------------------------------------------------------------
@@ -231,9 +240,9 @@ function renderHeader(): void {
   liveBadge.hidden = !m?.live;
   addButton.textContent = production ? 'Add versions…' : 'Add runs…';
   const modes = m?.xModes ?? ['step'];
-  fillSelect(xSelect as HTMLElement & { value: string }, modes.map((mode) => [mode, X_LABELS[mode]]), state.xAxis);
+  fillSelect(xSelect, modes.map((mode) => [mode, X_LABELS[mode]]), state.xAxis);
   (xSelect as HTMLElement & { disabled: boolean }).disabled = modes.length < 2;
-  fillSelect(smoothingSelect as HTMLElement & { value: string }, Object.entries(SMOOTHING_LABELS) as [string, string][], state.smoothing);
+  fillSelect(smoothingSelect, Object.entries(SMOOTHING_LABELS) as [string, string][], state.smoothing);
   strength.value = String(state.strength);
   strength.disabled = state.smoothing === 'off';
   strengthValue.textContent = state.smoothing === 'mean' ? `window ${windowFor(state.strength)}` : state.strength.toFixed(2);
@@ -317,7 +326,7 @@ function renderSummary(): void {
   if (!m) return;
   const keys = [...new Set(m.summary.map((s) => s.key))];
   if (state.summaryMetric !== null && !keys.includes(state.summaryMetric)) state.summaryMetric = null;
-  fillSelect(summaryMetric as HTMLElement & { value: string }, [['', 'All metrics'], ...keys.map((k): [string, string] => [k, truncateLabel(k, 80)])], state.summaryMetric ?? '');
+  fillSelect(summaryMetric, [['', 'All metrics'], ...keys.map((k): [string, string] => [k, truncateLabel(k, 80)])], state.summaryMetric ?? '');
   summaryHost.replaceChildren(
     m.summary.length
       ? summaryTable(m, state.summaryMetric, state.summarySort, (order) => {
@@ -348,10 +357,8 @@ function renderPlots(): void {
   const params = m.params;
   const paramKeys = params ? [...params.keys.filter((_, i) => params.differs[i]), ...params.keys.filter((_, i) => !params.differs[i])] : [];
   const metricKeys = m.charts.map((c) => c.key);
-  fillSelect(scatterParam as HTMLElement & { value: string }, paramKeys.map((k) => [k, truncateLabel(k, 80)]), state.scatter.param ?? '');
-  fillSelect(scatterMetric as HTMLElement & { value: string }, metricKeys.map((k) => [k, truncateLabel(k, 80)]), state.scatter.metric ?? '');
-  const param = (scatterParam as HTMLElement & { value: string }).value;
-  const metric = (scatterMetric as HTMLElement & { value: string }).value;
+  const param = fillSelect(scatterParam, paramKeys.map((k) => [k, truncateLabel(k, 80)]), state.scatter.param ?? '');
+  const metric = fillSelect(scatterMetric, metricKeys.map((k) => [k, truncateLabel(k, 80)]), state.scatter.metric ?? '');
   scatterNote.textContent = paramKeys.length && metricKeys.length ? '' : 'A scatter needs runs with params and metrics.';
   scatterPlot = param && metric ? scatterChart(scatterCanvas, m, param, metric, plotView(), scatterPlot) : (scatterPlot?.destroy(), undefined);
 }

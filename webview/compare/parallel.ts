@@ -47,8 +47,12 @@ const parallelAxesPlugin: Plugin<'line'> = {
       const step = Math.max(1, Math.ceil(ticks.length / 12));
       ticks.forEach(([position, text], i) => {
         if (i % step !== 0 && i !== ticks.length - 1) return;
-        ctx.textBaseline = position >= 1 ? 'bottom' : position <= 0 ? 'top' : 'middle';
-        ctx.fillText(text, px + (index === 0 ? 4 : index === data.axes.length - 1 ? -4 : 0), y.getPixelForValue(position) + (position >= 1 ? -2 : position <= 0 ? 2 : 0));
+        // The top value sits above its axis; the others beside it, clear of the axis names below.
+        const top = position >= 1;
+        ctx.textBaseline = top ? 'bottom' : position <= 0 ? 'bottom' : 'middle';
+        if (!top) ctx.textAlign = index === data.axes.length - 1 ? 'right' : 'left';
+        const dx = top ? (index === 0 ? 4 : index === data.axes.length - 1 ? -4 : 0) : index === data.axes.length - 1 ? -4 : 4;
+        ctx.fillText(text, px + dx, y.getPixelForValue(position) - 2);
       });
     });
     ctx.restore();

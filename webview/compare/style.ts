@@ -2,6 +2,7 @@
 // the shared stylesheet file, and a sheet built by our (nonce) script needs no inline style.
 
 const CSS = `
+[hidden] { display: none !important; }
 .compare-header { position: sticky; top: 0; z-index: 5; background: var(--vscode-editor-background); padding-top: 8px; }
 .title-row { display: flex; align-items: baseline; gap: 12px; flex-wrap: wrap; }
 .title-row h1 { margin: 4px 0; overflow-wrap: anywhere; }
@@ -20,7 +21,7 @@ const CSS = `
 .legend-toggle[aria-pressed="false"] .swatch { opacity: 0.35; }
 .legend-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 24em; }
 .legend-group { color: var(--vscode-descriptionForeground); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 12em; }
-.swatch { width: 14px; height: 4px; border-radius: 2px; flex: none; }
+.swatch { display: inline-block; vertical-align: middle; width: 14px; height: 4px; border-radius: 2px; flex: none; }
 .notes { margin: 4px 0; padding: 0; list-style: none; }
 .notes li { padding: 4px 8px; margin: 2px 0; border-left: 3px solid var(--vscode-editorInfo-foreground, var(--vscode-focusBorder)); background: var(--vscode-textBlockQuote-background, transparent); display: flex; gap: 8px; align-items: center; justify-content: space-between; }
 .chart-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 480px), 1fr)); gap: 12px; margin-top: 8px; }

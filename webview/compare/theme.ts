@@ -66,7 +66,20 @@ export function withAlpha(color: string, alpha: number): string {
   return rgba ? `rgba(${rgba[1]!.trim()}, ${rgba[2]!.trim()}, ${rgba[3]!.trim()}, ${alpha})` : color;
 }
 
-/** Calls `onChange` when VS Code switches theme (it swaps the body's vscode-* classes). */
+/**
+ * Calls `onChange` when VS Code switches theme: it swaps the body's vscode-* classes and rewrites
+ * the --vscode-* variables on the root element, not always in the same frame.
+ */
 export function watchTheme(onChange: () => void): void {
-  new MutationObserver(() => onChange()).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-id'] });
+  let scheduled = false;
+  const changed = () => {
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(() => {
+      scheduled = false;
+      onChange();
+    });
+  };
+  new MutationObserver(changed).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-id'] });
+  new MutationObserver(changed).observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
 }

@@ -16,7 +16,6 @@ export interface ParsedChunk {
   bytes: number;
   lines: number;
   points: number;
-  maxTimestamp: number;
   problems: MetricLineProblem[];
 }
 
@@ -52,21 +51,73 @@ function parseInteger(text: string): number | undefined {
   return Number.isSafeInteger(value) ? value : undefined;
 }
 
-/** Why a line is not a point, or undefined when it is one (then `sink` got it). */
-function parseLine(line: string, sink: PointSink, out: { timestamp: number }): string | undefined {
+/** Why a line is not a point (the slow path, only for lines the fast one refused). */
+function problemOf(line: string): string {
   const fields = line.trim().split(' ');
   if (fields.length !== 2 && fields.length !== 3) {
     return `expected "<timestamp> <value> [<step>]" but found ${fields.length} field${fields.length === 1 ? '' : 's'}`;
   }
-  const timestamp = parseInteger(fields[0]!);
-  if (timestamp === undefined) return `the timestamp "${fields[0]}" is not a whole number of milliseconds`;
-  const value = parseMetricValue(fields[1]!);
-  if (value === undefined) return `the value "${fields[1]}" is not a number`;
-  const step = fields.length === 3 ? parseInteger(fields[2]!) : 0;
-  if (step === undefined) return `the step "${fields[2]}" is not a whole number`;
-  out.timestamp = timestamp;
+  if (parseInteger(fields[0]!) === undefined) return `the timestamp "${fields[0]}" is not a whole number of milliseconds`;
+  if (parseMetricValue(fields[1]!) === undefined) return `the value "${fields[1]}" is not a number`;
+  return `the step "${fields[2]}" is not a whole number`;
+}
+
+const SPACE = 32;
+const MINUS = 45;
+const PLUS = 43;
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+
+function isBlank(code: number): boolean {
+  return code === SPACE || code === 9 || code === 13;
+}
+
+/** The whole number in text[start, end), or undefined. Scans char codes: no slicing for the usual case. */
+function integerAt(text: string, start: number, end: number): number | undefined {
+  let i = start;
+  const sign = text.charCodeAt(i);
+  if (sign === MINUS || sign === PLUS) i++;
+  if (i >= end) return undefined;
+  if (end - i > 15) return parseInteger(text.slice(start, end));
+  let value = 0;
+  for (; i < end; i++) {
+    const digit = text.charCodeAt(i) - ZERO;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return sign === MINUS ? -value : value;
+}
+
+function valueAt(text: string, start: number, end: number): number | undefined {
+  const first = text.charCodeAt(start);
+  const second = end - start > 1 ? text.charCodeAt(start + 1) | 0x20 : 0;
+  // Number() also takes 0x.., 0b.., 0o.. and "Infinity": leave anything unusual to the strict parser.
+  if (((first >= ZERO && first <= NINE) || first === MINUS || first === DOT) && second !== 0x78 && second !== 0x62 && second !== 0x6f && second !== 0x69 && second !== 0x6e) {
+    const value = Number(text.slice(start, end));
+    if (!Number.isNaN(value)) return value;
+  }
+  return parseMetricValue(text.slice(start, end));
+}
+
+/** Parses one line (text[start, end)) into `sink`; false when it is not a point. */
+function parseLine(text: string, start: number, end: number, sink: PointSink): boolean {
+  while (start < end && isBlank(text.charCodeAt(start))) start++;
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+  const first = text.indexOf(' ', start);
+  if (first === -1 || first >= end) return false;
+  let second = text.indexOf(' ', first + 1);
+  if (second >= end) second = -1;
+  const third = second === -1 ? -1 : text.indexOf(' ', second + 1);
+  if (third !== -1 && third < end) return false;
+  const timestamp = integerAt(text, start, first);
+  if (timestamp === undefined) return false;
+  const value = valueAt(text, first + 1, second === -1 ? end : second);
+  if (value === undefined) return false;
+  const step = second === -1 ? 0 : integerAt(text, second + 1, end);
+  if (step === undefined) return false;
   sink(step, timestamp, value);
-  return undefined;
+  return true;
 }
 
 /**
@@ -75,26 +126,25 @@ function parseLine(line: string, sink: PointSink, out: { timestamp: number }): s
  * written), so a line MLflow is still appending is never taken half-written.
  */
 export function parseMetricChunk(text: string, firstLine: number, final: boolean, sink: PointSink): ParsedChunk {
-  const result: ParsedChunk = { bytes: 0, lines: 0, points: 0, maxTimestamp: Number.NEGATIVE_INFINITY, problems: [] };
-  const seen = { timestamp: 0 };
+  const result: ParsedChunk = { bytes: 0, lines: 0, points: 0, problems: [] };
   let start = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
-    const complete = end !== -1;
-    if (!complete) {
+    if (end === -1) {
       if (!final) break;
       end = text.length;
     }
-    const raw = text.slice(start, end);
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     result.lines++;
-    if (line.trim() !== '') {
-      const problem = parseLine(line, sink, seen);
-      if (problem) result.problems.push({ line: firstLine + result.lines - 1, reason: problem });
-      else {
-        result.points++;
-        if (seen.timestamp > result.maxTimestamp) result.maxTimestamp = seen.timestamp;
+    let blank = true;
+    for (let i = start; i < end; i++) {
+      if (!isBlank(text.charCodeAt(i))) {
+        blank = false;
+        break;
       }
+    }
+    if (!blank) {
+      if (parseLine(text, start, end, sink)) result.points++;
+      else result.problems.push({ line: firstLine + result.lines - 1, reason: problemOf(text.slice(start, end).replace(/\r$/, '')) });
     }
     start = end + 1;
   }

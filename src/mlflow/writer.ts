@@ -59,7 +59,7 @@ export interface MlflowModel {
   aliases: ReadonlyMap<string, number>;
 }
 
-/** Where an experiment or run is (so a new one can get a unique name), and its trash state. */
+/** An experiment or run an earlier import brought: its id and trash state. */
 interface ExistingRow {
   id: number;
   deletedAt: number | null;

@@ -35,7 +35,18 @@ describe('Compare Runs panel', () => {
   before(async () => {
     const workspace = await createDemoWorkspace();
     storePath = demoStorePath(workspace);
-    withDb(storePath, (db) => db.prepare('UPDATE runs SET name = ? WHERE name = ?').run(HOSTILE_NAME, third!.name));
+    withDb(storePath, (db) => {
+      db.prepare('UPDATE runs SET name = ? WHERE name = ?').run(HOSTILE_NAME, third!.name);
+      // A month of hourly production metrics for every registered version.
+      const insert = db.prepare('INSERT INTO production_metrics (version_id, key, timestamp, value) VALUES (?, ?, ?, ?)');
+      const start = Date.now() - 30 * 86_400_000;
+      for (const { id } of db.prepare('SELECT id FROM model_versions').all() as { id: number }[]) {
+        for (let hour = 0; hour < 720; hour++) {
+          insert.run(id, 'accuracy', start + hour * 3_600_000, 0.86 - id / 100 - hour / 20_000 + Math.sin(hour / 5) / 100);
+          insert.run(id, 'latency_ms', start + hour * 3_600_000, 40 + id * 3 + (hour % 24));
+        }
+      }
+    });
     session = await startSession({ workspace });
     session.workbench.page.on('console', (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
@@ -82,9 +93,26 @@ describe('Compare Runs panel', () => {
     await panel.locator('[data-testid="smoothing"]').click();
     await panel.locator('[data-testid="smoothing"] li[role="option"]', { hasText: 'Exponential (EMA)' }).click();
     await waitUntil(async () => !(await panel.locator('[data-testid="smoothing-strength"]').isDisabled()), 'the strength slider is enabled');
+    assert.equal(await panel.locator('[data-testid="smoothing"]').evaluate((el) => (el as HTMLElement & { value: string }).value), 'ema');
     const canvas = panel.locator('canvas[data-testid="chart"][data-state="ready"]').first();
     assert.equal(await canvas.getAttribute('data-datasets'), '3', 'still one line per run');
     await session.workbench.screenshot('compare-smoothed');
+  });
+
+  test('dragging across a chart zooms in and reads that range in detail', async () => {
+    const page = session.workbench.page;
+    const card = panel.locator(`[data-testid="chart-card"][data-metric="${sweep.primaryMetric}"]`);
+    const canvas = card.locator('canvas');
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.5, { steps: 5 });
+    await page.mouse.up();
+    await card.locator('[data-testid="chart-reset"]').waitFor({ state: 'visible' });
+    await waitUntil(async () => /in view/.test(await card.locator('.chart-info').innerText()), 'the zoomed range was read again');
+    await session.workbench.screenshot('compare-zoomed');
+    await card.locator('[data-testid="chart-reset"]').click();
+    await waitUntil(async () => !/in view/.test(await card.locator('.chart-info').innerText()), 'back to the whole history');
   });
 
   test('the Summary, Params and Parallel coordinates tabs show their data', async () => {
@@ -131,6 +159,28 @@ describe('Compare Runs panel', () => {
     await panel.locator('[data-testid="remove-run"]').first().click();
     await waitUntil(async () => (await panel.locator('[data-testid="legend-item"]').count()) === 1, 'one run left');
     assert.equal(await panel.locator('body').evaluate(() => (window as unknown as { marker?: number }).marker), 42);
+  });
+
+  test('the panel comes back after a reload of the window', async () => {
+    const wb = session.workbench;
+    await wb.page.reload({ waitUntil: 'domcontentloaded' });
+    await wb.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 90_000 });
+    panel = await wb.webview({ title: /Compare 1 run/, timeout: 60_000 });
+    await waitUntil(async () => (await panel.locator('[data-testid="legend-item"]').count()) === 1, 'the same run is shown again', 30_000);
+    assert.equal(await panel.locator('[data-testid="smoothing"]').evaluate((el) => (el as HTMLElement & { value: string }).value), 'ema', 'settings survive');
+  });
+
+  test('Show Production Metrics draws one line per model version over time', async () => {
+    const wb = session.workbench;
+    await wb.runCommand('ML Lifecycle: Show Production Metrics');
+    await wb.quickPick(/ v2/);
+    await wb.quickPick(/ v3/);
+    await wb.page.keyboard.press('Enter');
+    const production = await wb.webview({ title: /Production metrics/, timeout: 60_000 });
+    const canvas = production.locator('canvas[data-testid="chart"][data-metric="accuracy"][data-state="ready"]');
+    await canvas.waitFor({ timeout: 30_000 });
+    assert.equal(await canvas.getAttribute('data-datasets'), '2');
+    await wb.captureThemes('compare-production');
   });
 
   test('no Content Security Policy violations', () => {

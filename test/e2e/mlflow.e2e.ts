@@ -50,7 +50,7 @@ describe('Import from MLflow', () => {
     await wb.runCommand('ML Lifecycle: Import from MLflow…');
     const items = await wb.quickPickItems();
     assert.ok(items.some((item) => item.includes('mlflow.db')), JSON.stringify(items));
-    await wb.quickPick(/^\S*\s*mlflow\.db$/);
+    await wb.quickPick(/mlflow\.db\s*in this workspace/);
     await wb.waitForNotification(/Imported 1 experiment, 1 run, 2 metric points from .*mlflow\.db/);
     await wb.waitForTreeItem(EXPERIMENTS, 'vision');
     await wb.expandTreeItem(EXPERIMENTS, 'vision');
@@ -60,7 +60,7 @@ describe('Import from MLflow', () => {
   test('imports mlruns/ with nested runs under their parent', async () => {
     const wb = session.workbench;
     await wb.runCommand('ML Lifecycle: Import from MLflow…');
-    await wb.quickPick(/^\S*\s*mlruns\/$/);
+    await wb.quickPick(/mlruns\/\s*in this workspace/);
     await wb.waitForNotification(/Imported 3 experiments, 6 runs, 7 metric points, 2 model versions from .*mlruns/);
     await wb.waitForTreeItem(EXPERIMENTS, 'churn');
     await wb.expandTreeItem(EXPERIMENTS, 'churn');

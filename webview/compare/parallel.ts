@@ -2,7 +2,7 @@
 // metric's final value against any param. Labels are drawn as canvas text.
 import { Chart, type ChartDataset, type Plugin } from 'chart.js';
 import type { CompareModel } from '../../src/compare/model.ts';
-import type { ParallelData } from '../../src/compare/parallel.ts';
+import { type ParallelData, categoryPosition } from '../../src/compare/parallel.ts';
 import { numericValues } from '../../src/compare/params.ts';
 import { formatMetric, truncateLabel } from '../../src/shared/format.ts';
 import { el } from '../shared/vscode.ts';
@@ -37,21 +37,21 @@ const parallelAxesPlugin: Plugin<'line'> = {
       ctx.moveTo(px, y.getPixelForValue(0));
       ctx.lineTo(px, y.getPixelForValue(1));
       ctx.stroke();
-      ctx.textAlign = index === 0 ? 'left' : index === data.axes.length - 1 ? 'right' : 'center';
       const ticks: [number, string][] = axis.numeric
         ? [
             [0, formatMetric(axis.min)],
             [1, formatMetric(axis.max)],
           ]
-        : axis.categories.map((c, i) => [axis.categories.length <= 1 ? 0.5 : i / (axis.categories.length - 1), truncateLabel(c, 18)]);
+        : axis.categories.map((c, i) => [categoryPosition(i, axis.categories.length), truncateLabel(c, 18)]);
       const step = Math.max(1, Math.ceil(ticks.length / 12));
       ticks.forEach(([position, text], i) => {
         if (i % step !== 0 && i !== ticks.length - 1) return;
         // The top value sits above its axis; the others beside it, clear of the axis names below.
         const top = position >= 1;
         ctx.textBaseline = top ? 'bottom' : position <= 0 ? 'bottom' : 'middle';
-        if (!top) ctx.textAlign = index === data.axes.length - 1 ? 'right' : 'left';
-        const dx = top ? (index === 0 ? 4 : index === data.axes.length - 1 ? -4 : 0) : index === data.axes.length - 1 ? -4 : 4;
+        const last = index === data.axes.length - 1;
+        ctx.textAlign = top ? (index === 0 ? 'left' : last ? 'right' : 'center') : last ? 'right' : 'left';
+        const dx = top ? (index === 0 ? 4 : last ? -4 : 0) : last ? -4 : 4;
         ctx.fillText(text, px + dx, y.getPixelForValue(position) - 2);
       });
     });

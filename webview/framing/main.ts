@@ -35,7 +35,6 @@ let renderedShape = '';
 let focusAfterRender: string | undefined;
 
 const ANSWER_TEXT: Record<string, string> = { yes: 'Yes', no: 'No', 'not-sure': 'Not sure' };
-const ROLE_TEXT: Record<string, string> = { essential: 'essential', supporting: 'supporting', bonus: 'bonus' };
 
 function persist(): void {
   api.setState(state);
@@ -114,8 +113,8 @@ function selectControl(path: string, options: readonly ChoiceOption[], label: st
   return control;
 }
 
-function radioControl(path: string, options: readonly ChoiceOption[], label: string): HTMLElement {
-  const group = el('vscode-radio-group', { id: domId(path), variant: 'vertical', 'aria-label': label });
+function radioControl(path: string, options: readonly ChoiceOption[], label: string, variant: 'vertical' | 'horizontal' = 'vertical'): HTMLElement {
+  const group = el('vscode-radio-group', { id: domId(path), variant, 'aria-label': label });
   group.dataset.path = path;
   group.dataset.testid = `field-${path}`;
   for (const option of options) {
@@ -203,19 +202,13 @@ function renderCriterion(field: Extract<FieldSpec, { kind: 'criterion' }>): HTML
   return el(
     'fieldset',
     { class: 'fw-criterion', 'data-testid': `criterion-${criterion.id}` },
-    el('legend', {}, `${index}. ${criterion.question}`, el('span', { class: 'fw-role' }, ROLE_TEXT[criterion.role] ?? '')),
-    radioControlHorizontal(`${field.path}.answer`, answers, criterion.question),
+    el('legend', {}, `${index}. ${criterion.question}`, el('span', { class: 'fw-role' }, criterion.role)),
+    radioControl(`${field.path}.answer`, answers, criterion.question, 'horizontal'),
     help(field),
     textControl(`${field.path}.note`, false, `${criterion.label}: note`, 'Why? (optional note)'),
     issueSlot(`${field.path}.answer`),
     issueSlot(`${field.path}.note`),
   );
-}
-
-function radioControlHorizontal(path: string, options: readonly ChoiceOption[], label: string): HTMLElement {
-  const group = radioControl(path, options, label);
-  group.setAttribute('variant', 'horizontal');
-  return group;
 }
 
 function renderList(field: Extract<FieldSpec, { kind: 'list' }>): HTMLElement {

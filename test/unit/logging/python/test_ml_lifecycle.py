@@ -283,29 +283,26 @@ class Statuses(StoreTest):
         self.assertEqual(self.status(), "KILLED")
 
     def test_sigint_and_sigterm_kill_the_run_and_keep_its_points(self):
+        code = """
+            import time, ml_lifecycle as m
+            with m.start_run(experiment='e') as r:
+                for i in range(100):
+                    r.log_metric('x', float(i))
+                print('ready', flush=True)
+                time.sleep(30)
+        """
         for sig in (signal.SIGINT, signal.SIGTERM):
-            os.remove(self.store) if os.path.exists(self.store) else None
-            code = """
-                import sys, time, ml_lifecycle as m
-                with m.start_run(experiment='e') as r:
-                    for i in range(100):
-                        r.log_metric('x', float(i))
-                    print('ready', flush=True)
-                    time.sleep(30)
-            """
-            env = dict(os.environ, PYTHONPATH=PYTHON_DIR, ML_LIFECYCLE_STORE=self.store)
+            store = os.path.join(self.dir, sig.name, "store.sqlite")
+            env = dict(os.environ, PYTHONPATH=PYTHON_DIR, ML_LIFECYCLE_STORE=store)
             proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             self.assertEqual(proc.stdout.readline().strip(), "ready")
             proc.send_signal(sig)
             proc.communicate(timeout=30)
             self.assertNotEqual(proc.returncode, 0)
-            db = sqlite3.connect(self.store)
+            db = sqlite3.connect(store)
+            self.addCleanup(db.close)
             self.assertEqual(db.execute("SELECT status FROM runs").fetchone(), ("KILLED",), sig)
             self.assertEqual(db.execute("SELECT count(*) FROM metrics").fetchone(), (100,), sig)
-            db.close()
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(self.store + suffix):
-                    os.remove(self.store + suffix)
 
     def test_sys_exit_with_an_error_code_fails_the_run(self):
         self.child("import sys, ml_lifecycle as m\nwith m.start_run(experiment='e'):\n    sys.exit(3)\n", expect_code=3)

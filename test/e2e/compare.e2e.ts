@@ -4,12 +4,14 @@
  * live points from another process, a run moved to the trash, and no CSP violations.
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { FrameLocator } from 'playwright-core';
 import { MARK_DIRTY_SQL } from '../../src/store/metricBlocks.ts';
 import { createDemoWorkspace, DEMO_EXPERIMENTS, demoStorePath } from './demoData.ts';
-import { startSession, waitUntil, type Session } from './harness.ts';
+import { SCREENSHOT_DIR, startSession, waitUntil, type Session } from './harness.ts';
 
 const EXPERIMENTS = 'Experiments';
 const sweep = DEMO_EXPERIMENTS[1]!; // churn-gbm-sweep
@@ -81,6 +83,13 @@ describe('Compare Runs panel', () => {
     for (let i = 0; i < (await ready.count()); i++) assert.equal(await ready.nth(i).getAttribute('data-datasets'), '3');
     assert.equal(await panel.locator('[data-testid="chart-card"]').first().getAttribute('data-metric'), sweep.primaryMetric, 'the primary metric comes first');
     await session.workbench.captureThemes('compare-charts');
+    // High contrast too: lines, text and borders come from the theme's variables.
+    session.server.updateSettings({ 'workbench.colorTheme': 'Default High Contrast' });
+    await session.workbench.page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('hc-black') === true, undefined, { timeout: 20_000 });
+    await session.workbench.page.waitForTimeout(800);
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await session.workbench.page.screenshot({ path: path.join(SCREENSHOT_DIR, 'compare-charts-high-contrast.png') });
+    await session.workbench.setTheme('light');
   });
 
   test('names with markup are shown as text', async () => {
@@ -161,15 +170,6 @@ describe('Compare Runs panel', () => {
     assert.equal(await panel.locator('body').evaluate(() => (window as unknown as { marker?: number }).marker), 42);
   });
 
-  test('the panel comes back after a reload of the window', async () => {
-    const wb = session.workbench;
-    await wb.page.reload({ waitUntil: 'domcontentloaded' });
-    await wb.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 90_000 });
-    panel = await wb.webview({ title: /Compare 1 run/, timeout: 60_000 });
-    await waitUntil(async () => (await panel.locator('[data-testid="legend-item"]').count()) === 1, 'the same run is shown again', 30_000);
-    assert.equal(await panel.locator('[data-testid="smoothing"]').evaluate((el) => (el as HTMLElement & { value: string }).value), 'ema', 'settings survive');
-  });
-
   test('Show Production Metrics draws one line per model version over time', async () => {
     const wb = session.workbench;
     await wb.runCommand('ML Lifecycle: Show Production Metrics');
@@ -181,6 +181,24 @@ describe('Compare Runs panel', () => {
     await canvas.waitFor({ timeout: 30_000 });
     assert.equal(await canvas.getAttribute('data-datasets'), '2');
     await wb.captureThemes('compare-production');
+  });
+
+  test('a hidden panel keeps its settings when shown again', async () => {
+    const wb = session.workbench;
+    panel = await wb.webview({ title: /Compare 1 run/ });
+    await panel.locator('[data-testid="legend-item"]').first().waitFor();
+    assert.equal(await panel.locator('[data-testid="smoothing"]').evaluate((el) => (el as HTMLElement & { value: string }).value), 'ema');
+    assert.equal(await panel.locator('[data-testid="smoothing-strength"]').isDisabled(), false);
+  });
+
+  test('the panel comes back after the window reloads', async () => {
+    const wb = session.workbench;
+    await wb.page.reload({ waitUntil: 'domcontentloaded' });
+    await wb.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 90_000 });
+    // The workbench restores the panel from the state it saved last, through our serializer.
+    panel = await wb.webview({ title: /^Compare \d+ runs?/, timeout: 90_000 });
+    await waitUntil(async () => (await panel.locator('[data-testid="legend-item"]').count()) >= 1, 'the runs are shown again', 60_000);
+    await panel.locator('canvas[data-testid="chart"][data-state="ready"]').first().waitFor({ timeout: 60_000 });
   });
 
   test('no Content Security Policy violations', () => {

@@ -304,7 +304,8 @@ export class MetricChart {
   /** After a zoom or pan: remember the window and, once the user pauses, read that range in detail. */
   private windowChanged(): void {
     const scale = this.chart?.scales.x;
-    if (!scale) return;
+    // The plugin reports a reset as a zoom too.
+    if (!scale || !this.chart!.isZoomedOrPanned()) return;
     this.window = { min: scale.min, max: scale.max };
     this.resetButton.hidden = false;
     clearTimeout(this.debounce);

@@ -88,17 +88,10 @@ function textControl(path: string, multiline: boolean, label: string, placeholde
   return control;
 }
 
+/** Money and other numbers are typed as text, so "12k" reaches the extension and is reported at the field. */
 function numberControl(path: string, label: string): HTMLElement {
-  const control = el('vscode-textfield', { id: domId(path), inputmode: 'decimal' });
-  control.dataset.path = path;
-  control.dataset.testid = `field-${path}`;
-  control.dataset.kind = 'number';
-  control.addEventListener('input', () => sendField(path, control.value, false));
-  control.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter') focusNextControl(control);
-  });
-  control.label = label;
-  controls.set(path, control);
+  const control = textControl(path, false, label);
+  control.setAttribute('inputmode', 'decimal');
   return control;
 }
 

@@ -572,10 +572,15 @@ def _git(folder, *args):
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+def _entry_script():
+    """The script being run (as given on the command line); None for -c, stdin or a REPL."""
+    return sys.argv[0] if sys.argv and sys.argv[0] and os.path.isfile(sys.argv[0]) else None
+
+
 def _source_info():
     """Where the code runs from: entry script, git commit/branch/dirty, host and user."""
-    entry = sys.argv[0] if sys.argv and sys.argv[0] not in ("", "-c") else None
-    folder = os.path.dirname(os.path.abspath(entry)) if entry and os.path.isfile(entry) else os.getcwd()
+    entry = _entry_script()
+    folder = os.path.dirname(os.path.abspath(entry)) if entry else os.getcwd()
     commit = _git(folder, "rev-parse", "HEAD")
     branch = _git(folder, "rev-parse", "--abbrev-ref", "HEAD") if commit else None
     status = _git(folder, "status", "--porcelain", "--untracked-files=no") if commit else None
@@ -1057,8 +1062,8 @@ def start_run(experiment=None, name=None, tags=None, params=None, run_id=None, n
 
 
 def _default_name(run_uuid):
-    entry = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
-    stem = os.path.splitext(entry)[0] if entry and entry not in ("-c", "-m") else "python"
+    entry = _entry_script()
+    stem = os.path.splitext(os.path.basename(entry))[0] if entry else ""
     return "%s-%s" % (stem or "python", run_uuid[:8])
 
 

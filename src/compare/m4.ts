@@ -10,22 +10,25 @@ import { BLOCK_SHIFTS, type StepRange, hasDirtyBlocks, refreshDirtyBlocks } from
  * docs/compare.md explains the rules, including where NaN/±Inf gaps go and what is estimated.
  */
 
-/** One line of a chart, column-wise (cheap to post to a webview). */
+/**
+ * One line of a chart, column-wise in typed arrays: VS Code hands typed arrays to a webview
+ * without turning them into JSON, and they cost no boxing here.
+ */
 export interface Series {
   /** Run id (or model version id for production metrics). */
   id: number;
   /** Bucketing coordinate: the step (runs) or the timestamp (production metrics). */
-  x: number[];
+  x: Float64Array;
   /** Wall time of each point, ms since epoch. */
-  t: number[];
-  /** The value; null is a gap: NaN or ±Inf was logged there. */
-  y: (number | null)[];
+  t: Float64Array;
+  /** The value; NaN is a gap: NaN or ±Inf was logged there. */
+  y: Float64Array;
   /**
-   * Points whose position is only known to a block (a min or max read from metric_blocks, or a
-   * gap inside a block), as flat triples: point index, lowest and highest step it may sit at.
-   * Their value is exact; x is the middle of the block and t is interpolated.
+   * Indexes of points whose position is only known to a block of the plan's level (a min, max
+   * or gap read from metric_blocks): their value is exact; x is the middle of the logged steps
+   * of that block and t is interpolated.
    */
-  approx: number[];
+  approx: Uint32Array;
   /** How many logged points the range holds (the series summarizes them). */
   points: number;
 }
@@ -116,7 +119,7 @@ export function m4Series(store: Store, runIds: readonly number[], key: string, o
   const reader = new MetricReader(store.db);
   const dirty = plan.shift === null ? new Map<number, StepRange[]>() : reader.dirty(key);
   const series = runIds.map((runId) => {
-    const bucketer = new Bucketer(plan, runId);
+    const bucketer = new Bucketer(plan, runId, range);
     for (const segment of segments(range, plan.shift, dirty.get(runId) ?? [])) {
       if (segment.kind === 'points') reader.points(runId, key, segment.lo, segment.hi, bucketer);
       else reader.blocks(runId, key, plan.shift!, segment.lo, segment.hi, bucketer);
@@ -127,11 +130,8 @@ export function m4Series(store: Store, runIds: readonly number[], key: string, o
   const anchors = series.filter((s) => s.x.length > 0 && Number.isNaN(s.t[0]!));
   const times = reader.firstTimes(key, anchors.map((s) => [s.id, s.x[0]!]));
   anchors.forEach((s, i) => (s.t[0] = times[i]!));
-  for (const s of series) {
-    interpolateTimes(s);
-    if (options.range) addContext(s, reader, s.id, key, range);
-  }
-  return { key, range, plan, series };
+  for (const s of series) interpolateTimes(s);
+  return { key, range, plan, series: options.range ? series.map((s) => addContext(s, reader, s.id, key, range)) : series };
 }
 
 /**
@@ -142,21 +142,20 @@ export function fullSeries(store: Store, runIds: readonly number[], key: string,
   const statement = store.db
     .prepare('SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step, timestamp')
     .raw(true);
-  return runIds.map((runId) => {
-    const rows = statement.all(runId, key, range?.lo ?? Number.MIN_SAFE_INTEGER, range?.hi ?? Number.MAX_SAFE_INTEGER) as [number, number, number | null][];
-    const series = emptySeries(runId);
-    for (const [step, timestamp, value] of rows) {
-      series.x.push(step);
-      series.t.push(timestamp);
-      series.y.push(value !== null && Number.isFinite(value) ? value : null);
-    }
-    series.points = rows.length;
+  return runIds.map((id) => {
+    const rows = statement.all(id, key, range?.lo ?? Number.MIN_SAFE_INTEGER, range?.hi ?? Number.MAX_SAFE_INTEGER) as [number, number, number | null][];
+    const series: Series = { id, x: new Float64Array(rows.length), t: new Float64Array(rows.length), y: new Float64Array(rows.length), approx: new Uint32Array(0), points: rows.length };
+    rows.forEach(([step, timestamp, value], i) => {
+      series.x[i] = step;
+      series.t[i] = timestamp;
+      series.y[i] = finite(value) ? value : Number.NaN;
+    });
     return series;
   });
 }
 
 export function emptySeries(id: number): Series {
-  return { id, x: [], t: [], y: [], approx: [], points: 0 };
+  return { id, x: new Float64Array(0), t: new Float64Array(0), y: new Float64Array(0), approx: new Uint32Array(0), points: 0 };
 }
 
 export interface Segment {
@@ -273,7 +272,9 @@ function finite(value: number | null): value is number {
 /** Collects points and block summaries in x order and emits each bucket's M4 points. */
 export class Bucketer {
   private readonly plan: BucketPlan;
-  private readonly out: Series;
+  private readonly id: number;
+  private readonly out: Columns;
+  private points = 0;
   private bucket = Number.NaN;
   private n = 0;
   private nonfinite = 0;
@@ -299,9 +300,11 @@ export class Bucketer {
   private gapLo = 0;
   private gapHi = 0;
 
-  constructor(plan: BucketPlan, id: number) {
+  /** `range` sizes the columns: at most five points per bucket. */
+  constructor(plan: BucketPlan, id: number, range: StepRange) {
     this.plan = plan;
-    this.out = emptySeries(id);
+    this.id = id;
+    this.out = new Columns(5 * (Math.floor((range.hi - plan.origin) / plan.width) - Math.floor((range.lo - plan.origin) / plan.width) + 1));
   }
 
   private enter(x: number): void {
@@ -428,24 +431,57 @@ export class Bucketer {
       }
       this.emit(this.lastX, this.lastT, lastY, this.lastX, this.lastX);
     }
-    this.out.points += this.n;
+    this.points += this.n;
     this.n = 0;
   }
 
   /** Appends a point unless it repeats the one before (an extreme that is also the first point). */
   private emit(x: number, t: number, y: number | null, lo: number, hi: number): void {
     const out = this.out;
-    const last = out.x.length - 1;
-    if (last >= 0 && out.x[last] === x && out.y[last] === y && (out.t[last] === t || Number.isNaN(t))) return;
-    if (lo !== hi) out.approx.push(out.x.length, lo, hi);
-    out.x.push(x);
-    out.t.push(t);
-    out.y.push(y);
+    const last = out.length - 1;
+    const value = y ?? Number.NaN;
+    if (last >= 0 && out.x[last] === x && Object.is(out.y[last], value) && (out.t[last] === t || Number.isNaN(t))) return;
+    out.push(x, t, value, lo !== hi);
   }
 
   finish(): Series {
     this.flush();
-    return this.out;
+    return this.out.series(this.id, this.points);
+  }
+}
+
+/** Growable typed columns. */
+class Columns {
+  x: Float64Array;
+  t: Float64Array;
+  y: Float64Array;
+  private readonly approx: number[] = [];
+  length = 0;
+
+  constructor(capacity: number) {
+    const size = Math.max(8, Math.min(capacity, 1 << 20));
+    this.x = new Float64Array(size);
+    this.t = new Float64Array(size);
+    this.y = new Float64Array(size);
+  }
+
+  push(x: number, t: number, y: number, approx: boolean): void {
+    if (this.length === this.x.length) {
+      for (const column of ['x', 't', 'y'] as const) {
+        const grown = new Float64Array(this.length * 2);
+        grown.set(this[column]);
+        this[column] = grown;
+      }
+    }
+    if (approx) this.approx.push(this.length);
+    this.x[this.length] = x;
+    this.t[this.length] = t;
+    this.y[this.length] = y;
+    this.length++;
+  }
+
+  series(id: number, points: number): Series {
+    return { id, x: this.x.slice(0, this.length), t: this.t.slice(0, this.length), y: this.y.slice(0, this.length), approx: Uint32Array.from(this.approx), points };
   }
 }
 
@@ -475,18 +511,24 @@ export function interpolateTimes(series: Series): void {
 }
 
 /** Adds the nearest point on each side of a zoomed range, so lines run to the chart's edges. */
-function addContext(series: Series, reader: MetricReader, runId: number, key: string, range: StepRange): void {
+function addContext(series: Series, reader: MetricReader, runId: number, key: string, range: StepRange): Series {
   const before = reader.neighbour(runId, key, range.lo, 'before');
   const after = reader.neighbour(runId, key, range.hi, 'after');
-  if (before) {
-    series.x.unshift(before[0]);
-    series.t.unshift(before[1]);
-    series.y.unshift(finite(before[2]) ? before[2] : null);
-    for (let i = 0; i < series.approx.length; i += 3) series.approx[i]!++;
+  if (!before && !after) return series;
+  const offset = before ? 1 : 0;
+  const length = series.x.length + offset + (after ? 1 : 0);
+  const result: Series = { ...series, x: new Float64Array(length), t: new Float64Array(length), y: new Float64Array(length), approx: series.approx.map((i) => i + offset) };
+  result.x.set(series.x, offset);
+  result.t.set(series.t, offset);
+  result.y.set(series.y, offset);
+  for (const [point, at] of [
+    [before, 0],
+    [after, length - 1],
+  ] as const) {
+    if (!point) continue;
+    result.x[at] = point[0];
+    result.t[at] = point[1];
+    result.y[at] = finite(point[2]) ? point[2] : Number.NaN;
   }
-  if (after) {
-    series.x.push(after[0]);
-    series.t.push(after[1]);
-    series.y.push(finite(after[2]) ? after[2] : null);
-  }
+  return result;
 }

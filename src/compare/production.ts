@@ -68,7 +68,7 @@ export function productionSeries(store: Store, versionIds: readonly number[], ke
     .prepare('SELECT timestamp, value FROM production_metrics WHERE version_id = ? AND key = ? AND timestamp BETWEEN ? AND ? ORDER BY timestamp')
     .raw(true);
   const series = versionIds.map((id) => {
-    const bucketer = new Bucketer(plan, id);
+    const bucketer = new Bucketer(plan, id, range);
     for (const [timestamp, value] of statement.all(id, key, range.lo, range.hi) as [number, number | null][]) bucketer.addPoint(timestamp, timestamp, value);
     return bucketer.finish();
   });

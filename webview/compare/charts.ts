@@ -32,8 +32,8 @@ type Point = { x: number; y: number | null };
 interface DatasetInfo {
   id: number;
   role: 'line' | 'raw' | 'smoothed';
-  /** Point index -> the steps a block-located extreme may sit at. */
-  approx: Map<number, [number, number]>;
+  /** Indexes of points located only to a block (their value is exact, their step is not). */
+  approx: Set<number>;
 }
 
 const targetsByChart = new WeakMap<Chart, { targets: TargetLine[]; theme: Theme }>();
@@ -93,6 +93,8 @@ export class MetricChart {
   private range: { lo: number; hi: number } | null = null;
   private pending: number | null = null;
   private loadedSignature = '';
+  /** Chart width the shown series were read for: a much wider chart reads them again. */
+  private loadedWidth = 0;
   private visible = false;
   private debounce: ReturnType<typeof setTimeout> | undefined;
 
@@ -108,6 +110,9 @@ export class MetricChart {
     const title = el('h2', { title: spec.key }, spec.key);
     this.card = el('section', { class: 'chart-card', 'data-testid': 'chart-card', 'data-metric': spec.key }, el('header', {}, title, this.resetButton), this.info, el('div', { class: 'chart-box' }, this.canvas));
     this.canvas.addEventListener('keydown', (event) => this.onKey(event));
+    new ResizeObserver(() => {
+      if (this.visible && this.set && this.pending === null && this.plotWidth() > this.loadedWidth * 1.3) this.load();
+    }).observe(this.canvas.parentElement!);
     this.canvas.addEventListener('dblclick', () => this.resetZoom());
     this.describe();
   }
@@ -157,10 +162,14 @@ export class MetricChart {
     } else this.render();
   }
 
+  private plotWidth(): number {
+    return Math.max(50, Math.round(this.chart?.chartArea ? this.chart.chartArea.right - this.chart.chartArea.left : this.canvas.parentElement!.clientWidth - 70));
+  }
+
   private load(): void {
-    const width = this.chart?.chartArea ? this.chart.chartArea.right - this.chart.chartArea.left : this.canvas.parentElement!.clientWidth - 70;
     this.loadedSignature = this.spec.signature;
-    this.pending = this.host.request(this.key, Math.max(50, Math.round(width)), this.range);
+    this.loadedWidth = this.plotWidth();
+    this.pending = this.host.request(this.key, this.loadedWidth, this.range);
     this.canvas.dataset.state = 'loading';
   }
 
@@ -184,20 +193,20 @@ export class MetricChart {
       const item = view.items.get(series.id);
       if (!item || series.x.length === 0) continue;
       const xs = displayX(series, item, view.xMode);
-      const ys = view.logScale ? series.y.map((y) => (y !== null && y > 0 ? y : null)) : series.y;
-      if (view.logScale) hiddenNonPositive += series.y.filter((y) => y !== null && y <= 0).length;
-      const approx = new Map<number, [number, number]>();
-      for (let i = 0; i < series.approx.length; i += 3) approx.set(series.approx[i]!, [series.approx[i + 1]!, series.approx[i + 2]!]);
+      // NaN marks a gap; a log scale cannot draw values <= 0 either.
+      const ys = Array.from(series.y, (y) => (Number.isNaN(y) || (view.logScale && y <= 0) ? null : y));
+      if (view.logScale) hiddenNonPositive += series.y.filter((y) => y <= 0).length;
+      const approx = new Set(series.approx);
       const color = view.color(series.id);
       const hidden = view.hidden(series.id);
-      const base = { label: item.name, hidden, pointRadius: 0, pointHoverRadius: 3, pointHitRadius: 4, tension: 0, spanGaps: false, normalized: true, parsing: false as const };
-      const raw = xs.map((x, i) => ({ x, y: ys[i]! }));
+      const base = { label: item.name, hidden, pointRadius: 0, pointHoverRadius: 3, pointHitRadius: 4, tension: 0, spanGaps: false, normalized: view.xMode === 'step', parsing: false as const };
+      const raw = Array.from(xs, (x, i) => ({ x, y: ys[i]! }));
       if (smoothing) {
         datasets.push({ ...base, data: raw, borderColor: withAlpha(color, 0.3), backgroundColor: withAlpha(color, 0.3), borderWidth: 1, order: 2 });
         this.infos.push({ id: series.id, role: 'raw', approx });
         const smoothed = smooth(ys, view.smoothing, view.strength);
-        datasets.push({ ...base, data: xs.map((x, i) => ({ x, y: smoothed[i]! })), borderColor: color, backgroundColor: color, borderWidth: 2, order: 1 });
-        this.infos.push({ id: series.id, role: 'smoothed', approx: new Map() });
+        datasets.push({ ...base, data: Array.from(xs, (x, i) => ({ x, y: smoothed[i]! })), borderColor: color, backgroundColor: color, borderWidth: 2, order: 1 });
+        this.infos.push({ id: series.id, role: 'smoothed', approx: new Set() });
       } else {
         datasets.push({ ...base, data: raw, borderColor: color, backgroundColor: color, borderWidth: view.theme.kind.startsWith('high') ? 2 : 1.5 });
         this.infos.push({ id: series.id, role: 'line', approx });
@@ -239,7 +248,8 @@ export class MetricChart {
       responsive: true,
       maintainAspectRatio: false,
       parsing: false,
-      normalized: true,
+      // Steps are sorted; times usually are, but a resumed run can log an older step later.
+      normalized: view.xMode === 'step',
       spanGaps: false,
       interaction: { mode: 'nearest', intersect: false, axis: 'xy' },
       color: theme.foreground,
@@ -297,8 +307,13 @@ export class MetricChart {
     const value = formatMetric(item.parsed.y);
     if (!info) return `${name}: ${value}`;
     if (info.role === 'smoothed') return `${name} (smoothed): ${value}`;
-    const block = info.approx.get(item.dataIndex);
-    return block ? `${name}: ${value} (extreme within steps ${block[0].toLocaleString('en-US')}–${block[1].toLocaleString('en-US')})` : `${name}: ${value}`;
+    const shift = this.set?.plan?.shift;
+    if (!info.approx.has(item.dataIndex) || shift === null || shift === undefined) return `${name}: ${value}`;
+    // A min or max from a block summary: its value is exact, its step is somewhere in the block.
+    const series = this.set!.series.find((s) => s.id === info.id)!;
+    const size = 2 ** shift;
+    const lo = Math.floor(series.x[item.dataIndex]! / size) * size;
+    return `${name}: ${value} (extreme within steps ${lo.toLocaleString('en-US')}–${(lo + size - 1).toLocaleString('en-US')})`;
   }
 
   /** After a zoom or pan: remember the window and, once the user pauses, read that range in detail. */
@@ -371,7 +386,7 @@ export class MetricChart {
   }
 }
 
-function displayX(series: Series, item: CompareItem, mode: XMode): number[] {
+function displayX(series: Series, item: CompareItem, mode: XMode): Float64Array {
   if (mode === 'step') return series.x;
   if (mode === 'relative') return series.t.map((t) => t - item.startTime);
   return series.t;

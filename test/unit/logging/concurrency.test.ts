@@ -86,3 +86,16 @@ test(`${2 * WRITERS_PER_LANGUAGE} Python and Node processes log ${POINTS.toLocal
   store.close();
   process.stdout.write(`# ${(counts.length * POINTS).toLocaleString('en-US')} points from ${counts.length} processes in ${seconds.toFixed(1)} s; the reader polled ${polls} times\n`);
 });
+
+test('Python and Node processes that create a new store at the same moment all start their runs', async () => {
+  const storePath = path.join(tempDir(), '.ml-lifecycle', 'store.sqlite');
+  const env = loggerEnv(storePath);
+  const starters = Array.from({ length: 4 }, () => [
+    launch('python3', ['-c', 'import ml_lifecycle as m\nm.start_run(experiment="fresh").end()'], env),
+    launch(process.execPath, ['--input-type=module', '-e', `import { startRun } from ${JSON.stringify(RUN_LOGGER)}; startRun({ experiment: 'fresh' }).end();`], env),
+  ]).flat();
+  for (const exit of await Promise.all(starters.map((s) => s.done))) assert.equal(exit.code, 0, exit.stderr);
+  const store = openStore(storePath);
+  assert.deepEqual(store.db.prepare("SELECT count(*) AS runs, count(DISTINCT experiment_id) AS experiments FROM runs WHERE status = 'FINISHED'").get(), { runs: 8, experiments: 1 });
+  store.close();
+});

@@ -188,6 +188,26 @@ describe('MLflow folder store (mlruns/)', () => {
     assert.equal(points(store, digits, 'loss').length, 1);
   });
 
+  test('reads the meta.yaml of old MLflow versions: integer experiment ids, no run_name, no lifecycle_stage', async () => {
+    const store = tempStore();
+    const mlruns = path.join(store.dir, 'mlruns');
+    const run = '0f'.repeat(16);
+    fs.mkdirSync(path.join(mlruns, '3', run, 'metrics'), { recursive: true });
+    fs.writeFileSync(path.join(mlruns, '3', 'meta.yaml'), 'artifact_location: ./mlruns/3\nexperiment_id: 3\nname: legacy\n');
+    fs.writeFileSync(
+      path.join(mlruns, '3', run, 'meta.yaml'),
+      `artifact_uri: ./mlruns/3/${run}/artifacts\nend_time: 1500000001000\nentry_point_name: ''\nexperiment_id: 3\nname: ''\nrun_uuid: ${run}\nsource_name: train.py\nsource_type: 4\nsource_version: ''\nstart_time: 1500000000000\nstatus: 3\ntags: []\nuser_id: grace\n`,
+    );
+    fs.writeFileSync(path.join(mlruns, '3', run, 'metrics', 'rmse'), '1500000000500 0.75\n');
+    ageTree(mlruns);
+    const [summary] = await importMlflow(store, mlruns);
+    assert.equal(summary!.skippedCount, 0, describeSummary(summary!).join('\n'));
+    assert.equal(store.db.prepare("SELECT external_id FROM experiments WHERE name = 'legacy'").pluck().get(), 'mlflow:mlruns:3');
+    const row = runRow(store, run);
+    assert.deepEqual([row.name, row.status, row.user_name, row.deleted_at], ['0f0f0f0f', 'FINISHED', 'grace', null]);
+    assert.deepEqual(points(store, run, 'rmse'), [{ step: 0, timestamp: 1_500_000_000_500, value: 0.75 }]);
+  });
+
   test('leaves an unfinished last line for the next import', async () => {
     const store = tempStore();
     const mlruns = writeMlruns(path.join(store.dir, 'mlruns'), sampleExperiments());

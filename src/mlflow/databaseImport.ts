@@ -139,7 +139,13 @@ function attachedCopy(writer: ImportWriter, source: MlflowDatabase, maxRowid: nu
   const invalidFresh = invalid(true);
   const invalidMore = invalid(false);
   const invalidCount = db.prepare(`SELECT count(*) FROM ${from} WHERE ${window} AND b.since = 0 AND NOT (${e.valid})`).pluck();
-  const freshRanges = db.prepare('SELECT key, min(step) AS lo, max(step) AS hi FROM main.metrics WHERE run_id = ? GROUP BY key');
+  // Each key of a new run, then its first and last step: index seeks, not a scan of the run's points.
+  const freshRanges = db.prepare(`WITH RECURSIVE k(key) AS (
+      SELECT min(key) FROM main.metrics WHERE run_id = @run
+      UNION ALL SELECT (SELECT min(key) FROM main.metrics WHERE run_id = @run AND key > k.key) FROM k WHERE k.key IS NOT NULL)
+    SELECT key, (SELECT min(step) FROM main.metrics WHERE run_id = @run AND key = k.key) AS lo,
+      (SELECT max(step) FROM main.metrics WHERE run_id = @run AND key = k.key) AS hi
+    FROM k WHERE key IS NOT NULL`);
   const moreRanges = db.prepare(`SELECT b.run_id AS runId, m.key AS key, min(${e.step}) AS lo, max(${e.step}) AS hi FROM ${from}
     WHERE ${window} AND b.since > 0 AND ${e.valid} GROUP BY b.run_id, m.key`);
   const clear = db.prepare('DELETE FROM temp.mlflow_batch');
@@ -169,7 +175,7 @@ function attachedCopy(writer: ImportWriter, source: MlflowDatabase, maxRowid: nu
       }
       for (const run of batch) {
         if (run.since > 0) continue;
-        for (const range of freshRanges.all(run.runId) as { key: string; lo: number; hi: number }[]) writer.markDirty(run.runId, range.key, range.lo, range.hi);
+        for (const range of freshRanges.all({ run: run.runId }) as { key: string; lo: number; hi: number }[]) writer.markDirty(run.runId, range.key, range.lo, range.hi);
       }
       return fresh + more;
     },

@@ -101,7 +101,8 @@ function migrate(db: Db, storePath: string, from: number): void {
     db.prepare('VACUUM INTO ?').run(backup);
   }
   db.transaction(() => {
-    for (let version = from; version < SCHEMA_VERSION; version++) {
+    // Another process may have migrated (or created) the store while we waited for the lock.
+    for (let version = userVersion(db); version < SCHEMA_VERSION; version++) {
       db.exec(MIGRATIONS[version]!);
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { logProductionMetrics } from '../monitoring/productionMetrics.ts';
 import { hashPath } from '../registry/artifacts.ts';
 import { recordAudit } from '../store/audit.ts';
-import { type OpenOptions, StoreError, openStore, writeTransaction, type Store } from '../store/database.ts';
+import { StoreError, openStore, writeTransaction, type Store } from '../store/database.ts';
 import { discoverStorePath } from '../store/location.ts';
 import { MARK_DIRTY_SQL } from '../store/metricBlocks.ts';
 import { validateName } from './experiments.ts';
@@ -427,7 +427,7 @@ export function startRun(options: StartRunOptions = {}): RunLogger {
   if (typeof options !== 'object' || options === null) throw new LogInputError('startRun takes an options object, e.g. startRun({ experiment: "churn" }).');
   const storePath = options.storePath ? path.resolve(options.storePath) : discoverStorePath();
   const lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
-  const store = openForLogging(storePath, { create: true, busyTimeoutMs: Math.min(5000, lockWaitMs) });
+  const store = openStore(storePath, { create: true, busyTimeoutMs: Math.min(5000, lockWaitMs) });
   try {
     if (options.runId !== undefined) {
       const run = resumeRun(store, options);
@@ -438,20 +438,6 @@ export function startRun(options: StartRunOptions = {}): RunLogger {
   } catch (error) {
     store.close();
     throw error;
-  }
-}
-
-/**
- * openStore for a writer. Processes that create a new store at the same moment race in its first
- * migration (openStore does not re-read user_version once it holds the lock); the loser finds the
- * tables already made, and opening again sees the finished store.
- */
-export function openForLogging(storePath: string, options: OpenOptions): Store {
-  try {
-    return openStore(storePath, options);
-  } catch (error) {
-    if (!/already exists/.test((error as Error).message)) throw error;
-    return openStore(storePath, options);
   }
 }
 

@@ -1,7 +1,8 @@
 // Compare charts on big stores: M4 series (1000 px) against fetching every point, in the same run.
 //   (a) 10 runs x 1,000,000 steps of one metric  -> one chart
 //   (b) 100 runs x 10,000 steps x 10 metrics      -> ten charts
-// "Ready for the chart" = the series computed and serialized as the panel posts them.
+// "Ready for the chart" = the series computed and serialized as the panel posts them (typed arrays
+// travel as buffers beside a small JSON body).
 // The stores are built once (direct batched inserts, dirty ranges, then refreshDirtyBlocks) and
 // cached in the OS temp folder under STORE_VERSION; bump it when the data or schema changes.
 import * as fs from 'node:fs';
@@ -89,15 +90,27 @@ function build(shape: Shape): Built & { setup: SetupFigures; cached: boolean } {
   return { store, runIds, keys, setup, cached: false };
 }
 
+/**
+ * The bytes a series message costs to post: VS Code sends typed arrays as buffers beside a small
+ * JSON body (the same replacement is done here), so both parts are counted.
+ */
+function postable(message: unknown): number {
+  let buffers = 0;
+  const body = JSON.stringify(message, (_key, value: unknown) => {
+    if (!ArrayBuffer.isView(value)) return value;
+    buffers += value.byteLength;
+    return { buffer: value.byteLength };
+  });
+  return body.length + buffers;
+}
+
 /** The series of one chart, ready to post: computed and serialized. */
 function m4Chart(built: Built, key: string, range?: { lo: number; hi: number }): number {
-  const set = m4Series(built.store, built.runIds, key, { buckets: PIXELS, range });
-  return JSON.stringify({ type: 'series', requestId: 1, set }).length;
+  return postable({ type: 'series', requestId: 1, set: m4Series(built.store, built.runIds, key, { buckets: PIXELS, range }) });
 }
 
 function naiveChart(built: Built, key: string, range?: { lo: number; hi: number }): number {
-  const series = fullSeries(built.store, built.runIds, key, range);
-  return JSON.stringify({ type: 'series', requestId: 1, set: { key, series } }).length;
+  return postable({ type: 'series', requestId: 1, set: { key, series: fullSeries(built.store, built.runIds, key, range) } });
 }
 
 function drawnPoints(built: Built, key: string): number {

@@ -1,11 +1,11 @@
 import { formatDuration, formatMetric, formatTime, truncateLabel } from '../../shared/format.ts';
-import type { Store } from '../../store/database.ts';
+import { openStore, type Store } from '../../store/database.ts';
 import { discoverStorePath } from '../../store/location.ts';
 import { refreshDirtyBlocks } from '../../store/metricBlocks.ts';
 import { type Experiment, type RunSummary, findExperimentByName, listExperiments, listRuns, metricHeadlines } from '../../tracking/experiments.ts';
 import { jsonNumber, parseIntegerText, splitAssignment } from '../../tracking/loggingInput.ts';
 import { RUN_STATUSES, type RunStatus } from '../../tracking/model.ts';
-import { FINAL_STATUSES, type FinalStatus, attachRun, createRun, openForLogging } from '../../tracking/runLogger.ts';
+import { FINAL_STATUSES, type FinalStatus, attachRun, createRun } from '../../tracking/runLogger.ts';
 import { type CliCommand, type CliInvocation, CliError, option } from '../command.ts';
 
 /** Runs with no heartbeat for this long read as KILLED (the extension's default staleHeartbeatSeconds). */
@@ -14,7 +14,7 @@ const PAGE = 500;
 
 /** The store the CLI works on: $ML_LIFECYCLE_STORE, else the nearest .ml-lifecycle/ folder. */
 export function openCliStore(invocation: CliInvocation, create: boolean): Store {
-  return openForLogging(discoverStorePath(invocation.cwd, invocation.env), { create });
+  return openStore(discoverStorePath(invocation.cwd, invocation.env), { create });
 }
 
 /** `k=v` words as an object; the same key twice with different values is refused. */

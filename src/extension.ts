@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { z } from 'zod';
 import { registerCompare } from './workbench/compare/index.ts';
 import { registerExperimentCommands } from './workbench/experiments/commands.ts';
 import { registerFraming } from './workbench/framing/index.ts';
@@ -11,6 +12,8 @@ import { createActiveRunsStatus } from './workbench/statusBar.ts';
 import { StoreService } from './workbench/storeService.ts';
 
 export function activate(context: vscode.ExtensionContext): Services {
+  // zod's compiled parsers probe `navigator`, which the extension host reports as a migration error.
+  z.config({ jitless: true });
   const log = vscode.window.createOutputChannel('ML Lifecycle', { log: true });
   const stores = new StoreService(log);
   const experimentsTree = new ExperimentsTreeProvider(stores);

@@ -2,6 +2,7 @@ import { assess } from './assess.ts';
 import { CRITERIA, answerLabel } from './criteria.ts';
 import type { Answer, CriterionId } from './document.ts';
 import { STEPS, type StepId } from './steps.ts';
+import type { TreeEntry } from '../shared/treeEntry.ts';
 import type { FramingRecord } from './store.ts';
 import { VERDICT_LABELS, summarizeVerdict, type VerdictLevel } from './verdict.ts';
 
@@ -9,14 +10,7 @@ import { VERDICT_LABELS, summarizeVerdict, type VerdictLevel } from './verdict.t
  * What the Framing view shows for one framing, computed without `vscode` so it is tested in
  * plain Node. The glue turns each entry into a TreeItem one to one; tooltips are plain text.
  */
-export interface ChecklistEntry {
-  id: string;
-  label: string;
-  description?: string;
-  tooltip: string;
-  icon: { id: string; color?: string };
-  contextValue: string;
-  expanded?: boolean;
+export interface ChecklistEntry extends Omit<TreeEntry, 'collapsible'> {
   /** Criteria only: the checkbox, checked when the answer is yes. */
   checked?: boolean;
   criterion?: { framingId: number; id: CriterionId; answer: Answer | null };

@@ -308,6 +308,7 @@ async function importFrom(writer: ImportWriter, source: MlflowDatabase, options:
         if (metrics) writer.summary.metricPoints += metrics.copy(copies);
         for (const copy of copies) if (copy.running) writer.touchHeartbeat(copy.runId);
       });
+      writer.summarise();
       done += batch.length;
       const elapsed = performance.now() - started;
       batchSize = Math.max(1, Math.min(MAX_BATCH_RUNS, Math.round((batchSize * BATCH_TARGET_MS) / Math.max(elapsed, 1))));

@@ -204,6 +204,7 @@ function writeRuns(writer: ImportWriter, points: PointWriter, runs: readonly Run
   });
   writer.summary.metricPoints += points.inserted;
   points.inserted = 0;
+  writer.summarise();
 }
 
 /** Imports an mlruns/ folder: experiments (and .trash), runs, metric histories, the model registry. */

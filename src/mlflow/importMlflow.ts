@@ -1,5 +1,4 @@
 import { type Store, writeTransaction } from '../store/database.ts';
-import { refreshDirtyBlocks } from '../store/metricBlocks.ts';
 import { importDatabase } from './databaseImport.ts';
 import { importFolder } from './folderImport.ts';
 import { type MlflowSource, resolveSources, sourceKey } from './source.ts';
@@ -37,9 +36,7 @@ async function importSource(store: Store, source: MlflowSource, options: ImportO
   } finally {
     store.db.pragma(`wal_autocheckpoint = ${checkpointPages}`);
   }
-  const summarising = performance.now();
-  refreshDirtyBlocks(store.db);
-  summary.blocksMs = performance.now() - summarising;
+  writer.summarise();
   writeTransaction(store, () => writer.auditImport());
   store.db.pragma('wal_checkpoint(PASSIVE)');
   summary.durationMs = performance.now() - started;

@@ -31,7 +31,7 @@ export interface ImportSummary {
   notes: string[];
   cancelled: boolean;
   durationMs: number;
-  /** Of durationMs, the time spent rebuilding the chart summaries (metric_blocks) of new points. */
+  /** Of durationMs, the time spent rebuilding the chart summaries (metric_blocks) of the new points. */
   blocksMs: number;
 }
 

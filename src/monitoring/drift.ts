@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { formatMetric, truncateLabel } from '../shared/format.ts';
+import { seededRandom } from '../shared/random.ts';
 import {
   type ChiSquareResult,
   PSI_EPSILON,
@@ -139,17 +140,6 @@ export function classifyCell(cell: Cell): number | string | null {
   return value;
 }
 
-/** A seeded PRNG (mulberry32), so the same files always give the same sample and report. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Algorithm R: a uniform sample of at most `capacity` numbers from a stream of any length. */
 class Reservoir {

@@ -1,6 +1,6 @@
 import { formatMetric, formatTime, truncateLabel } from '../shared/format.ts';
 import type { Store } from '../store/database.ts';
-import type { TreeEntry } from '../tracking/treeModel.ts';
+import type { TreeEntry } from '../shared/treeEntry.ts';
 import type { ArtifactState } from './artifacts.ts';
 import { type ModelVersion, type RegisteredModel, listModels, listVersions } from './models.ts';
 import { type VersionStatus, versionStatuses } from './status.ts';

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { logProductionMetrics } from '../monitoring/productionMetrics.ts';
 import { hashPath } from '../registry/artifacts.ts';
 import { recordAudit } from '../store/audit.ts';
+import { resolveVersion } from '../registry/models.ts';
 import { StoreError, openStore, writeTransaction, type Store } from '../store/database.ts';
 import { discoverStorePath } from '../store/location.ts';
 import { MARK_DIRTY_SQL } from '../store/metricBlocks.ts';
@@ -581,34 +582,16 @@ export function logProductionMetric(
   const timestamp = options.timestamp === undefined ? Date.now() : metricTimestamp(key, options.timestamp);
   const store = options.store ?? openStore(options.storePath ? path.resolve(options.storePath) : discoverStorePath(), { create: false });
   try {
-    const versionId = resolveModelVersion(store, model, version);
+    let versionId: number;
+    try {
+      versionId = resolveVersion(store, model, String(version)).id;
+    } catch (error) {
+      throw new LogInputError(`${(error as Error).message} (store ${store.path})`);
+    }
     retryWhileLocked(store.path, `log production metric ${quote(key)} of ${quote(model)}`, () => logProductionMetrics(store, versionId, [{ key, value: stored, timestamp }]));
   } finally {
     if (!options.store) store.close();
   }
-}
-
-/** The model_versions id of a model's version number or alias, or an error that lists what exists. */
-export function resolveModelVersion(store: Store, model: string, version: number | string): number {
-  const db = store.db;
-  const found = db.prepare('SELECT id FROM registered_models WHERE name = ?').get(model) as { id: number } | undefined;
-  if (!found) {
-    const names = (db.prepare('SELECT name FROM registered_models ORDER BY name LIMIT 20').all() as { name: string }[]).map((r) => r.name);
-    const known = names.length ? `Registered models: ${names.join(', ')}.` : 'No model is registered yet.';
-    throw new LogInputError(`There is no registered model ${quote(model)} in ${store.path}. ${known} Register a version first (ML Lifecycle: Register Model Version…).`);
-  }
-  const text = String(version).trim();
-  if (!/^\d+$/.test(text)) {
-    const alias = text.replace(/^@/, '');
-    const row = db.prepare('SELECT version_id AS id FROM model_aliases WHERE model_id = ? AND alias = ?').get(found.id, alias) as { id: number } | undefined;
-    if (row) return row.id;
-    const aliases = (db.prepare('SELECT alias FROM model_aliases WHERE model_id = ? ORDER BY alias').all(found.id) as { alias: string }[]).map((r) => r.alias);
-    throw new LogInputError(`Model ${quote(model)} has no alias ${quote(alias)} (aliases: ${aliases.join(', ') || 'none'}).`);
-  }
-  const row = db.prepare('SELECT id FROM model_versions WHERE model_id = ? AND version = ?').get(found.id, Number(text)) as { id: number } | undefined;
-  if (row) return row.id;
-  const versions = (db.prepare('SELECT version FROM model_versions WHERE model_id = ? ORDER BY version').all(found.id) as { version: number }[]).map((r) => r.version);
-  throw new LogInputError(`Model ${quote(model)} has no version ${text} (versions: ${versions.join(', ') || 'none'}).`);
 }
 
 // ---- writing under contention -------------------------------------------------------------------

@@ -12,6 +12,7 @@ import {
   metricHeadlines,
 } from './experiments.ts';
 import type { RunStatus } from './model.ts';
+import type { TreeEntry } from '../shared/treeEntry.ts';
 
 /**
  * What the Experiments view shows, computed without `vscode` so it is tested on real stores in
@@ -24,16 +25,6 @@ export type ExperimentsNode =
   | { kind: 'trash'; items: TrashItem[] }
   | { kind: 'trashed'; item: TrashItem };
 
-export interface TreeEntry {
-  id: string;
-  label: string;
-  description?: string;
-  /** Plain text: the glue shows it escaped, so names never become markup. */
-  tooltip: string;
-  icon: { id: string; color?: string };
-  contextValue: string;
-  collapsible: boolean;
-}
 
 export interface TreeOptions {
   pageSize: number;

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { report } from './format.ts';
+import { seededRandom } from '../../src/shared/random.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const NUMERIC = 15;
@@ -18,14 +19,7 @@ async function generate(rows: number, side: 'reference' | 'current'): Promise<st
   const file = path.join(os.tmpdir(), `ml-lifecycle-drift-bench-v1-${rows}-${side}.csv`);
   const done = `${file}.complete`;
   if (fs.existsSync(done) && fs.existsSync(file)) return file;
-  let seed = side === 'reference' ? 12345 : 67890;
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(side === 'reference' ? 12345 : 67890);
   // The current side drifts in a few columns: a shifted mean, a wider spread, a new category mix.
   const shift = (j: number) => (side === 'current' && j % 5 === 0 ? 0.3 : 0);
   const spread = (j: number) => (side === 'current' && j % 7 === 1 ? 1.5 : 1);

@@ -84,16 +84,12 @@ describe('Compare Runs panel', () => {
     assert.equal(await panel.locator('[data-testid="chart-card"]').first().getAttribute('data-metric'), sweep.primaryMetric, 'the primary metric comes first');
     await session.workbench.captureThemes('compare-charts');
     // High contrast too: lines, text and borders come from the theme's variables.
-    const page = session.workbench.page;
-    let switched = false;
-    for (const name of ['Dark High Contrast', 'Default High Contrast']) {
-      session.server.updateSettings({ 'workbench.colorTheme': name });
-      switched = await page
-        .waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('hc-black') === true, undefined, { timeout: 10_000 })
-        .then(() => true, () => false);
-      if (switched) break;
-    }
-    assert.ok(switched, 'switched to the high contrast theme');
+    const wb = session.workbench;
+    const page = wb.page;
+    await wb.runCommand('Preferences: Color Theme');
+    await page.locator('.quick-input-widget .quick-input-box input').fill('Dark High Contrast');
+    await wb.quickPick(/Dark High Contrast/);
+    await page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('hc-black') === true, undefined, { timeout: 20_000 });
     await page.waitForTimeout(800);
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'compare-charts-high-contrast.png') });
@@ -136,6 +132,8 @@ describe('Compare Runs panel', () => {
     await panel.locator('[data-testid="tab-summary"]').click();
     const summary = panel.locator('[data-testid="summary-table"] tbody tr');
     await waitUntil(async () => (await summary.count()) === 3 * sweep.metrics.length, 'a summary row per run and metric');
+    await panel.locator('[data-testid="copy-summary-csv"]').click();
+    await session.workbench.page.locator('.part.statusbar', { hasText: /Copied the summary table \(\d+ rows\) as CSV/ }).waitFor();
     await panel.locator('[data-testid="tab-params"]').click();
     const params = panel.locator('[data-testid="params-table"] tbody tr');
     await waitUntil(async () => (await params.count()) > 0, 'differing params listed');
@@ -176,6 +174,17 @@ describe('Compare Runs panel', () => {
     await panel.locator('[data-testid="remove-run"]').first().click();
     await waitUntil(async () => (await panel.locator('[data-testid="legend-item"]').count()) === 1, 'one run left');
     assert.equal(await panel.locator('body').evaluate(() => (window as unknown as { marker?: number }).marker), 42);
+  });
+
+  test('with no runs left the panel says how to add some; Add runs… brings them back', async () => {
+    await panel.locator('[data-testid="remove-run"]').first().click();
+    await panel.locator('[data-testid="empty-state"]').waitFor({ state: 'visible' });
+    assert.match(await panel.locator('[data-testid="empty-state"]').innerText(), /No runs to compare/);
+    await panel.locator('[data-testid="add-runs"]').click();
+    await session.workbench.quickPick(new RegExp(`^${first!.name.replace(/[.]/g, '\\.')}`));
+    await session.workbench.page.keyboard.press('Enter');
+    await waitUntil(async () => (await panel.locator('[data-testid="legend-item"]').count()) === 1, 'the run is back');
+    assert.equal(await panel.locator('body').evaluate(() => (window as unknown as { marker?: number }).marker), 42, 'still the same page');
   });
 
   test('Show Production Metrics draws one line per model version over time', async () => {

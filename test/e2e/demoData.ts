@@ -28,6 +28,7 @@ import { STORE_DIR, STORE_FILE } from '../../src/store/location.ts';
 import { createExperiment, findExperimentByName, setPrimaryMetric } from '../../src/tracking/experiments.ts';
 import type { MetricDirection, RunStatus } from '../../src/tracking/model.ts';
 import { startRun } from '../../src/tracking/runLogger.ts';
+import { seededRandom } from '../../src/shared/random.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The plan: what the demo contains
@@ -164,7 +165,7 @@ export async function createDemoWorkspace(options: DemoOptions = {}): Promise<st
   });
 
   // Runs, through the run logger, as training code logs them.
-  const random = mulberry32(20240601);
+  const random = seededRandom(20240601);
   const registered = new Set(DEMO_MODEL.versions.map((v) => `${v.experiment}/${v.run}`));
   const runIds = new Map<string, string>();
   for (const experiment of DEMO_EXPERIMENTS) {
@@ -294,17 +295,6 @@ function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
 
-/** Small deterministic PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Files beside the store
@@ -340,7 +330,7 @@ function writeWorkspaceFiles(dir: string): void {
       '',
     ].join('\n'),
   );
-  const random = mulberry32(7);
+  const random = seededRandom(7);
   const rows = (shift: number, n: number) => {
     const lines = ['tenure_months,monthly_spend,support_tickets,plan'];
     for (let i = 0; i < n; i++) {

@@ -5,8 +5,8 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { AuditFilter, AuditRequest, AuditState, AuditUpdate } from '../../src/contract/audit.ts';
 import type { AuditRecord } from '../../src/store/audit.ts';
-import { connect, el } from '../shared/vscode.ts';
-import { AUDIT_CSS, adoptStyles } from './styles.ts';
+import { adoptStyles, connect, el } from '../shared/vscode.ts';
+import { AUDIT_CSS } from './styles.ts';
 
 type Entity = NonNullable<AuditFilter['entity']>;
 

@@ -1,13 +1,4 @@
-/**
- * Styles of the audit and drift panels, adopted as constructed stylesheets (the panel CSP allows
- * no inline styles). Theme variables only, so light, dark and high-contrast themes all work.
- */
-export function adoptStyles(css: string): void {
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(css);
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-}
-
+/** Styles of the audit panel. Theme variables only, so light, dark and high-contrast themes all work. */
 export const AUDIT_CSS = `
 .audit-toolbar vscode-textfield { min-width: 260px; flex: 1 1 260px; max-width: 520px; }
 .audit-toolbar vscode-single-select { min-width: 160px; }

@@ -298,6 +298,16 @@ function renderNotes(): void {
   );
 }
 
+/** Params and parallel coordinates are about runs: production metrics have neither. */
+function renderTabs(): void {
+  const runs = model?.subject.kind !== 'production';
+  for (const tab of ['params', 'parallel'] as const) tabs.querySelector(`[data-testid="tab-${tab}"]`)!.toggleAttribute('hidden', !runs);
+  if (!runs && (state.tab === 'params' || state.tab === 'parallel')) {
+    state.tab = 'charts';
+    tabs.setAttribute('selected-index', '0');
+  }
+}
+
 function renderEmpty(): void {
   const m = model;
   const noun = m?.subject.kind === 'production' ? 'model versions' : 'runs';
@@ -446,6 +456,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       renderHeader();
       renderLegend();
       renderNotes();
+      renderTabs();
       renderEmpty();
       syncCharts();
       renderSummary();

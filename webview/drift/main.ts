@@ -5,8 +5,7 @@ import type { DriftRequest, DriftState, DriftUpdate } from '../../src/contract/d
 import type { ColumnDrift, DriftReport } from '../../src/monitoring/drift.ts';
 import { formatPValue } from '../../src/monitoring/stats.ts';
 import { formatMetric } from '../../src/shared/format.ts';
-import { adoptStyles } from '../audit/styles.ts';
-import { connect, el } from '../shared/vscode.ts';
+import { adoptStyles, connect, el } from '../shared/vscode.ts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 

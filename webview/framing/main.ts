@@ -14,14 +14,14 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { FramingCatalogue, FramingHostMessage, FramingPanelState, FramingView, FramingWebviewMessage } from '../../src/contract/framing.ts';
 import type { ChoiceOption, ColumnSpec, FieldSpec, StepId, StepSpec } from '../../src/framing/steps.ts';
-import { connect, el } from '../shared/vscode.ts';
-import { adoptStyles } from './styles.ts';
+import { adoptStyles, connect, el } from '../shared/vscode.ts';
+import { FRAMING_CSS } from './styles.ts';
 
 type RawValue = string | boolean | null;
 
 const api = connect<FramingWebviewMessage, FramingPanelState>();
 const app = document.getElementById('app')!;
-adoptStyles();
+adoptStyles(FRAMING_CSS);
 
 let catalogue: FramingCatalogue | undefined;
 let view: FramingView | undefined;

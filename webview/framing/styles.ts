@@ -3,7 +3,7 @@
  * styles). Colours come from VS Code's theme variables only, so light, dark and high-contrast
  * themes all work; media/webview.css gives the shared base.
  */
-const CSS = `
+export const FRAMING_CSS = `
 .fw-header { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px 16px; padding: 12px 0 8px; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border)); }
 .fw-header h1 { margin: 0; font-size: 1.3em; overflow-wrap: anywhere; }
 .fw-status { display: flex; flex-wrap: wrap; gap: 4px 12px; align-items: center; }
@@ -54,9 +54,3 @@ const CSS = `
 .fw-review .missing { color: var(--vscode-editorWarning-foreground); font-style: italic; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 `;
-
-export function adoptStyles(): void {
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(CSS);
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-}

@@ -18,3 +18,13 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<
   for (const child of children) node.append(child);
   return node;
 }
+
+/**
+ * Adds a panel's own styles as a constructed stylesheet: the page CSP admits only the shared
+ * stylesheet file, and a sheet built by our (nonce) script needs no inline style.
+ */
+export function adoptStyles(css: string): void {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}

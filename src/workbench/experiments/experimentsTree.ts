@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { type ExperimentsNode, type TreeEntry, childrenOf, describeNode, pageKey } from '../../tracking/treeModel.ts';
+import { type ExperimentsNode, childrenOf, describeNode, pageKey } from '../../tracking/treeModel.ts';
+import { toTreeItem } from '../treeItem.ts';
 import type { StoreService } from '../storeService.ts';
 
 export type { ExperimentsNode };
@@ -46,15 +47,4 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
 
 function settings(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('mlLifecycle');
-}
-
-/** A TreeEntry as VS Code shows it; the tooltip stays plain text. */
-export function toTreeItem(entry: TreeEntry): vscode.TreeItem {
-  const item = new vscode.TreeItem(entry.label, entry.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-  item.id = entry.id;
-  if (entry.description !== undefined) item.description = entry.description;
-  item.tooltip = entry.tooltip;
-  item.iconPath = new vscode.ThemeIcon(entry.icon.id, entry.icon.color ? new vscode.ThemeColor(entry.icon.color) : undefined);
-  item.contextValue = entry.contextValue;
-  return item;
 }

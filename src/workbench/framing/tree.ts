@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { toTreeItem } from '../treeItem.ts';
 import { type ChecklistEntry, damagedFramingEntry, framingChecklist } from '../../framing/checklist.ts';
 import { getFraming, linkedExperimentNames, listFramings } from '../../framing/store.ts';
 import type { StoreService } from '../storeService.ts';
@@ -35,14 +36,7 @@ export class FramingTreeProvider implements vscode.TreeDataProvider<ChecklistEnt
   }
 
   getTreeItem(entry: ChecklistEntry): vscode.TreeItem {
-    const state =
-      entry.children.length === 0 ? vscode.TreeItemCollapsibleState.None : entry.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
-    const item = new vscode.TreeItem(entry.label, state);
-    item.id = entry.id;
-    if (entry.description !== undefined) item.description = entry.description;
-    item.tooltip = entry.tooltip;
-    item.iconPath = new vscode.ThemeIcon(entry.icon.id, entry.icon.color ? new vscode.ThemeColor(entry.icon.color) : undefined);
-    item.contextValue = entry.contextValue;
+    const item = toTreeItem({ ...entry, collapsible: entry.children.length > 0 });
     if (entry.checked !== undefined) {
       item.checkboxState = {
         state: entry.checked ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked,

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { workspaceRootOf } from '../../registry/artifacts.ts';
 import { CHAMPION, aliasTarget, getModel } from '../../registry/models.ts';
 import { type ModelsNode, describeModel, describeVersion, modelChildren } from '../../registry/treeModel.ts';
-import { toTreeItem } from '../experiments/experimentsTree.ts';
+import { toTreeItem } from '../treeItem.ts';
 import type { StoreService } from '../storeService.ts';
 import type { ArtifactVerifier } from './artifactVerifier.ts';
 

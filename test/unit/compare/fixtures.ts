@@ -1,6 +1,7 @@
 import type { Store } from '../../../src/store/database.ts';
 import { writeTransaction } from '../../../src/store/database.ts';
 import { TouchedRanges, refreshDirtyBlocks } from '../../../src/store/metricBlocks.ts';
+import { seededRandom } from '../../../src/shared/random.ts';
 
 /** [step, timestamp, value]; NaN is stored as NULL like every writer does. */
 export type Point = [number, number, number];
@@ -37,24 +38,13 @@ export function logPoints(store: Store, runId: number, key: string, points: read
   if (options.refresh !== false) refreshDirtyBlocks(store.db);
 }
 
-/** A deterministic pseudo-random generator (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A noisy history: a random walk with spikes, NaN and ±Inf, skipped steps and the odd step logged
  * twice (a resumed run). Timestamps grow with the steps.
  */
 export function noisyHistory(seed: number, steps: number, options: { from?: number; start?: number } = {}): Point[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const points: Point[] = [];
   let value = 0;
   let time = options.start ?? 1_000_000;

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { importMlflow, wasImported } from '../../../src/mlflow/importMlflow.ts';
 import { NotMlflowError, findWorkspaceSources, resolveSources } from '../../../src/mlflow/source.ts';
 import { describeSummary } from '../../../src/mlflow/summary.ts';
+import { openStore } from '../../../src/store/database.ts';
 import { createExperiment, getRun, listRuns, listTrash } from '../../../src/tracking/experiments.ts';
 import { childrenOf } from '../../../src/tracking/treeModel.ts';
 import { tempDir, tempStore } from '../helpers.ts';
@@ -297,6 +298,32 @@ describe('MLflow database (mlflow.db)', () => {
     assert.equal(runRow(store, FAILED).deleted_at, 1_700_000_002_000);
     assert.ok(store.db.prepare("SELECT 1 FROM audit_log WHERE entity = 'run' AND action = 'delete' AND reason LIKE 'deleted in MLflow%'").get());
     assert.equal(store.db.prepare("SELECT max(last_step) FROM metric_blocks b JOIN runs r ON r.id = b.run_id WHERE r.uuid = ? AND b.key = 'loss' AND shift = 12").pluck().get(CHILD), 2);
+  });
+
+  test('without URI filenames (SQLite loaded earlier by someone else) copies through its read-only connection, same result', async () => {
+    const store = tempStore();
+    const file = writeMlflowDb(path.join(store.dir, 'mlflow.db'), sampleExperiments(), sampleModels());
+    await importMlflow(store, file);
+    const other = path.join(tempDir(), 'store.sqlite');
+    const script = `
+      import Database from ${JSON.stringify(path.join(REPO, 'node_modules', 'better-sqlite3', 'lib', 'index.js'))};
+      new Database(':memory:').close();
+      const { openStore } = await import(${JSON.stringify(path.join(REPO, 'src', 'store', 'database.ts'))});
+      const { attachReadOnly } = await import(${JSON.stringify(path.join(REPO, 'src', 'mlflow', 'readOnly.ts'))});
+      const { importMlflow } = await import(${JSON.stringify(path.join(REPO, 'src', 'mlflow', 'importMlflow.ts'))});
+      const store = openStore(${JSON.stringify(other)}, { create: true });
+      const attached = attachReadOnly(store.db, ${JSON.stringify(file)});
+      const [summary] = await importMlflow(store, ${JSON.stringify(file)});
+      console.log(JSON.stringify({ attached, points: summary.metricPoints, skipped: summary.skippedCount }));`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, SQLITE_USE_URI: '' } });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(JSON.parse(child.stdout), { attached: false, points: 7, skipped: 0 });
+    const copy = openStore(other);
+    try {
+      assert.deepEqual(dumpStore(copy), dumpStore(store));
+    } finally {
+      copy.close();
+    }
   });
 
   test('tolerates an old schema: no step, no is_nan, no runs.name, no aliases table, no run_uuid index', async () => {

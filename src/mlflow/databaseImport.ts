@@ -8,7 +8,7 @@ import { type ImportOptions, type ImportWriter, type MlflowModel, type MlflowRun
 
 /** MLflow stores ±Inf as ±DBL_MAX (SQL has no infinity) and NaN as 0 with is_nan set. */
 const DBL_MAX = '1.7976931348623157e308';
-/** How long one batch transaction should take, so the editor stays responsive and cancel is quick. */
+/** How long one batch's copy should take (its chart summaries then take about as long), so the editor stays responsive and cancel is quick. */
 const BATCH_TARGET_MS = 300;
 const MAX_BATCH_RUNS = 500;
 const MAX_LISTED_ROWS = 50;
@@ -308,10 +308,10 @@ async function importFrom(writer: ImportWriter, source: MlflowDatabase, options:
         if (metrics) writer.summary.metricPoints += metrics.copy(copies);
         for (const copy of copies) if (copy.running) writer.touchHeartbeat(copy.runId);
       });
-      writer.summarise();
       done += batch.length;
       const elapsed = performance.now() - started;
       batchSize = Math.max(1, Math.min(MAX_BATCH_RUNS, Math.round((batchSize * BATCH_TARGET_MS) / Math.max(elapsed, 1))));
+      writer.summarise();
       options.onProgress?.({ done, total: runs.length, message: `${done.toLocaleString('en-US')} of ${runs.length.toLocaleString('en-US')} runs` });
       await yieldToEventLoop();
     }

@@ -1,25 +1,8 @@
-import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Db } from '../store/database.ts';
 
-/*
- * ATTACH opens MLflow's database read-only only through a URI (`file:…?mode=ro`), and
- * better-sqlite3 reads SQLITE_USE_URI once, when its native addon loads on the first
- * `new Database`. So this module, imported before any store is opened (the extension and the
- * CLI import it at start-up), loads the addon with URIs on and puts the variable back. If the
- * addon was already loaded without them, attachReadOnly() says so and the importer copies the
- * metrics through a separate read-only connection instead (slower, same result).
- */
-const previous = process.env.SQLITE_USE_URI;
-try {
-  process.env.SQLITE_USE_URI = '1';
-  new Database(':memory:').close();
-} finally {
-  if (previous === undefined) delete process.env.SQLITE_USE_URI;
-  else process.env.SQLITE_USE_URI = previous;
-}
-
+// URI filenames (`file:…?mode=ro`) are switched on when src/store/database.ts loads SQLite.
 export const ATTACHED_SCHEMA = 'mlflow';
 
 /**

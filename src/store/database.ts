@@ -5,6 +5,20 @@ import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 
 export type Db = Database.Database;
 
+/*
+ * The MLflow importer ATTACHes a user's mlflow.db read-only, which SQLite allows only through a URI
+ * filename (`file:…?mode=ro`). better-sqlite3 reads SQLITE_USE_URI once, when its addon loads on
+ * the first `new Database`, so load it here, before any store is opened, and restore the variable.
+ */
+const previousUseUri = process.env.SQLITE_USE_URI;
+try {
+  process.env.SQLITE_USE_URI = '1';
+  new Database(':memory:').close();
+} finally {
+  if (previousUseUri === undefined) delete process.env.SQLITE_USE_URI;
+  else process.env.SQLITE_USE_URI = previousUseUri;
+}
+
 export type StoreProblem = 'not-sqlite' | 'locked' | 'read-only' | 'newer-schema' | 'missing' | 'corrupt';
 
 /** A store that cannot be used as asked. `message` is for people: it names the file and what to do. */

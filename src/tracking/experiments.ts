@@ -41,10 +41,20 @@ export interface RunPage {
   total: number;
 }
 
-const EXPERIMENT_COLUMNS = `e.id, e.name, e.description, e.primary_metric AS primaryMetric, e.metric_direction AS metricDirection,
+/** How long a RUNNING run may go without a heartbeat before it reads as KILLED, unless a setting says otherwise. */
+export const DEFAULT_STALE_MS = 120_000;
+
+function defaultStaleBefore(): number {
+  return Date.now() - DEFAULT_STALE_MS;
+}
+
+function experimentColumns(staleBefore: number): string {
+  return `e.id, e.name, e.description, e.primary_metric AS primaryMetric, e.metric_direction AS metricDirection,
   e.metric_target AS metricTarget, e.framing_id AS framingId, e.created_at AS createdAt, e.deleted_at AS deletedAt,
   (SELECT count(*) FROM runs r WHERE r.experiment_id = e.id AND r.deleted_at IS NULL) AS runCount,
-  (SELECT count(*) FROM runs r WHERE r.experiment_id = e.id AND r.deleted_at IS NULL AND r.status = 'RUNNING') AS activeRunCount`;
+  (SELECT count(*) FROM runs r WHERE r.experiment_id = e.id AND r.deleted_at IS NULL AND r.status = 'RUNNING'
+    AND coalesce(r.heartbeat_at, r.start_time) >= ${Math.floor(staleBefore)}) AS activeRunCount`;
+}
 
 function runColumns(staleBefore: number): string {
   return `r.id, r.uuid, r.experiment_id AS experimentId, r.parent_run_id AS parentRunId, r.name,
@@ -58,16 +68,16 @@ function toRun(row: RunSummary & { gitDirty: number | null }): RunSummary {
   return { ...row, gitDirty: row.gitDirty === null ? null : row.gitDirty === 1 };
 }
 
-export function listExperiments(store: Store): Experiment[] {
-  return store.db.prepare(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE e.deleted_at IS NULL ORDER BY e.name COLLATE NOCASE`).all() as Experiment[];
+export function listExperiments(store: Store, staleBefore: number = defaultStaleBefore()): Experiment[] {
+  return store.db.prepare(`SELECT ${experimentColumns(staleBefore)} FROM experiments e WHERE e.deleted_at IS NULL ORDER BY e.name COLLATE NOCASE`).all() as Experiment[];
 }
 
 export function getExperiment(store: Store, id: number): Experiment | undefined {
-  return store.db.prepare(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE e.id = ?`).get(id) as Experiment | undefined;
+  return store.db.prepare(`SELECT ${experimentColumns(defaultStaleBefore())} FROM experiments e WHERE e.id = ?`).get(id) as Experiment | undefined;
 }
 
 export function findExperimentByName(store: Store, name: string): Experiment | undefined {
-  return store.db.prepare(`SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE e.name = ?`).get(name) as Experiment | undefined;
+  return store.db.prepare(`SELECT ${experimentColumns(defaultStaleBefore())} FROM experiments e WHERE e.name = ?`).get(name) as Experiment | undefined;
 }
 
 export interface RunQuery {
@@ -84,7 +94,7 @@ export interface RunQuery {
 export function listRuns(store: Store, query: RunQuery): RunPage {
   const parentFilter = query.parentRunId == null ? 'r.parent_run_id IS NULL' : 'r.parent_run_id = @parent';
   const args = { experiment: query.experimentId, parent: query.parentRunId ?? null, limit: query.limit ?? 200, offset: query.offset ?? 0 };
-  const staleBefore = query.staleBefore ?? Date.now() - 120_000;
+  const staleBefore = query.staleBefore ?? defaultStaleBefore();
   const rows = store.db
     .prepare(`SELECT ${runColumns(staleBefore)} FROM runs r WHERE r.experiment_id = @experiment AND r.deleted_at IS NULL AND ${parentFilter}
       ORDER BY r.start_time DESC, r.id DESC LIMIT @limit OFFSET @offset`)
@@ -95,12 +105,12 @@ export function listRuns(store: Store, query: RunQuery): RunPage {
   return { runs: rows.map(toRun), total: total.n };
 }
 
-export function getRun(store: Store, id: number, staleBefore: number = Date.now() - 120_000): RunSummary | undefined {
+export function getRun(store: Store, id: number, staleBefore: number = defaultStaleBefore()): RunSummary | undefined {
   const row = store.db.prepare(`SELECT ${runColumns(staleBefore)} FROM runs r WHERE r.id = ?`).get(id) as (RunSummary & { gitDirty: number | null }) | undefined;
   return row && toRun(row);
 }
 
-export function getRunsByIds(store: Store, ids: readonly number[], staleBefore: number = Date.now() - 120_000): RunSummary[] {
+export function getRunsByIds(store: Store, ids: readonly number[], staleBefore: number = defaultStaleBefore()): RunSummary[] {
   if (ids.length === 0) return [];
   const rows = store.db
     .prepare(`SELECT ${runColumns(staleBefore)} FROM runs r WHERE r.id IN (SELECT value FROM json_each(?)) AND r.deleted_at IS NULL`)

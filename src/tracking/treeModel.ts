@@ -47,7 +47,7 @@ export function pageKey(experimentId: number, parentRunId: number | null): strin
 
 export function childrenOf(store: Store, node: ExperimentsNode | undefined, options: TreeOptions): ExperimentsNode[] {
   if (!node) {
-    const experiments: ExperimentsNode[] = listExperiments(store).map((experiment) => ({ kind: 'experiment', experiment }));
+    const experiments: ExperimentsNode[] = listExperiments(store, options.staleBefore).map((experiment) => ({ kind: 'experiment', experiment }));
     const trashed = listTrash(store);
     return trashed.length ? [...experiments, { kind: 'trash', items: trashed }] : experiments;
   }

@@ -181,8 +181,7 @@ describe('Compare Runs panel', () => {
     await panel.locator('[data-testid="empty-state"]').waitFor({ state: 'visible' });
     assert.match(await panel.locator('[data-testid="empty-state"]').innerText(), /No runs to compare/);
     await panel.locator('[data-testid="add-runs"]').click();
-    await session.workbench.page.waitForTimeout(3000);
-    await session.workbench.screenshot('compare-debug-add');
+    await session.workbench.page.locator('.quick-input-widget .quick-input-box input').fill(first!.name);
     await session.workbench.quickPick(first!.name);
     await session.workbench.page.keyboard.press('Enter');
     await waitUntil(async () => (await panel.locator('[data-testid="legend-item"]').count()) === 1, 'the run is back');

@@ -2,14 +2,13 @@ import { formatDuration, formatMetric, formatTime, truncateLabel } from '../../s
 import { openStore, type Store } from '../../store/database.ts';
 import { discoverStorePath } from '../../store/location.ts';
 import { refreshDirtyBlocks } from '../../store/metricBlocks.ts';
-import { type Experiment, type RunSummary, findExperimentByName, listExperiments, listRuns, metricHeadlines } from '../../tracking/experiments.ts';
+import { DEFAULT_STALE_MS, type Experiment, type RunSummary, findExperimentByName, listExperiments, listRuns, metricHeadlines } from '../../tracking/experiments.ts';
 import { jsonNumber, parseIntegerText, splitAssignment } from '../../tracking/loggingInput.ts';
 import { RUN_STATUSES, type RunStatus } from '../../tracking/model.ts';
 import { FINAL_STATUSES, type FinalStatus, attachRun, createRun } from '../../tracking/runLogger.ts';
 import { type CliCommand, type CliInvocation, CliError, option } from '../command.ts';
 
 /** Runs with no heartbeat for this long read as KILLED (the extension's default staleHeartbeatSeconds). */
-const STALE_MS = 120_000;
 const PAGE = 500;
 
 /** The store the CLI works on: $ML_LIFECYCLE_STORE, else the nearest .ml-lifecycle/ folder. */
@@ -77,7 +76,7 @@ const runsList: CliCommand = {
         }
         experiments = [found];
       }
-      const staleBefore = Date.now() - STALE_MS;
+      const staleBefore = Date.now() - DEFAULT_STALE_MS;
       const listed: ListedRun[] = [];
       for (const experiment of experiments) {
         let taken = 0;

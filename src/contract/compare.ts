@@ -1,8 +1,9 @@
 // The compare panel's messages. The extension validates everything the webview sends with the
 // zod schemas below; the webview imports the types only.
 import { z } from 'zod';
-import type { CompareModel, Subject } from '../compare/model.ts';
 import type { SeriesSet } from '../compare/m4.ts';
+import { type CompareModel, type Subject, X_MODES } from '../compare/model.ts';
+import { MAX_STRENGTH, SMOOTHING_MODES } from '../compare/smoothing.ts';
 
 export const VIEW_TYPE = 'mlLifecycle.compare';
 
@@ -21,9 +22,9 @@ export type Tab = (typeof TABS)[number];
 export const CompareStateSchema = z.object({
   subject: SubjectSchema,
   tab: z.enum(TABS).catch('charts'),
-  xAxis: z.enum(['step', 'relative', 'wall']).catch('step'),
-  smoothing: z.enum(['off', 'ema', 'mean']).catch('off'),
-  strength: z.number().min(0).max(0.99).catch(0.6),
+  xAxis: z.enum(X_MODES).catch('step'),
+  smoothing: z.enum(SMOOTHING_MODES).catch('off'),
+  strength: z.number().min(0).max(MAX_STRENGTH).catch(0.6),
   logScale: z.boolean().catch(false),
   onlyDifferences: z.boolean().catch(true),
   summaryMetric: z.string().max(100_000).nullable().catch(null),

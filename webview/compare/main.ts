@@ -12,16 +12,16 @@ import type { CompareModel, XMode } from '../../src/compare/model.ts';
 import { MAX_STRENGTH, type SmoothingMode, windowFor } from '../../src/compare/smoothing.ts';
 import type { CompareState, FromWebview, Tab, ToWebview } from '../../src/contract/compare.ts';
 import { truncateLabel } from '../../src/shared/format.ts';
-import { connect, el } from '../shared/vscode.ts';
+import { adoptStyles, connect, el } from '../shared/vscode.ts';
 import { type ChartHost, type ChartView, MetricChart } from './charts.ts';
 import { type PlotView, parallelChart, plotCanvas, scatterChart } from './parallel.ts';
-import { addStyles } from './style.ts';
+import { COMPARE_CSS } from './style.ts';
 import { paramsTable, summaryTable } from './tables.ts';
 import { readTheme, slotColor, watchTheme } from './theme.ts';
 
 // The package's types describe its CommonJS build; the bundle takes the ES module, whose default is the plugin.
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, zoomPlugin as unknown as Plugin);
-addStyles();
+adoptStyles(COMPARE_CSS);
 
 const vscode = connect<FromWebview, CompareState>();
 const TAB_ORDER: Tab[] = ['charts', 'summary', 'params', 'parallel'];
@@ -269,6 +269,8 @@ function renderLegend(): void {
         state.hidden = hidden(item.id) ? state.hidden.filter((id) => id !== item.id) : [...state.hidden, item.id];
         save();
         renderLegend();
+        // The legend was rebuilt: keep the keyboard on the same run.
+        legend.querySelector<HTMLElement>(`[data-testid="legend-item"][data-id="${item.id}"]`)?.focus();
         renderCharts();
         renderPlots();
       });
@@ -331,18 +333,32 @@ function renderEmpty(): void {
 
 // ---- tables and plots -----------------------------------------------------------------------
 
+/** Replaces a table, keeping where it was scrolled to (live runs re-render it every second). */
+function replaceKeepingScroll(host: HTMLElement, content: HTMLElement): void {
+  const wrap = host.querySelector('.table-wrap');
+  const [top, left] = wrap ? [wrap.scrollTop, wrap.scrollLeft] : [0, 0];
+  host.replaceChildren(content);
+  const next = host.querySelector('.table-wrap');
+  if (next) {
+    next.scrollTop = top;
+    next.scrollLeft = left;
+  }
+}
+
 function renderSummary(): void {
   const m = model;
   if (!m) return;
   const keys = [...new Set(m.summary.map((s) => s.key))];
   if (state.summaryMetric !== null && !keys.includes(state.summaryMetric)) state.summaryMetric = null;
   fillSelect(summaryMetric, [['', 'All metrics'], ...keys.map((k): [string, string] => [k, truncateLabel(k, 80)])], state.summaryMetric ?? '');
-  summaryHost.replaceChildren(
+  replaceKeepingScroll(
+    summaryHost,
     m.summary.length
       ? summaryTable(m, state.summaryMetric, state.summarySort, (order) => {
           state.summarySort = order;
           save();
           renderSummary();
+          summaryHost.querySelectorAll<HTMLElement>('th button.sort')[order.column]?.focus();
         })
       : el('p', { class: 'empty-state' }, 'No metrics logged yet.'),
   );
@@ -351,7 +367,7 @@ function renderSummary(): void {
 function renderParams(): void {
   if (!model) return;
   (onlyDifferences as HTMLElement & { checked: boolean }).checked = state.onlyDifferences;
-  paramsHost.replaceChildren(paramsTable(model, state.onlyDifferences, color));
+  replaceKeepingScroll(paramsHost, paramsTable(model, state.onlyDifferences, color));
 }
 
 function plotView(): PlotView {

@@ -1,7 +1,5 @@
-// The compare panel's own layout, added as a constructable stylesheet: the page CSP admits only
-// the shared stylesheet file, and a sheet built by our (nonce) script needs no inline style.
-
-const CSS = `
+/** The compare panel's own layout (adopted with adoptStyles). Theme variables only. */
+export const COMPARE_CSS = `
 [hidden] { display: none !important; }
 .compare-header { position: sticky; top: 0; z-index: 5; background: var(--vscode-editor-background); padding-top: 8px; }
 .title-row { display: flex; align-items: baseline; gap: 12px; flex-wrap: wrap; }
@@ -45,9 +43,3 @@ td.missing { color: var(--vscode-descriptionForeground); }
 vscode-tab-panel { padding-top: 4px; }
 body.vscode-high-contrast .chart-card, body.vscode-high-contrast-light .chart-card, body.vscode-high-contrast .legend-entry { border-color: var(--vscode-contrastBorder); }
 `;
-
-export function addStyles(): void {
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(CSS);
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-}

@@ -81,16 +81,21 @@ async function readValues(writer: ImportWriter, dir: string): Promise<Map<string
   return values;
 }
 
-async function experimentFolder(writer: ImportWriter, dir: string, deleted: boolean): Promise<{ folder: ExperimentFolder; meta: Meta } | undefined> {
-  const metaFile = path.join(dir, 'meta.yaml');
-  let meta: Meta;
+/** A folder's meta.yaml, or undefined after noting in the summary why the folder is skipped. */
+async function readMetaOrSkip(writer: ImportWriter, metaFile: string, what: string): Promise<Meta | undefined> {
   try {
-    meta = await readMeta(metaFile);
+    return await readMeta(metaFile);
   } catch (error) {
     if (!(error instanceof MetaError)) throw error;
-    skip(writer.summary, { where: metaFile, ...(error.line ? { line: error.line } : {}), reason: `${error.message}; experiment folder skipped` });
+    skip(writer.summary, { where: metaFile, ...(error.line ? { line: error.line } : {}), reason: `${error.message}; ${what} skipped` });
     return undefined;
   }
+}
+
+async function experimentFolder(writer: ImportWriter, dir: string, deleted: boolean): Promise<{ folder: ExperimentFolder; meta: Meta } | undefined> {
+  const metaFile = path.join(dir, 'meta.yaml');
+  const meta = await readMetaOrSkip(writer, metaFile, 'experiment folder');
+  if (!meta) return undefined;
   const folderId = path.basename(dir);
   const mlflowId = metaString(meta, 'experiment_id') ?? folderId;
   if (mlflowId !== folderId) {
@@ -104,14 +109,8 @@ async function experimentFolder(writer: ImportWriter, dir: string, deleted: bool
 /** Reads one run folder: meta, params, tags, and the metric lines added since the last import. */
 async function readRun(writer: ImportWriter, experiment: ExperimentFolder, dir: string): Promise<RunFolder | undefined> {
   const metaFile = path.join(dir, 'meta.yaml');
-  let meta: Meta;
-  try {
-    meta = await readMeta(metaFile);
-  } catch (error) {
-    if (!(error instanceof MetaError)) throw error;
-    skip(writer.summary, { where: metaFile, ...(error.line ? { line: error.line } : {}), reason: `${error.message}; run folder skipped` });
-    return undefined;
-  }
+  const meta = await readMetaOrSkip(writer, metaFile, 'run folder');
+  if (!meta) return undefined;
   // MLflow finds a run by its folder's name; meta.yaml must agree (a number there is YAML reading digits).
   const uuid = path.basename(dir);
   const metaId = meta.run_id ?? meta.run_uuid;
@@ -283,28 +282,16 @@ async function readModels(writer: ImportWriter, modelsDir: string): Promise<Mlfl
   const models: MlflowModel[] = [];
   for (const name of await subfolders(modelsDir)) {
     const dir = path.join(modelsDir, name);
-    let meta: Meta;
-    try {
-      meta = await readMeta(path.join(dir, 'meta.yaml'));
-    } catch (error) {
-      if (!(error instanceof MetaError)) throw error;
-      skip(writer.summary, { where: path.join(dir, 'meta.yaml'), reason: `${error.message}; registered model skipped` });
-      continue;
-    }
+    const meta = await readMetaOrSkip(writer, path.join(dir, 'meta.yaml'), 'registered model');
+    if (!meta) continue;
     const modelName = metaString(meta, 'name') ?? name;
     const versions: MlflowModelVersion[] = [];
     for (const versionName of await subfolders(dir)) {
       if (!/^version-\d+$/.test(versionName)) continue;
       const versionDir = path.join(dir, versionName);
       const versionFile = path.join(versionDir, 'meta.yaml');
-      let versionMeta: Meta;
-      try {
-        versionMeta = await readMeta(versionFile);
-      } catch (error) {
-        if (!(error instanceof MetaError)) throw error;
-        skip(writer.summary, { where: versionFile, reason: `${error.message}; model version skipped` });
-        continue;
-      }
+      const versionMeta = await readMetaOrSkip(writer, versionFile, 'model version');
+      if (!versionMeta) continue;
       const stage = metaString(versionMeta, 'current_stage');
       if (stage === 'Deleted_Internal') continue;
       versions.push({

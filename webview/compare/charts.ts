@@ -6,7 +6,7 @@ import type { Series, SeriesSet } from '../../src/compare/m4.ts';
 import { smooth, type SmoothingMode } from '../../src/compare/smoothing.ts';
 import { formatDuration, formatMetric, truncateLabel } from '../../src/shared/format.ts';
 import { el } from '../shared/vscode.ts';
-import { type Theme, withAlpha } from './theme.ts';
+import { type Theme, tooltipColors, withAlpha } from './theme.ts';
 
 /** What the charts need from the page. */
 export interface ChartView {
@@ -274,11 +274,7 @@ export class MetricChart {
       plugins: {
         legend: { display: false },
         tooltip: {
-          backgroundColor: theme.hoverBackground,
-          titleColor: theme.hoverForeground,
-          bodyColor: theme.hoverForeground,
-          borderColor: theme.hoverBorder,
-          borderWidth: 1,
+          ...tooltipColors(theme),
           titleFont: font,
           bodyFont: font,
           callbacks: {

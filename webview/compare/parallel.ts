@@ -6,7 +6,7 @@ import { type ParallelData, categoryPosition } from '../../src/compare/parallel.
 import { numericValues } from '../../src/compare/params.ts';
 import { formatMetric, truncateLabel } from '../../src/shared/format.ts';
 import { el } from '../shared/vscode.ts';
-import type { Theme } from './theme.ts';
+import { type Theme, tooltipColors } from './theme.ts';
 
 export interface PlotView {
   theme: Theme;
@@ -93,11 +93,7 @@ export function parallelChart(canvas: HTMLCanvasElement, model: CompareModel, vi
       plugins: {
         legend: { display: false },
         tooltip: {
-          backgroundColor: theme.hoverBackground,
-          titleColor: theme.hoverForeground,
-          bodyColor: theme.hoverForeground,
-          borderColor: theme.hoverBorder,
-          borderWidth: 1,
+          ...tooltipColors(theme),
           callbacks: {
             title: (items) => (items[0] ? truncateLabel(items[0].dataset.label ?? '', 80) : ''),
             label: (item) => `${truncateLabel(data.axes[item.dataIndex]!.key, 60)} = ${truncateLabel(data.labels[item.datasetIndex]![item.dataIndex] ?? '—', 80)}`,
@@ -160,11 +156,7 @@ export function scatterChart(canvas: HTMLCanvasElement, model: CompareModel, par
       plugins: {
         legend: { display: false },
         tooltip: {
-          backgroundColor: theme.hoverBackground,
-          titleColor: theme.hoverForeground,
-          bodyColor: theme.hoverForeground,
-          borderColor: theme.hoverBorder,
-          borderWidth: 1,
+          ...tooltipColors(theme),
           callbacks: {
             title: (items) => (items[0] ? truncateLabel(items[0].dataset.label ?? '', 80) : ''),
             label: (item) => `${truncateLabel(param, 40)} = ${truncateLabel(shown[item.datasetIndex] ?? '', 40)}, ${truncateLabel(metric, 40)} = ${formatMetric(item.parsed.y)}`,

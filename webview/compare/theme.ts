@@ -44,6 +44,17 @@ export function readTheme(): Theme {
 }
 
 /** The colour of palette slot `slot`: the theme's chart colours first, then evenly spread hues. */
+/** Chart.js tooltip colours that match VS Code's hover widget. */
+export function tooltipColors(theme: Theme) {
+  return {
+    backgroundColor: theme.hoverBackground,
+    titleColor: theme.hoverForeground,
+    bodyColor: theme.hoverForeground,
+    borderColor: theme.hoverBorder,
+    borderWidth: 1,
+  };
+}
+
 export function slotColor(theme: Theme, slot: number): string {
   if (slot < theme.palette.length) return theme.palette[slot]!;
   const hue = Math.round(((slot - theme.palette.length) * 137.508 + 200) % 360);

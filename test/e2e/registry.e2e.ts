@@ -20,6 +20,16 @@ async function at(wb: Workbench, title: string | RegExp): Promise<void> {
   await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 30_000 });
 }
 
+/** Types a path into code-server's file dialog once it shows `title` and lists the file. */
+async function pickFile(wb: Workbench, title: RegExp, file: string): Promise<void> {
+  await at(wb, title);
+  const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+  await input.fill(file);
+  await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: 15_000 });
+  await input.press('Enter');
+  await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'hidden', timeout: 15_000 });
+}
+
 function queryStore<T>(storePath: string, sql: string, ...params: unknown[]): T[] {
   const db = new Database(storePath, { readonly: true, fileMustExist: true });
   try {
@@ -121,8 +131,10 @@ describe('model registry, promotion, drift and audit', () => {
   test('checks data drift and shows the report', async () => {
     const wb = session.workbench;
     await wb.contextMenu(wb.treeRow('Models', 'v1'), 'Check Data Drift…');
-    await wb.quickInput(path.join(workspace, 'data', 'reference.csv'));
-    await wb.quickInput(path.join(workspace, 'data', 'current.csv'));
+    // Each file dialog must be the one on screen before its path is typed: the second reuses the
+    // first one's widget, so typing too early would go to the dialog that is closing.
+    await pickFile(wb, /Check Data Drift \(1 of 2\)/, path.join(workspace, 'data', 'reference.csv'));
+    await pickFile(wb, /Check Data Drift \(2 of 2\)/, path.join(workspace, 'data', 'current.csv'));
     await wb.waitForNotification(/e2e-churn v1 \(@champion\): (Data drift|Some drift|No drift)/, 60_000);
     const frame = await wb.webview({ title: /Data Drift #/ });
     await frame.locator('#drift-verdict').waitFor();

@@ -17,6 +17,7 @@
  * The data is deterministic (seeded), so screenshots are comparable from one run to the next.
  */
 import * as fs from 'node:fs';
+import Database from 'better-sqlite3';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { emptyFramingDocument, type FramingDocument } from '../../src/framing/document.ts';
@@ -344,4 +345,14 @@ function writeWorkspaceFiles(dir: string): void {
   };
   fs.writeFileSync(path.join(dir, 'data', 'reference.csv'), rows(0, 2000));
   fs.writeFileSync(path.join(dir, 'data', 'current.csv'), rows(1, 2000));
+}
+
+/** Reads the store as the e2e assertions do: a read-only connection, closed at once. */
+export function queryStore<T>(storePath: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(storePath, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
 }

@@ -9,21 +9,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import Database from 'better-sqlite3';
-import { createEmptyWorkspace, demoStorePath } from './demoData.ts';
+import { createEmptyWorkspace, demoStorePath, queryStore } from './demoData.ts';
 import { startSession, waitUntil, type Session } from './harness.ts';
 
 const FRAMING = 'Framing';
 const STEPS = ['problem', 'criteria', 'value', 'stakeholders', 'data', 'prediction', 'evaluation', 'requirements', 'roi', 'lifecycle', 'review'];
 
-function queryStore<T>(storePath: string, sql: string): T[] {
-  const db = new Database(storePath, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
 
 describe('Project framing', () => {
   let session: Session;

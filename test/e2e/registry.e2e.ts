@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { emptyFramingDocument } from '../../src/framing/document.ts';
-import { createDemoWorkspace, demoStorePath } from './demoData.ts';
+import { createDemoWorkspace, demoStorePath, queryStore } from './demoData.ts';
 import { startSession, waitUntil, type Session, type Workbench } from './harness.ts';
 
 const EXPERIMENT = 'churn-gbm-sweep';
@@ -30,14 +30,6 @@ async function pickFile(wb: Workbench, title: RegExp, file: string): Promise<voi
   await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'hidden', timeout: 15_000 });
 }
 
-function queryStore<T>(storePath: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(storePath, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
 
 /** Gives the demo run a logged model file and links its experiment to a framing with a success threshold. */
 function prepareWorkspace(workspace: string): void {

@@ -4,8 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
-import { createDemoWorkspace, createEmptyWorkspace, DEMO_EXPERIMENTS, DEMO_FRAMING_NAME, DEMO_MODEL, demoStorePath, logDemoRun } from './demoData.ts';
+import { createDemoWorkspace, createEmptyWorkspace, DEMO_EXPERIMENTS, DEMO_FRAMING_NAME, DEMO_MODEL, demoStorePath, logDemoRun, queryStore } from './demoData.ts';
 import { screenshotOnFailure, startSession, waitUntil, type Session } from './harness.ts';
 
 const EXPERIMENTS = 'Experiments';
@@ -13,14 +12,6 @@ const baseline = DEMO_EXPERIMENTS[0]!;
 const victim = baseline.runs[1]!.name; // 'logreg-l1': deleted, then restored
 
 /** Reads the store the way the extension wrote it (WAL included). */
-function queryStore<T>(storePath: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(storePath, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
 
 describe('ML Lifecycle side bar', () => {
   let session: Session;

@@ -20,14 +20,26 @@ async function at(wb: Workbench, title: string | RegExp): Promise<void> {
   await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 30_000 });
 }
 
-/** Types a path into code-server's file dialog once it shows `title` and lists the file. */
+/**
+ * Types a path into code-server's file dialog once it shows `title` and lists the file. The dialog
+ * re-filters its list as the value changes and can swallow an Enter pressed meanwhile, so the
+ * path is entered again (at most three times) until the dialog closes.
+ */
 async function pickFile(wb: Workbench, title: RegExp, file: string): Promise<void> {
   await at(wb, title);
   const input = wb.page.locator('.quick-input-widget .quick-input-box input');
-  await input.fill(file);
-  await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: 15_000 });
-  await input.press('Enter');
-  await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'hidden', timeout: 15_000 });
+  const dialogTitle = wb.page.locator('.quick-input-widget .quick-input-title', { hasText: title });
+  for (let attempt = 1; ; attempt++) {
+    await input.fill(file);
+    await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: 15_000 });
+    await input.press('Enter');
+    try {
+      await dialogTitle.waitFor({ state: 'hidden', timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
 }
 
 

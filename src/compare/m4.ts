@@ -58,6 +58,8 @@ export interface SeriesOptions {
 
 /** Up to this many steps per bucket, reading the points costs no more than the M4 output does. */
 const RAW_STEPS_PER_BUCKET = 4;
+/** How long a chart waits for a logger's write lock before it reads the unsummarized steps from the points. */
+const LOCK_WAIT_MS = 200;
 const COARSEST_FIRST = [...BLOCK_SHIFTS].sort((a, b) => b - a);
 
 /** Picks the bucket width and the block level to read for `buckets` buckets over `range`. */
@@ -93,26 +95,22 @@ export function metricRange(store: Store, runIds: readonly number[], key: string
 }
 
 /**
- * Brings the block summaries up to date before they are read. A store this process cannot write
+ * Brings the block summaries of these runs up to date before they are read. A store this process cannot write
  * (read-only, or a logger holds the lock right now) keeps its dirty ranges; readers then read
  * those steps from the points, so nothing logged is ever missing from a chart.
  */
-export function refreshSummaries(store: Store): void {
+export function refreshSummaries(store: Store, runIds: readonly number[]): void {
   if (store.readonly || !hasDirtyBlocks(store.db)) return;
-  const previous = store.db.pragma('busy_timeout', { simple: true }) as number;
-  store.db.pragma('busy_timeout = 200');
   try {
-    refreshDirtyBlocks(store.db);
+    refreshDirtyBlocks(store.db, { runIds, lockWaitMs: LOCK_WAIT_MS });
   } catch {
     // Locked by a logger: its dirty ranges are read from the points below.
-  } finally {
-    store.db.pragma(`busy_timeout = ${previous}`);
   }
 }
 
 /** M4 series of one metric for each run, over a shared range and bucket grid. */
 export function m4Series(store: Store, runIds: readonly number[], key: string, options: SeriesOptions): SeriesSet {
-  refreshSummaries(store);
+  refreshSummaries(store, runIds);
   const range = options.range ?? metricRange(store, runIds, key);
   if (!range || range.hi < range.lo) return { key, range: null, plan: null, series: runIds.map((id) => emptySeries(id)) };
   const plan = planBuckets(range, options.buckets);

@@ -74,7 +74,7 @@ export function runMetricSummaries(
   experimentOf: (runId: number) => { primaryMetric: string | null; metricDirection: MetricDirection | null } | undefined,
 ): MetricSummary[] {
   if (runIds.length === 0) return [];
-  refreshSummaries(store);
+  refreshSummaries(store, runIds);
   const runs = JSON.stringify(runIds);
   const dirty = new Set(
     (store.db.prepare('SELECT run_id AS runId, key FROM metric_dirty WHERE run_id IN (SELECT value FROM json_each(?))').all(runs) as { runId: number; key: string }[]).map(

@@ -162,7 +162,7 @@ async function readRun(writer: ImportWriter, experiment: ExperimentFolder, dir: 
 
 /** Writes a batch of runs, whole, in one transaction. */
 function writeRuns(writer: ImportWriter, points: PointWriter, runs: readonly RunFolder[]): void {
-  writeTransaction(writer.store, () => {
+  writer.batch(() => {
     const fileState = writer.db.prepare('INSERT INTO mlflow_metric_files (run_id, key, bytes, lines) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET bytes = excluded.bytes, lines = excluded.lines');
     for (const run of runs) {
       const metaFile = path.join(run.dir, 'meta.yaml');
@@ -203,7 +203,6 @@ function writeRuns(writer: ImportWriter, points: PointWriter, runs: readonly Run
   });
   writer.summary.metricPoints += points.inserted;
   points.inserted = 0;
-  writer.summarise();
 }
 
 /** Imports an mlruns/ folder: experiments (and .trash), runs, metric histories, the model registry. */

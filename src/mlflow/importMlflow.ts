@@ -8,7 +8,8 @@ import { type ImportOptions, ImportWriter } from './writer.ts';
 /**
  * Imports MLflow data into the store: `input` is an mlruns folder, a folder holding mlruns/ or
  * mlflow.db, a database file, or sources found beforehand. Safe to run again: it adds only what is
- * new. MLflow's files are only read. Throws NotMlflowError (one-line reason) when `input` is not
+ * new. MLflow's files are only read. The new points' chart summaries are left dirty for readers
+ * to build (refreshDirtyBlocks), so the import itself only moves data. Throws NotMlflowError (one-line reason) when `input` is not
  * MLflow's; rows it cannot read are listed in the summaries and skipped.
  */
 export async function importMlflow(store: Store, input: string | readonly MlflowSource[], options: ImportOptions = {}): Promise<ImportSummary[]> {
@@ -36,7 +37,6 @@ async function importSource(store: Store, source: MlflowSource, options: ImportO
   } finally {
     store.db.pragma(`wal_autocheckpoint = ${checkpointPages}`);
   }
-  writer.summarise();
   writeTransaction(store, () => writer.auditImport());
   store.db.pragma('wal_checkpoint(PASSIVE)');
   summary.durationMs = performance.now() - started;

@@ -31,8 +31,6 @@ export interface ImportSummary {
   notes: string[];
   cancelled: boolean;
   durationMs: number;
-  /** Of durationMs, the time spent rebuilding the chart summaries (metric_blocks) of the new points. */
-  blocksMs: number;
 }
 
 export const MAX_LISTED_SKIPS = 200;
@@ -56,7 +54,6 @@ export function emptySummary(source: string, kind: ImportSummary['kind']): Impor
     notes: [],
     cancelled: false,
     durationMs: 0,
-    blocksMs: 0,
   };
 }
 

@@ -166,7 +166,7 @@ export function registerModelVersion(store: Store, input: NewVersion): ModelVers
     if (run.status !== 'FINISHED') throw new Error(`Run "${run.name}" is ${run.status}; only finished runs can be registered, so the version's metrics are final.`);
   }
   // Summaries must hold every point before the metrics are frozen into the lineage.
-  if (!store.readonly) refreshDirtyBlocks(store.db);
+  if (!store.readonly && input.runId !== null) refreshDirtyBlocks(store.db, { runIds: [input.runId] });
   return writeTransaction(store, () => {
     const now = Date.now();
     let model = findModel(store, name);

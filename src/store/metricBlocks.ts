@@ -1,43 +1,8 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Db } from './database.ts';
 
 /** Block sizes of the summaries, as powers of two: 16, 256 and 4096 steps. */
 export const BLOCK_SHIFTS = [4, 8, 12] as const;
-
-/**
- * The statements that rebuild metric_blocks for one run and key over steps [:lo, :hi], run in
- * this order inside the writer's transaction. The finest level is computed from the points, each
- * coarser one from the level below, so the cost follows the points written, not the history.
- * python/ml_lifecycle.py carries these same strings (a test compares them): they are part of
- * the store contract in docs/store-schema.md.
- */
-export const BLOCK_REFRESH_SQL: readonly string[] = [
-  ...[4, 8, 12].map((shift) => `DELETE FROM metric_blocks WHERE run_id = :run AND key = :key AND shift = ${shift} AND block BETWEEN (:lo >> ${shift}) AND (:hi >> ${shift})`),
-  `INSERT INTO metric_blocks (run_id, key, shift, block, n, nonfinite, min, max, first_step, first_value, last_step, last_value, last_timestamp)
-SELECT :run, :key, 4, step >> 4, count(*),
-       sum(value IS NULL OR abs(value) > 1.7976931348623157e308),
-       min(CASE WHEN abs(value) <= 1.7976931348623157e308 THEN value END),
-       max(CASE WHEN abs(value) <= 1.7976931348623157e308 THEN value END),
-       min(step), NULL, max(step), NULL, 0
-FROM metrics WHERE run_id = :run AND key = :key AND step >= ((:lo >> 4) << 4) AND step < (((:hi >> 4) + 1) << 4)
-GROUP BY step >> 4`,
-  `UPDATE metric_blocks SET
-  first_value = (SELECT m.value FROM metrics m WHERE m.run_id = :run AND m.key = :key AND m.step = metric_blocks.first_step ORDER BY m.timestamp LIMIT 1),
-  last_value = (SELECT m.value FROM metrics m WHERE m.run_id = :run AND m.key = :key AND m.step = metric_blocks.last_step ORDER BY m.timestamp DESC LIMIT 1),
-  last_timestamp = (SELECT m.timestamp FROM metrics m WHERE m.run_id = :run AND m.key = :key AND m.step = metric_blocks.last_step ORDER BY m.timestamp DESC LIMIT 1)
-WHERE run_id = :run AND key = :key AND shift = 4 AND block BETWEEN (:lo >> 4) AND (:hi >> 4)`,
-  ...[8, 12].map(
-    (shift) => `INSERT INTO metric_blocks (run_id, key, shift, block, n, nonfinite, min, max, first_step, first_value, last_step, last_value, last_timestamp)
-SELECT :run, :key, ${shift}, block >> 4, sum(n), sum(nonfinite), min(min), max(max),
-       min(first_step), NULL, max(last_step), NULL, 0
-FROM metric_blocks WHERE run_id = :run AND key = :key AND shift = ${shift - 4} AND block BETWEEN ((:lo >> ${shift}) << 4) AND (((:hi >> ${shift}) << 4) + 15)
-GROUP BY block >> 4;
-UPDATE metric_blocks AS b SET
-  first_value = (SELECT c.first_value FROM metric_blocks c WHERE c.run_id = :run AND c.key = :key AND c.shift = ${shift - 4} AND c.block = b.first_step >> ${shift - 4}),
-  last_value = (SELECT c.last_value FROM metric_blocks c WHERE c.run_id = :run AND c.key = :key AND c.shift = ${shift - 4} AND c.block = b.last_step >> ${shift - 4}),
-  last_timestamp = (SELECT c.last_timestamp FROM metric_blocks c WHERE c.run_id = :run AND c.key = :key AND c.shift = ${shift - 4} AND c.block = b.last_step >> ${shift - 4})
-WHERE run_id = :run AND key = :key AND shift = ${shift} AND block BETWEEN (:lo >> ${shift}) AND (:hi >> ${shift})`,
-  ).flatMap((pair) => pair.split(';\n')),
-];
 
 /**
  * What a writer runs once per run and key in each batch of points: widens that metric's dirty
@@ -52,21 +17,188 @@ export interface StepRange {
   hi: number;
 }
 
-/** Rebuilds the summaries of one run's metric over the given steps. Call inside a write transaction. */
-export function refreshBlocks(db: Db, runId: number, key: string, range: StepRange): void {
-  const params = { run: runId, key, lo: range.lo, hi: range.hi };
-  for (const statement of preparedRefresh(db)) statement.run(params);
+/** One row of metric_blocks, without its run, key and shift. */
+interface BlockSummary {
+  block: number;
+  n: number;
+  nonfinite: number;
+  min: number | null;
+  max: number | null;
+  firstStep: number;
+  firstTimestamp: number;
+  firstValue: number | null;
+  lastStep: number;
+  lastTimestamp: number;
+  lastValue: number | null;
 }
 
-const prepared = new WeakMap<Db, ReturnType<Db['prepare']>[]>();
+/** Blocks of one level make one block of the next: each level is 16 times coarser. */
+const CHILDREN_PER_BLOCK = 16;
+const FINE_BLOCK = 2 ** BLOCK_SHIFTS[0];
+const COLUMNS = 'run_id, key, shift, block, n, nonfinite, min, max, first_step, first_value, last_step, last_value, last_timestamp';
+const BLOCK_COLUMNS = 13;
+/** Rows per INSERT statement, largest first: a range's blocks go in a handful of statement calls. */
+const INSERT_SIZES = [256, 64, 16, 4, 1];
 
-function preparedRefresh(db: Db): ReturnType<Db['prepare']>[] {
-  let statements = prepared.get(db);
-  if (!statements) {
-    statements = BLOCK_REFRESH_SQL.map((sql) => db.prepare(sql));
-    prepared.set(db, statements);
+/** Folds points, in any order, into the finest blocks; fed by an SQL aggregate so rows never become JS objects. */
+class FineBlocks {
+  private readonly byBlock = new Map<number, BlockSummary>();
+  private current: BlockSummary | undefined;
+
+  add(step: number, timestamp: number, value: number | null): void {
+    const block = Math.floor(step / FINE_BLOCK);
+    let summary = this.current;
+    if (summary?.block !== block) {
+      summary = this.byBlock.get(block);
+      if (!summary) {
+        summary = { block, n: 0, nonfinite: 0, min: null, max: null, firstStep: step, firstTimestamp: timestamp, firstValue: value, lastStep: step, lastTimestamp: timestamp, lastValue: value };
+        this.byBlock.set(block, summary);
+      }
+      this.current = summary;
+    }
+    summary.n++;
+    if (value === null || !Number.isFinite(value)) summary.nonfinite++;
+    else {
+      if (summary.min === null || value < summary.min) summary.min = value;
+      if (summary.max === null || value > summary.max) summary.max = value;
+    }
+    if (step < summary.firstStep || (step === summary.firstStep && timestamp < summary.firstTimestamp)) {
+      summary.firstStep = step;
+      summary.firstTimestamp = timestamp;
+      summary.firstValue = value;
+    }
+    if (step > summary.lastStep || (step === summary.lastStep && timestamp > summary.lastTimestamp)) {
+      summary.lastStep = step;
+      summary.lastTimestamp = timestamp;
+      summary.lastValue = value;
+    }
   }
-  return statements;
+
+  sorted(): BlockSummary[] {
+    return [...this.byBlock.values()].sort((a, b) => a.block - b.block);
+  }
+}
+
+/** The next level's blocks from the level below, given in block order. */
+function coarser(children: readonly BlockSummary[]): BlockSummary[] {
+  const parents: BlockSummary[] = [];
+  let parent: BlockSummary | undefined;
+  for (const child of children) {
+    const block = Math.floor(child.block / CHILDREN_PER_BLOCK);
+    if (parent?.block !== block) {
+      parent = { ...child, block };
+      parents.push(parent);
+      continue;
+    }
+    parent.n += child.n;
+    parent.nonfinite += child.nonfinite;
+    if (child.min !== null && (parent.min === null || child.min < parent.min)) parent.min = child.min;
+    if (child.max !== null && (parent.max === null || child.max > parent.max)) parent.max = child.max;
+    parent.lastStep = child.lastStep;
+    parent.lastTimestamp = child.lastTimestamp;
+    parent.lastValue = child.lastValue;
+  }
+  return parents;
+}
+
+interface BlockStatements {
+  finePoints: BetterSqlite3.Statement<unknown[]>;
+  existing: BetterSqlite3.Statement<unknown[]>;
+  remove: BetterSqlite3.Statement<unknown[]>;
+  insert: Map<number, BetterSqlite3.Statement<unknown[]>>;
+}
+
+const prepared = new WeakMap<Db, BlockStatements>();
+/** Where the aggregate below folds points; set for the length of one statement call. */
+let collecting: FineBlocks | undefined;
+
+// better-sqlite3 passes one argument per SQL argument (it reads the arity from the function); its
+// typings allow only one.
+const foldPoint = ((_: unknown, step: number, timestamp: number, value: number | null): void => collecting!.add(step, timestamp, value)) as unknown as (total: null, next: null) => void;
+
+function statements(db: Db): BlockStatements {
+  let found = prepared.get(db);
+  if (!found) {
+    db.aggregate('ml_lifecycle_fine_blocks', {
+      start: null,
+      step: foldPoint,
+      result: () => null,
+      directOnly: true,
+    });
+    const row = `(${Array(BLOCK_COLUMNS).fill('?').join(', ')})`;
+    found = {
+      finePoints: db.prepare('SELECT ml_lifecycle_fine_blocks(step, timestamp, value) FROM metrics WHERE run_id = ? AND key = ? AND step BETWEEN ? AND ?'),
+      existing: db
+        .prepare(
+          `SELECT block, n, nonfinite, min, max, first_step, first_value, last_step, last_value, last_timestamp FROM metric_blocks
+           WHERE run_id = ? AND key = ? AND shift = ? AND block BETWEEN ? AND ? ORDER BY block`,
+        )
+        .raw(),
+      remove: db.prepare('DELETE FROM metric_blocks WHERE run_id = ? AND key = ? AND shift = ? AND block BETWEEN ? AND ?'),
+      insert: new Map(INSERT_SIZES.map((size) => [size, db.prepare(`INSERT INTO metric_blocks (${COLUMNS}) VALUES ${Array(size).fill(row).join(', ')}`)])),
+    };
+    prepared.set(db, found);
+  }
+  return found;
+}
+
+/** The stored blocks of one level in `span` but outside `rebuilt`, in block order. */
+function existingBlocks(statement: BetterSqlite3.Statement<unknown[]>, runId: number, key: string, shift: number, span: StepRange, rebuilt: StepRange): BlockSummary[] {
+  const rows: BlockRow[] = [];
+  // Two plain range reads: one query with "outside" as an OR scans the whole span.
+  if (span.lo < rebuilt.lo) rows.push(...(statement.all(runId, key, shift, span.lo, rebuilt.lo - 1) as BlockRow[]));
+  if (rebuilt.hi < span.hi) rows.push(...(statement.all(runId, key, shift, rebuilt.hi + 1, span.hi) as BlockRow[]));
+  return rows.map(([block, n, nonfinite, min, max, firstStep, firstValue, lastStep, lastValue, lastTimestamp]) => ({
+    block, n, nonfinite, min, max, firstStep, firstTimestamp: 0, firstValue, lastStep, lastTimestamp, lastValue,
+  }));
+}
+
+type BlockRow = [number, number, number, number | null, number | null, number, number | null, number, number | null, number];
+
+/** Merges two block lists that are each in block order and do not overlap. */
+function merged(a: readonly BlockSummary[], b: readonly BlockSummary[]): BlockSummary[] {
+  return a.length === 0 ? [...b] : b.length === 0 ? [...a] : [...a, ...b].sort((x, y) => x.block - y.block);
+}
+
+/** Inserts the rows with as few statement calls as the sizes in INSERT_SIZES allow. */
+function insertBlocks(s: BlockStatements, rows: readonly unknown[]): void {
+  let at = 0;
+  for (const size of INSERT_SIZES) {
+    const statement = s.insert.get(size)!;
+    for (; rows.length - at >= size * BLOCK_COLUMNS; at += size * BLOCK_COLUMNS) statement.run(rows.slice(at, at + size * BLOCK_COLUMNS));
+  }
+}
+
+/**
+ * Rebuilds the summaries of one run's metric over the given steps. Call inside a write transaction.
+ * The points are read once, in one pass, and each coarser level is built from the level below;
+ * blocks just outside the range that a coarse block also covers are read back from the table.
+ */
+function refreshBlocks(db: Db, runId: number, key: string, range: StepRange): void {
+  const s = statements(db);
+  const levels = BLOCK_SHIFTS.map((shift) => ({ shift, lo: Math.floor(range.lo / 2 ** shift), hi: Math.floor(range.hi / 2 ** shift) }));
+  const fine = new FineBlocks();
+  collecting = fine;
+  try {
+    s.finePoints.get(runId, key, levels[0]!.lo * FINE_BLOCK, levels[0]!.hi * FINE_BLOCK + FINE_BLOCK - 1);
+  } finally {
+    collecting = undefined;
+  }
+  let blocks = fine.sorted();
+  const rebuilt = [blocks];
+  for (let level = 1; level < levels.length; level++) {
+    const below = levels[level - 1]!;
+    const { lo, hi } = levels[level]!;
+    const span = { lo: lo * CHILDREN_PER_BLOCK, hi: hi * CHILDREN_PER_BLOCK + CHILDREN_PER_BLOCK - 1 };
+    blocks = coarser(merged(existingBlocks(s.existing, runId, key, below.shift, span, below), blocks));
+    rebuilt.push(blocks);
+  }
+  const rows: unknown[] = [];
+  levels.forEach(({ shift, lo, hi }, level) => {
+    s.remove.run(runId, key, shift, lo, hi);
+    for (const b of rebuilt[level]!) rows.push(runId, key, shift, b.block, b.n, b.nonfinite, b.min, b.max, b.firstStep, b.firstValue, b.lastStep, b.lastValue, b.lastTimestamp);
+  });
+  insertBlocks(s, rows);
 }
 
 /** Tracks, per run and key, the step range a batch of points touched, for MARK_DIRTY_SQL. */
@@ -91,17 +223,47 @@ export class TouchedRanges {
   }
 }
 
+/** Which dirty ranges to rebuild now: only some runs' (what a reader is about to show), and for how long. */
+export interface RefreshScope {
+  runIds?: readonly number[];
+  /** Stop after the range that crosses this many milliseconds (at least one range is rebuilt); the rest stays dirty for the next call. */
+  budgetMs?: number;
+  /** How long to wait for the write lock (a logger mid-batch) before giving up with SQLITE_BUSY. */
+  lockWaitMs?: number;
+}
+
 /**
- * Brings metric_blocks up to date with every point written so far. Readers call it before they
- * read blocks; it needs a writable store and returns how many ranges it rebuilt.
+ * Brings metric_blocks up to date with the points written so far, in one write transaction.
+ * Readers call it, scoped to what they read, before they read blocks. Needs a writable store.
+ * Returns whether every dirty range in scope was rebuilt.
  */
-export function refreshDirtyBlocks(db: Db): number {
+export function refreshDirtyBlocks(db: Db, scope: RefreshScope = {}): boolean {
+  const deadline = scope.budgetMs === undefined ? Infinity : performance.now() + scope.budgetMs;
+  const previousLockWait = db.pragma('busy_timeout', { simple: true }) as number;
+  if (scope.lockWaitMs !== undefined) db.pragma(`busy_timeout = ${scope.lockWaitMs}`);
+  try {
+    return rebuildDirty(db, scope.runIds, deadline);
+  } finally {
+    if (scope.lockWaitMs !== undefined) db.pragma(`busy_timeout = ${previousLockWait}`);
+  }
+}
+
+function rebuildDirty(db: Db, runIds: readonly number[] | undefined, deadline: number): boolean {
   return db
     .transaction(() => {
-      const dirty = db.prepare('SELECT run_id AS runId, key, lo, hi FROM metric_dirty').all() as { runId: number; key: string; lo: number; hi: number }[];
-      for (const range of dirty) refreshBlocks(db, range.runId, range.key, range);
-      db.prepare('DELETE FROM metric_dirty').run();
-      return dirty.length;
+      const dirty = (
+        runIds
+          ? db.prepare('SELECT run_id AS runId, key, lo, hi FROM metric_dirty WHERE run_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(runIds))
+          : db.prepare('SELECT run_id AS runId, key, lo, hi FROM metric_dirty').all()
+      ) as { runId: number; key: string; lo: number; hi: number }[];
+      const done = db.prepare('DELETE FROM metric_dirty WHERE run_id = ? AND key = ?');
+      // At least one range per call, so a caller that slices always gets on.
+      for (const [i, range] of dirty.entries()) {
+        refreshBlocks(db, range.runId, range.key, range);
+        done.run(range.runId, range.key);
+        if (i < dirty.length - 1 && performance.now() > deadline) return false;
+      }
+      return true;
     })
     .immediate();
 }

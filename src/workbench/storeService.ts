@@ -5,6 +5,9 @@ import { workspaceStorePath } from '../store/location.ts';
 import { refreshDirtyBlocks } from '../store/metricBlocks.ts';
 
 const POLL_MS = 750;
+/** Longest the summaries may hold the extension host at a time. */
+const CATCH_UP_SLICE_MS = 40;
+const CATCH_UP_LOCK_WAIT_MS = 200;
 
 /**
  * The workspace's store, opened on first need and watched for changes from any process.
@@ -17,6 +20,9 @@ export class StoreService implements vscode.Disposable {
   private lastFileStamp = '';
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly timer: NodeJS.Timeout;
+  private catchUpTimer: NodeJS.Timeout | undefined;
+  /** A backlog of summaries is being built across slices. */
+  private catchingUp = false;
   /** Fires (debounced by the poll interval) when the store changes on disk, from any process. */
   readonly onDidChange = this.changed.event;
 
@@ -127,15 +133,30 @@ export class StoreService implements vscode.Disposable {
     }
   }
 
-  /** Summarizes points other processes logged, so views and charts read fresh blocks. */
+  /**
+   * Builds the chart summaries of points written since the last look (by a logger or an import), a
+   * slice at a time so a big backlog never holds the editor. Views refresh when a backlog is done.
+   */
   catchUpBlocks(): void {
-    if (!this.store || this.store.readonly) return;
+    if (!this.store || this.store.readonly || this.catchUpTimer) return;
+    let complete: boolean;
     try {
-      refreshDirtyBlocks(this.store.db);
+      complete = refreshDirtyBlocks(this.store.db, { budgetMs: CATCH_UP_SLICE_MS, lockWaitMs: CATCH_UP_LOCK_WAIT_MS });
     } catch (error) {
       // A logger holds the write lock: the next poll catches up.
       this.log.debug(`Metric summaries wait for the next poll: ${(error as Error).message}`);
+      return;
     }
+    if (complete) {
+      if (this.catchingUp) this.changed.fire();
+      this.catchingUp = false;
+      return;
+    }
+    this.catchingUp = true;
+    this.catchUpTimer = setTimeout(() => {
+      this.catchUpTimer = undefined;
+      this.catchUpBlocks();
+    }, 0);
   }
 
   /** Writes made through this connection do not move data_version; tell listeners directly. */
@@ -145,6 +166,7 @@ export class StoreService implements vscode.Disposable {
 
   dispose(): void {
     clearInterval(this.timer);
+    clearTimeout(this.catchUpTimer);
     this.store?.close();
     this.changed.dispose();
   }

@@ -187,6 +187,8 @@ class MlflowSync implements vscode.Disposable {
       },
     );
     this.services.stores.notifyChanged();
+    // The new points' chart summaries build in the background; Compare builds what it shows first.
+    this.services.stores.catchUpBlocks();
     for (const summary of summaries) this.report(summary, interactive);
   }
 

@@ -280,6 +280,12 @@ CREATE TABLE mlflow_metric_files (
   PRIMARY KEY (run_id, key)
 ) WITHOUT ROWID;
 """,
+    """
+ALTER TABLE metric_blocks ADD COLUMN fine BLOB;
+INSERT INTO metric_dirty (run_id, key, lo, hi)
+SELECT run_id, key, min(first_step), max(last_step) FROM metric_blocks WHERE shift = 12 GROUP BY run_id, key
+ON CONFLICT (run_id, key) DO UPDATE SET lo = min(lo, excluded.lo), hi = max(hi, excluded.hi);
+""",
 ]
 
 MARK_DIRTY_SQL = "INSERT INTO metric_dirty (run_id, key, lo, hi) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET lo = min(lo, excluded.lo), hi = max(hi, excluded.hi)"

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Db, Store } from '../store/database.ts';
-import { BLOCK_SHIFTS, type StepRange, hasDirtyBlocks, refreshDirtyBlocks } from '../store/metricBlocks.ts';
+import { BLOCK_SHIFTS, PACKED_FIELDS, type StepRange, hasDirtyBlocks, refreshDirtyBlocks, unpackFineBlocks } from '../store/metricBlocks.ts';
 
 /**
  * Chart series that draw exactly like the full metric history at a given width, from a cost
@@ -61,6 +61,9 @@ const RAW_STEPS_PER_BUCKET = 4;
 /** How long a chart waits for a logger's write lock before it reads the unsummarized steps from the points. */
 const LOCK_WAIT_MS = 200;
 const COARSEST_FIRST = [...BLOCK_SHIFTS].sort((a, b) => b - a);
+const FINE_SHIFT = BLOCK_SHIFTS[0];
+const COARSEST_SHIFT = BLOCK_SHIFTS[BLOCK_SHIFTS.length - 1];
+const FINE_PER_COARSEST = 2 ** (COARSEST_SHIFT - FINE_SHIFT);
 
 /** Picks the bucket width and the block level to read for `buckets` buckets over `range`. */
 export function planBuckets(range: StepRange, buckets: number): BucketPlan {
@@ -235,10 +238,43 @@ class MetricReader {
   }
 
   blocks(runId: number, key: string, shift: number, lo: number, hi: number, into: Bucketer): void {
+    if (shift === FINE_SHIFT) {
+      this.packedFineBlocks(runId, key, lo, hi, into);
+      return;
+    }
+    this.blockRows(runId, key, shift, lo, hi, into);
+  }
+
+  private blockRows(runId: number, key: string, shift: number, lo: number, hi: number, into: Bucketer): void {
     const rows = this.statement(
       'SELECT n, nonfinite, min, max, first_step, first_value, last_step, last_value, last_timestamp FROM metric_blocks WHERE run_id = ? AND key = ? AND shift = ? AND block BETWEEN ? AND ? ORDER BY block',
     ).all(runId, key, shift, lo, hi) as BlockRow[];
-    for (const row of rows) into.addBlock(row);
+    for (const row of rows) into.addBlock(...row);
+  }
+
+  /** Fine blocks lo..hi from the coarsest rows that pack them: a row per 256 blocks, not one per block. */
+  private packedFineBlocks(runId: number, key: string, lo: number, hi: number, into: Bucketer): void {
+    const rows = this.statement('SELECT block, fine FROM metric_blocks WHERE run_id = ? AND key = ? AND shift = ? AND block BETWEEN ? AND ? ORDER BY block').all(
+      runId,
+      key,
+      COARSEST_SHIFT,
+      Math.floor(lo / FINE_PER_COARSEST),
+      Math.floor(hi / FINE_PER_COARSEST),
+    ) as [number, Uint8Array | null][];
+    const size = PACKED_FIELDS.length;
+    for (const [coarse, fine] of rows) {
+      if (fine === null) {
+        // Not written by refreshDirtyBlocks (another tool's writer): its fine rows say the same.
+        this.blockRows(runId, key, FINE_SHIFT, Math.max(lo, coarse * FINE_PER_COARSEST), Math.min(hi, (coarse + 1) * FINE_PER_COARSEST - 1), into);
+        continue;
+      }
+      const f = unpackFineBlocks(fine);
+      for (let at = 0; at < f.length; at += size) {
+        const block = f[at]!;
+        if (block < lo || block > hi) continue;
+        into.addBlock(f[at + 1]!, f[at + 2]!, f[at + 3]!, f[at + 4]!, f[at + 5]!, f[at + 6]!, f[at + 7]!, f[at + 8]!, f[at + 9]!);
+      }
+    }
   }
 
   /** The earliest timestamp at each [run, step] pair, in one statement. */
@@ -350,9 +386,11 @@ export class Bucketer {
     }
   }
 
-  /** One metric_blocks row (the block lies inside one bucket, since buckets are whole blocks). */
-  addBlock(row: BlockRow): void {
-    const [n, nonfinite, min, max, firstStep, firstValue, lastStep, lastValue, lastTimestamp] = row;
+  /**
+   * One metric_blocks row (the block lies inside one bucket, since buckets are whole blocks).
+   * A missing min, max or value is null, or NaN when it comes packed.
+   */
+  addBlock(n: number, nonfinite: number, min: number | null, max: number | null, firstStep: number, firstValue: number | null, lastStep: number, lastValue: number | null, lastTimestamp: number): void {
     this.enter(firstStep);
     if (this.n === 0) {
       this.firstX = firstStep;

@@ -32,11 +32,35 @@ interface BlockSummary {
   lastValue: number | null;
 }
 
+/**
+ * The layout of metric_blocks.fine (schema version 4): on each coarsest-level row, its 16-step
+ * blocks packed as float64 (little-endian) records of these fields, in block order; NULL is NaN.
+ * A chart of short runs reads one such row per 4096 steps instead of 256 rows.
+ */
+export const PACKED_FIELDS = ['block', 'n', 'nonfinite', 'min', 'max', 'first_step', 'first_value', 'last_step', 'last_value', 'last_timestamp'] as const;
+
+/** The 16-step blocks packed in a `fine` value, as PACKED_FIELDS records. */
+export function unpackFineBlocks(fine: Uint8Array): Float64Array {
+  // A Float64Array view needs an 8-byte-aligned offset; SQLite's buffers need not have one.
+  return fine.byteOffset % 8 === 0 ? new Float64Array(fine.buffer, fine.byteOffset, fine.byteLength / 8) : new Float64Array(fine.slice().buffer);
+}
+
+function packFineBlocks(blocks: readonly BlockSummary[]): Buffer {
+  const packed = new Float64Array(blocks.length * PACKED_FIELDS.length);
+  blocks.forEach((b, i) => {
+    packed.set([b.block, b.n, b.nonfinite, b.min ?? Number.NaN, b.max ?? Number.NaN, b.firstStep, b.firstValue ?? Number.NaN, b.lastStep, b.lastValue ?? Number.NaN, b.lastTimestamp], i * PACKED_FIELDS.length);
+  });
+  return Buffer.from(packed.buffer);
+}
+
 /** Blocks of one level make one block of the next: each level is 16 times coarser. */
 const CHILDREN_PER_BLOCK = 16;
 const FINE_BLOCK = 2 ** BLOCK_SHIFTS[0];
-const COLUMNS = 'run_id, key, shift, block, n, nonfinite, min, max, first_step, first_value, last_step, last_value, last_timestamp';
-const BLOCK_COLUMNS = 13;
+const COARSEST_SHIFT = BLOCK_SHIFTS[BLOCK_SHIFTS.length - 1];
+/** Fine blocks under one block of the coarsest level (256). */
+const FINE_PER_COARSEST = 2 ** (COARSEST_SHIFT - BLOCK_SHIFTS[0]);
+const COLUMNS = 'run_id, key, shift, block, n, nonfinite, min, max, first_step, first_value, last_step, last_value, last_timestamp, fine';
+const BLOCK_COLUMNS = 14;
 /** Rows per INSERT statement, largest first: a range's blocks go in a handful of statement calls. */
 const INSERT_SIZES = [256, 64, 16, 4, 1];
 
@@ -142,12 +166,12 @@ function statements(db: Db): BlockStatements {
   return found;
 }
 
-/** The stored blocks of one level in `span` but outside `rebuilt`, in block order. */
-function existingBlocks(statement: BetterSqlite3.Statement<unknown[]>, runId: number, key: string, shift: number, span: StepRange, rebuilt: StepRange): BlockSummary[] {
+/** The stored fine blocks in `span` but outside `rebuilt`, in block order. */
+function existingFineBlocks(statement: BetterSqlite3.Statement<unknown[]>, runId: number, key: string, span: StepRange, rebuilt: StepRange): BlockSummary[] {
   const rows: BlockRow[] = [];
   // Two plain range reads: one query with "outside" as an OR scans the whole span.
-  if (span.lo < rebuilt.lo) rows.push(...(statement.all(runId, key, shift, span.lo, rebuilt.lo - 1) as BlockRow[]));
-  if (rebuilt.hi < span.hi) rows.push(...(statement.all(runId, key, shift, rebuilt.hi + 1, span.hi) as BlockRow[]));
+  if (span.lo < rebuilt.lo) rows.push(...(statement.all(runId, key, BLOCK_SHIFTS[0], span.lo, rebuilt.lo - 1) as BlockRow[]));
+  if (rebuilt.hi < span.hi) rows.push(...(statement.all(runId, key, BLOCK_SHIFTS[0], rebuilt.hi + 1, span.hi) as BlockRow[]));
   return rows.map(([block, n, nonfinite, min, max, firstStep, firstValue, lastStep, lastValue, lastTimestamp]) => ({
     block, n, nonfinite, min, max, firstStep, firstTimestamp: 0, firstValue, lastStep, lastTimestamp, lastValue,
   }));
@@ -171,33 +195,37 @@ function insertBlocks(s: BlockStatements, rows: readonly unknown[]): void {
 
 /**
  * Rebuilds the summaries of one run's metric over the given steps. Call inside a write transaction.
- * The points are read once, in one pass, and each coarser level is built from the level below;
- * blocks just outside the range that a coarse block also covers are read back from the table.
+ * The points are read once, in one pass. With the stored fine blocks around them, under the same
+ * coarsest blocks, they give every level, and each coarsest block's packed fine blocks.
  */
 function refreshBlocks(db: Db, runId: number, key: string, range: StepRange): void {
   const s = statements(db);
   const levels = BLOCK_SHIFTS.map((shift) => ({ shift, lo: Math.floor(range.lo / 2 ** shift), hi: Math.floor(range.hi / 2 ** shift) }));
-  const fine = new FineBlocks();
-  collecting = fine;
+  const [fineLevel, middleLevel, coarsestLevel] = levels as [(typeof levels)[0], (typeof levels)[0], (typeof levels)[0]];
+  const rebuiltFine = new FineBlocks();
+  collecting = rebuiltFine;
   try {
-    s.finePoints.get(runId, key, levels[0]!.lo * FINE_BLOCK, levels[0]!.hi * FINE_BLOCK + FINE_BLOCK - 1);
+    s.finePoints.get(runId, key, fineLevel.lo * FINE_BLOCK, fineLevel.hi * FINE_BLOCK + FINE_BLOCK - 1);
   } finally {
     collecting = undefined;
   }
-  let blocks = fine.sorted();
-  const rebuilt = [blocks];
-  for (let level = 1; level < levels.length; level++) {
-    const below = levels[level - 1]!;
-    const { lo, hi } = levels[level]!;
-    const span = { lo: lo * CHILDREN_PER_BLOCK, hi: hi * CHILDREN_PER_BLOCK + CHILDREN_PER_BLOCK - 1 };
-    blocks = coarser(merged(existingBlocks(s.existing, runId, key, below.shift, span, below), blocks));
-    rebuilt.push(blocks);
-  }
+  const fineSpan = { lo: coarsestLevel.lo * FINE_PER_COARSEST, hi: coarsestLevel.hi * FINE_PER_COARSEST + FINE_PER_COARSEST - 1 };
+  const fine = merged(existingFineBlocks(s.existing, runId, key, fineSpan, fineLevel), rebuiltFine.sorted());
+  const middle = coarser(fine);
+  const coarsest = coarser(middle);
+  const within = (level: { lo: number; hi: number }) => (b: BlockSummary) => b.block >= level.lo && b.block <= level.hi;
   const rows: unknown[] = [];
-  levels.forEach(({ shift, lo, hi }, level) => {
-    s.remove.run(runId, key, shift, lo, hi);
-    for (const b of rebuilt[level]!) rows.push(runId, key, shift, b.block, b.n, b.nonfinite, b.min, b.max, b.firstStep, b.firstValue, b.lastStep, b.lastValue, b.lastTimestamp);
-  });
+  const add = (shift: number, b: BlockSummary, packed: Buffer | null) =>
+    rows.push(runId, key, shift, b.block, b.n, b.nonfinite, b.min, b.max, b.firstStep, b.firstValue, b.lastStep, b.lastValue, b.lastTimestamp, packed);
+  for (const b of fine.filter(within(fineLevel))) add(fineLevel.shift, b, null);
+  for (const b of middle.filter(within(middleLevel))) add(middleLevel.shift, b, null);
+  let next = 0;
+  for (const b of coarsest) {
+    const first = next;
+    while (next < fine.length && Math.floor(fine[next]!.block / FINE_PER_COARSEST) === b.block) next++;
+    add(coarsestLevel.shift, b, packFineBlocks(fine.slice(first, next)));
+  }
+  for (const { shift, lo, hi } of levels) s.remove.run(runId, key, shift, lo, hi);
   insertBlocks(s, rows);
 }
 

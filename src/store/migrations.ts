@@ -208,6 +208,14 @@ CREATE TABLE mlflow_metric_files (
   PRIMARY KEY (run_id, key)
 ) WITHOUT ROWID;
 `,
+  // 4: each 4096-step block also holds its 16-step blocks, packed in one value (metricBlocks.ts),
+  // so a chart of short runs reads one row per 4096 steps. Readers rebuild the existing summaries.
+  `
+ALTER TABLE metric_blocks ADD COLUMN fine BLOB;
+INSERT INTO metric_dirty (run_id, key, lo, hi)
+SELECT run_id, key, min(first_step), max(last_step) FROM metric_blocks WHERE shift = 12 GROUP BY run_id, key
+ON CONFLICT (run_id, key) DO UPDATE SET lo = min(lo, excluded.lo), hi = max(hi, excluded.hi);
+`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

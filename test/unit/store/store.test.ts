@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { StoreError, openStore, userVersion } from '../../../src/store/database.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/store/migrations.ts';
-import { MARK_DIRTY_SQL, refreshDirtyBlocks } from '../../../src/store/metricBlocks.ts';
+import { MARK_DIRTY_SQL, PACKED_FIELDS, refreshDirtyBlocks, unpackFineBlocks } from '../../../src/store/metricBlocks.ts';
 import { discoverStorePath, workspaceStorePath } from '../../../src/store/location.ts';
 import { tempDir, tempStore } from '../helpers.ts';
 
@@ -41,6 +41,24 @@ describe('migrations', () => {
     assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(store.db.pragma('foreign_keys', { simple: true }), 1);
     assert.ok((store.db.pragma('busy_timeout', { simple: true }) as number) >= 1000);
+  });
+
+  test('the upgrade to version 4 has readers rebuild the summaries of version 3, now with packed fine blocks', () => {
+    const file = path.join(tempDir(), '.ml-lifecycle', 'store.sqlite');
+    const old = storeAtVersion(file, 3);
+    seedTracking(old);
+    // What a version-3 reader left: the history summarized, nothing dirty.
+    old.prepare("INSERT INTO metric_blocks (run_id, key, shift, block, n, nonfinite, min, max, first_step, first_value, last_step, last_value, last_timestamp) VALUES (1, 'loss', 12, 0, 100, 0, 0.01, 1, 0, 1, 99, 0.01, 1099)").run();
+    old.prepare('DELETE FROM metric_dirty').run();
+    old.close();
+
+    const store = openStore(file);
+    assert.deepEqual(store.db.prepare('SELECT run_id AS runId, key, lo, hi FROM metric_dirty').all(), [{ runId: 1, key: 'loss', lo: 0, hi: 99 }]);
+    refreshDirtyBlocks(store.db);
+    const fine = store.db.prepare("SELECT fine FROM metric_blocks WHERE shift = 12 AND key = 'loss'").pluck().get() as Buffer;
+    assert.equal(fine.byteLength, 7 * PACKED_FIELDS.length * 8, 'the 7 blocks of 16 steps under the first 4096 steps');
+    assert.deepEqual([...unpackFineBlocks(fine).subarray(0, PACKED_FIELDS.length)], [0, 16, 0, 1 / 16, 1, 0, 1, 15, 1 / 16, 1015]);
+    store.close();
   });
 
   for (let from = 1; from < SCHEMA_VERSION; from++) {

@@ -379,7 +379,7 @@ class StoreHandling(StoreTest):
         db.close()
         with open(self.store, "rb") as handle:
             before = handle.read()
-        with self.assertRaisesRegex(mll.StoreError, r"schema version 99, newer than this ml_lifecycle.py understands \(3\): the store is newer, update ml_lifecycle.py"):
+        with self.assertRaisesRegex(mll.StoreError, r"schema version 99, newer than this ml_lifecycle.py understands \(%d\): the store is newer, update ml_lifecycle.py" % mll.SCHEMA_VERSION):
             self.start()
         with open(self.store, "rb") as handle:
             self.assertEqual(handle.read(), before)

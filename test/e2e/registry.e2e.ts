@@ -21,27 +21,33 @@ async function at(wb: Workbench, title: string | RegExp): Promise<void> {
 }
 
 /**
- * Types a path into code-server's file dialog once it shows `title` and lists the file. The dialog
- * re-filters its list as the value changes and can swallow an Enter pressed meanwhile, so the
- * path is entered again (at most three times) until the dialog closes.
+ * Types a path into code-server's open or save dialog once it shows `title`. The dialog fills in
+ * its starting path and re-filters its list a moment after each change, and can overwrite a path
+ * typed meanwhile or swallow the Enter. So the path is typed again (at most five times) until the
+ * dialog holds it (and, for a file to open, lists the file), takes the Enter and closes.
  */
-async function pickFile(wb: Workbench, title: RegExp, file: string): Promise<void> {
+async function pickFile(wb: Workbench, title: RegExp | string, file: string, options: { exists: boolean } = { exists: true }): Promise<void> {
   await at(wb, title);
   const input = wb.page.locator('.quick-input-widget .quick-input-box input');
   const dialogTitle = wb.page.locator('.quick-input-widget .quick-input-title', { hasText: title });
+  const listed = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first();
+  await waitUntil(async () => (await input.inputValue()) !== '', `the dialog "${String(title)}" shows its starting path`);
   for (let attempt = 1; ; attempt++) {
-    await input.fill(file);
-    await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: 15_000 });
-    await input.press('Enter');
     try {
+      await input.fill(file);
+      if (options.exists) await listed.waitFor({ timeout: 5_000 });
+      else await wb.page.waitForTimeout(500);
+      if ((await input.inputValue()) !== file) throw new Error(`the dialog replaced the typed path with ${await input.inputValue()}`);
+      await input.press('Enter');
       await dialogTitle.waitFor({ state: 'hidden', timeout: 5_000 });
       return;
     } catch (error) {
-      if (attempt === 3) throw error;
+      // A slow machine may have taken the Enter after all.
+      if (await dialogTitle.isHidden()) return;
+      if (attempt === 5) throw error;
     }
   }
 }
-
 
 /** Gives the demo run a logged model file and links its experiment to a framing with a success threshold. */
 function prepareWorkspace(workspace: string): void {
@@ -168,8 +174,7 @@ describe('model registry, promotion, drift and audit', () => {
     await wb.clearNotifications();
     const card = path.join(workspace, 'MODEL_CARD_e2e.md');
     await wb.contextMenu(wb.treeRow('Models', 'v1'), 'Export Model Card');
-    await at(wb, 'Model card of');
-    await wb.quickInput(card);
+    await pickFile(wb, 'Model card of', card, { exists: false });
     await waitUntil(() => fs.existsSync(card), 'the model card is written');
     const text = fs.readFileSync(card, 'utf8');
     assert.match(text, /^# Model card: e2e-churn v1/);

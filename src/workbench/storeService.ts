@@ -21,8 +21,8 @@ export class StoreService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly timer: NodeJS.Timeout;
   private catchUpTimer: NodeJS.Timeout | undefined;
-  /** A backlog of summaries is being built across slices. */
-  private catchingUp = false;
+  /** Ends the status bar progress of a backlog of summaries being built across slices. */
+  private endCatchUp: (() => void) | undefined;
   /** Fires (debounced by the poll interval) when the store changes on disk, from any process. */
   readonly onDidChange = this.changed.event;
 
@@ -64,6 +64,7 @@ export class StoreService implements vscode.Disposable {
 
   /** Closes and forgets the store, so the next use reopens it (after a settings change or a fix). */
   reset(): void {
+    this.stopCatchUp();
     this.store?.close();
     this.store = undefined;
     this.lastError = undefined;
@@ -148,15 +149,28 @@ export class StoreService implements vscode.Disposable {
       return;
     }
     if (complete) {
-      if (this.catchingUp) this.changed.fire();
-      this.catchingUp = false;
+      if (this.endCatchUp) {
+        this.endCatchUp();
+        this.endCatchUp = undefined;
+        this.changed.fire();
+      }
       return;
     }
-    this.catchingUp = true;
+    if (!this.endCatchUp) {
+      const done = new Promise<void>((resolve) => (this.endCatchUp = resolve));
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ML Lifecycle: summarizing metrics for charts' }, () => done);
+    }
     this.catchUpTimer = setTimeout(() => {
       this.catchUpTimer = undefined;
       this.catchUpBlocks();
     }, 0);
+  }
+
+  private stopCatchUp(): void {
+    clearTimeout(this.catchUpTimer);
+    this.catchUpTimer = undefined;
+    this.endCatchUp?.();
+    this.endCatchUp = undefined;
   }
 
   /** Writes made through this connection do not move data_version; tell listeners directly. */
@@ -166,7 +180,7 @@ export class StoreService implements vscode.Disposable {
 
   dispose(): void {
     clearInterval(this.timer);
-    clearTimeout(this.catchUpTimer);
+    this.stopCatchUp();
     this.store?.close();
     this.changed.dispose();
   }

@@ -163,12 +163,15 @@ export function metricHeadlines(store: Store, runIds: readonly number[], key: st
   return result;
 }
 
-/** Metric keys logged by any of the runs, sorted. */
+/** Metric keys logged by any of the runs, sorted; with those whose summaries are not built yet. */
 export function metricKeys(store: Store, runIds: readonly number[]): string[] {
   if (runIds.length === 0) return [];
   const rows = store.db
-    .prepare(`SELECT DISTINCT key FROM metric_blocks WHERE shift = 12 AND run_id IN (SELECT value FROM json_each(?)) ORDER BY key`)
-    .all(JSON.stringify(runIds)) as { key: string }[];
+    .prepare(
+      `SELECT key FROM metric_blocks WHERE shift = 12 AND run_id IN (SELECT value FROM json_each(@runs))
+       UNION SELECT key FROM metric_dirty WHERE run_id IN (SELECT value FROM json_each(@runs)) ORDER BY key`,
+    )
+    .all({ runs: JSON.stringify(runIds) }) as { key: string }[];
   return rows.map((r) => r.key);
 }
 

@@ -8,6 +8,7 @@ import {
   listExperiments,
   listRuns,
   listTrash,
+  metricKeys,
   renameExperiment,
   restore,
   setPrimaryMetric,
@@ -89,6 +90,17 @@ describe('experiments and runs', () => {
       audit.map((a) => `${a.entity}:${a.action}`),
       ['experiment:create', 'experiment:create', 'run:delete', 'experiment:delete', 'run:restore', 'store:empty-trash'],
     );
+  });
+
+  test('metric keys include those whose summaries are not built yet', () => {
+    const store = tempStore();
+    const experiment = createExperiment(store, 'keys');
+    const [summarized, fresh] = addRuns(store, experiment.id, 2);
+    logMetric(store, summarized!, 'loss', [1, 0.5]);
+    store.db.prepare('INSERT INTO metrics (run_id, key, step, timestamp, value) VALUES (?, ?, 0, 0, 0.9)').run(fresh, 'val/auc');
+    store.db.prepare(MARK_DIRTY_SQL).run(fresh, 'val/auc', 0, 0);
+    assert.deepEqual(metricKeys(store, [summarized!, fresh!]), ['loss', 'val/auc']);
+    assert.deepEqual(metricKeys(store, [fresh!]), ['val/auc']);
   });
 
   test('names are validated, unique, and a trashed name says so', () => {

@@ -11,8 +11,8 @@ export interface CliCommand {
 export interface CliInvocation {
   /** Positional arguments after the command words. */
   readonly args: readonly string[];
-  /** `--name value` and `--flag` options; a repeated option keeps its last value. */
-  readonly options: ReadonlyMap<string, string | true>;
+  /** `--name value` and `--flag` options, each with every value it was given (true for a flag). */
+  readonly options: ReadonlyMap<string, readonly (string | true)[]>;
   /** `--json`: print machine-readable output only. */
   readonly json: boolean;
   readonly cwd: string;
@@ -29,8 +29,16 @@ export class CliError extends Error {
   override readonly name = 'CliError';
 }
 
+/** The value of an option given at most once. */
 export function option(invocation: CliInvocation, name: string): string | undefined {
-  const value = invocation.options.get(name);
-  if (value === true) throw new CliError(`--${name} needs a value.`);
-  return value;
+  const values = optionValues(invocation, name);
+  if (values.length > 1) throw new CliError(`--${name} is given ${values.length} times (${values.join(', ')}); give it once.`);
+  return values[0];
+}
+
+/** Every value of an option that may be repeated, such as --param. */
+export function optionValues(invocation: CliInvocation, name: string): string[] {
+  const values = invocation.options.get(name) ?? [];
+  if (values.includes(true)) throw new CliError(`--${name} needs a value.`);
+  return values as string[];
 }

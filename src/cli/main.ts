@@ -11,9 +11,10 @@ import { RUN_COMMANDS } from './commands/runs.ts';
 /** Every subcommand; helpers add theirs here. */
 const COMMANDS: readonly CliCommand[] = [framingExportCommand, importMlflowCommand, ...RUN_COMMANDS, ...LOG_COMMANDS, driftCommand, ...MONITOR_COMMANDS];
 
-function parse(argv: readonly string[]): { words: string[]; options: Map<string, string | true> } {
+function parse(argv: readonly string[]): { words: string[]; options: Map<string, (string | true)[]> } {
   const words: string[] = [];
-  const options = new Map<string, string | true>();
+  const options = new Map<string, (string | true)[]>();
+  const set = (name: string, value: string | true) => options.set(name, [...(options.get(name) ?? []), value]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
@@ -22,9 +23,9 @@ function parse(argv: readonly string[]): { words: string[]; options: Map<string,
     }
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
-      if (eq > 0) options.set(arg.slice(2, eq), arg.slice(eq + 1));
-      else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--') && arg !== '--json' && arg !== '--help') options.set(arg.slice(2), argv[++i]!);
-      else options.set(arg.slice(2), true);
+      if (eq > 0) set(arg.slice(2, eq), arg.slice(eq + 1));
+      else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--') && arg !== '--json' && arg !== '--help') set(arg.slice(2), argv[++i]!);
+      else set(arg.slice(2), true);
     } else words.push(arg);
   }
   return { words, options };

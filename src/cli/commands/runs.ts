@@ -6,7 +6,7 @@ import { DEFAULT_STALE_MS, type Experiment, type RunSummary, findExperimentByNam
 import { jsonNumber, parseIntegerText, splitAssignment } from '../../tracking/loggingInput.ts';
 import { RUN_STATUSES, type RunStatus } from '../../tracking/model.ts';
 import { FINAL_STATUSES, type FinalStatus, attachRun, createRun } from '../../tracking/runLogger.ts';
-import { type CliCommand, type CliInvocation, CliError, option } from '../command.ts';
+import { type CliCommand, type CliInvocation, CliError, option, optionValues } from '../command.ts';
 
 /** Runs with no heartbeat for this long read as KILLED (the extension's default staleHeartbeatSeconds). */
 const PAGE = 500;
@@ -151,14 +151,13 @@ const runsList: CliCommand = {
 const runStart: CliCommand = {
   words: ['run', 'start'],
   summary: 'Start a run (creating the experiment if needed) and print its id, for logging from scripts.',
-  usage: '--experiment NAME [--name NAME] [--parent RUN_ID] [--param k=v [k=v ...]] [--json]',
+  usage: '--experiment NAME [--name NAME] [--parent RUN_ID] [--param k=v ...] [k=v ...] [--json]',
   run(invocation) {
     const experiment = option(invocation, 'experiment');
     if (!experiment) throw new CliError('Give the experiment: --experiment NAME (it is created when missing).');
     const name = option(invocation, 'name');
     const parentRunId = option(invocation, 'parent');
-    const single = option(invocation, 'param');
-    const params = assignments([...(single === undefined ? [] : [single]), ...invocation.args], 'param');
+    const params = assignments([...optionValues(invocation, 'param'), ...invocation.args], 'param');
     const store = openCliStore(invocation, true);
     try {
       // The entry point is the shell, not this CLI: git state is read from the current folder.

@@ -14,13 +14,13 @@ import { cli, loggerEnv } from './support.ts';
 const COMMANDS = [...RUN_COMMANDS, ...LOG_COMMANDS];
 
 /** Runs a command in this process, as main.ts would after parsing: returns what it printed. */
-async function run(storePath: string, words: string[], args: string[] = [], options: Record<string, string | true> = {}): Promise<string> {
+async function run(storePath: string, words: string[], args: string[] = [], options: Record<string, string | true | string[]> = {}): Promise<string> {
   const command = COMMANDS.find((c: CliCommand) => c.words.join(' ') === words.join(' '));
   assert.ok(command, words.join(' '));
   const printed: string[] = [];
   const invocation: CliInvocation = {
     args,
-    options: new Map(Object.entries(options)),
+    options: new Map(Object.entries(options).map(([name, value]) => [name, Array.isArray(value) ? value : [value]])),
     json: options.json === true,
     cwd: path.dirname(storePath),
     env: { ML_LIFECYCLE_STORE: storePath },
@@ -83,6 +83,7 @@ describe('ml-lifecycle run / log / runs', () => {
     await assert.rejects(run(storePath, ['log', 'param'], [runId, 'a=1', 'a=2']), /param "a" is given twice, as "1" and "2"/);
     await assert.rejects(run(storePath, ['run', 'end'], [runId], { status: 'DONE' }), /--status DONE is not one of FINISHED, FAILED, KILLED/);
     await assert.rejects(run(storePath, ['run', 'start'], []), /Give the experiment: --experiment NAME/);
+    await assert.rejects(run(storePath, ['run', 'start'], [], { experiment: ['e', 'f'] }), /--experiment is given 2 times \(e, f\); give it once/);
     await assert.rejects(run(storePath, ['runs', 'list'], [], { experiment: 'nope' }), /There is no experiment "nope". Experiments: e./);
     await assert.rejects(run(storePath, ['runs', 'list'], [], { status: 'done' }), /--status done is not one of RUNNING/);
     await assert.rejects(run(newStore(), ['runs', 'list']), /No ML Lifecycle store at/);
@@ -175,9 +176,16 @@ describe('ml-lifecycle run / log / runs', () => {
   test('the ml-lifecycle command prints the run id alone, and exits 1 with a one-line reason', () => {
     const storePath = newStore();
     const env = loggerEnv(storePath);
-    const started = cli(['run', 'start', '--experiment', 'shell', '--param', 'lr=0.1', 'batch=8'], env);
+    const started = cli(['run', 'start', '--experiment', 'shell', '--param', 'lr=0.1', '--param', 'depth=6', 'batch=8'], env);
     assert.equal(started.status, 0, started.stderr);
     assert.match(started.stdout, /^[0-9a-f]{32}\n$/);
+    const params = openStore(storePath);
+    assert.deepEqual(params.db.prepare('SELECT key, value FROM params ORDER BY key').all(), [
+      { key: 'batch', value: '8' },
+      { key: 'depth', value: '6' },
+      { key: 'lr', value: '0.1' },
+    ]);
+    params.close();
     const refused = cli(['log', 'param', started.stdout.trim(), 'lr=0.3'], env);
     assert.equal(refused.status, 1);
     assert.equal(refused.stdout, '');

@@ -149,9 +149,18 @@ export interface DemoOptions {
   steps?: number;
 }
 
-/** Creates the demo workspace and returns its folder. */
+/** A new folder in the OS temp folder, removed when this process exits (ML_E2E_KEEP=1 keeps it). */
+function temporaryWorkspace(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.once('exit', () => {
+    if (process.env.ML_E2E_KEEP !== '1') fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+/** Creates the demo workspace (in a temporary folder unless `dir` is given) and returns its folder. */
 export async function createDemoWorkspace(options: DemoOptions = {}): Promise<string> {
-  const dir = options.dir ? path.resolve(options.dir) : fs.mkdtempSync(path.join(os.tmpdir(), 'ml-lifecycle-demo-'));
+  const dir = options.dir ? path.resolve(options.dir) : temporaryWorkspace('ml-lifecycle-demo-');
   const steps = options.steps ?? 1000;
   const storePath = path.join(dir, STORE_DIR, STORE_FILE);
   if (fs.existsSync(storePath)) throw new Error(`${storePath} already exists; the demo only fills a new workspace`);
@@ -269,7 +278,7 @@ export function demoStorePath(dir: string): string {
 
 /** An empty workspace folder (no store): the extension shows its welcome content there. */
 export function createEmptyWorkspace(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-lifecycle-empty-'));
+  const dir = temporaryWorkspace('ml-lifecycle-empty-');
   fs.writeFileSync(path.join(dir, 'README.md'), '# Empty workspace\n\nNo ML Lifecycle store here yet.\n');
   return dir;
 }

@@ -50,7 +50,7 @@
  * - ML_E2E_CHROMIUM    the Chromium binary (default: /usr/bin/chromium)
  * - ML_E2E_VSIX        the VSIX to install (default: dist/ml-lifecycle.vsix, which `npm run package` makes)
  * - ML_E2E_HEADED=1    show the browser (needs a display)
- * - ML_E2E_KEEP=1      keep the temporary user-data/extensions folders (and logs) after stop()
+ * - ML_E2E_KEEP=1      keep the temporary user-data/extensions folders (and logs) after stop(), and the demo workspaces
  * - ML_E2E_DEBUG=1     print the extension host's log when a session fails to start
  *
  * Everything listens on 127.0.0.1 only. Each session gets its own user-data and extensions folders

@@ -150,7 +150,7 @@ export interface DemoOptions {
 }
 
 /** A new folder in the OS temp folder, removed when this process exits (ML_E2E_KEEP=1 keeps it). */
-function temporaryWorkspace(prefix: string): string {
+export function temporaryWorkspace(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   process.once('exit', () => {
     if (process.env.ML_E2E_KEEP !== '1') fs.rmSync(dir, { recursive: true, force: true });

@@ -5,17 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { writeMlflowDb, writeMlruns } from '../unit/mlflow/fixtures.ts';
 import { sampleExperiments, sampleModels } from '../unit/mlflow/sample.ts';
+import { temporaryWorkspace } from './demoData.ts';
 import { startSession, waitUntil, type Session } from './harness.ts';
 
 const EXPERIMENTS = 'Experiments';
 
 function mlflowWorkspace(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-lifecycle-mlflow-'));
+  const dir = temporaryWorkspace('ml-lifecycle-mlflow-');
   writeMlruns(path.join(dir, 'mlruns'), sampleExperiments(), sampleModels());
   const vision = [{ id: '1', name: 'vision', runs: [{ id: '5e'.repeat(16), name: 'resnet18', metrics: { 'val/acc': [[1_700_000_000_000, 0.71, 0], [1_700_000_000_100, 0.78, 1]] as const } }] }];
   writeMlflowDb(path.join(dir, 'mlflow.db'), vision);

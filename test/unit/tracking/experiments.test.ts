@@ -8,6 +8,7 @@ import {
   listExperiments,
   listRuns,
   listTrash,
+  metricHeadlines,
   metricKeys,
   renameExperiment,
   restore,
@@ -101,6 +102,29 @@ describe('experiments and runs', () => {
     store.db.prepare(MARK_DIRTY_SQL).run(fresh, 'val/auc', 0, 0);
     assert.deepEqual(metricKeys(store, [summarized!, fresh!]), ['loss', 'val/auc']);
     assert.deepEqual(metricKeys(store, [fresh!]), ['val/auc']);
+  });
+
+  test('headline values are exact while some points wait for their summaries', () => {
+    const store = tempStore();
+    const experiment = createExperiment(store, 'headlines');
+    const [partly, unsummarized, summarized] = addRuns(store, experiment.id, 3);
+    logMetric(store, partly!, 'loss', [0.9, 0.5, 0.7]);
+    logMetric(store, summarized!, 'loss', [0.4, Number.NaN]);
+    const add = (runId: number, points: [number, number][]) => {
+      for (const [step, value] of points) store.db.prepare("INSERT INTO metrics (run_id, key, step, timestamp, value) VALUES (?, 'loss', ?, ?, ?)").run(runId, step, step, value);
+      store.db.prepare(MARK_DIRTY_SQL).run(runId, 'loss', points[0]![0], points.at(-1)![0]);
+    };
+    add(partly!, [[3, 0.2], [4, Infinity], [5, 0.6]]);
+    add(unsummarized!, [[0, 2], [1, 3]]);
+    const before = metricHeadlines(store, [partly!, unsummarized!, summarized!], 'loss', 'min');
+    assert.deepEqual([...before.values()], [
+      { runId: partly, last: 0.6, lastStep: 5, best: 0.2 },
+      { runId: unsummarized, last: 3, lastStep: 1, best: 2 },
+      { runId: summarized, last: null, lastStep: 1, best: 0.4 },
+    ]);
+    assert.equal(metricHeadlines(store, [partly!], 'loss', 'max').get(partly!)!.best, 0.9, 'Infinity is not a best value');
+    refreshDirtyBlocks(store.db);
+    assert.deepEqual(metricHeadlines(store, [partly!, unsummarized!, summarized!], 'loss', 'min'), before);
   });
 
   test('names are validated, unique, and a trashed name says so', () => {

@@ -104,6 +104,17 @@ export function openStore(storePath: string, options: OpenOptions = {}): Store {
   };
 }
 
+const statementCache = new WeakMap<Db, Map<string, Database.Statement<unknown[]>>>();
+
+/** The connection's compiled statement for `sql`, compiled on first use: for queries run per tree item. */
+export function cachedStatement(db: Db, sql: string): Database.Statement<unknown[]> {
+  let statements = statementCache.get(db);
+  if (!statements) statementCache.set(db, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) statements.set(sql, (statement = db.prepare<unknown[]>(sql)));
+  return statement;
+}
+
 export function userVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }

@@ -1,5 +1,5 @@
 import { recordAudit } from '../store/audit.ts';
-import { writeTransaction, type Store } from '../store/database.ts';
+import { cachedStatement, writeTransaction, type Store } from '../store/database.ts';
 import { type MetricDirection, type RunStatus, isBetter } from './model.ts';
 
 export interface Experiment {
@@ -151,50 +151,50 @@ export interface MetricHeadline {
 export function metricHeadlines(store: Store, runIds: readonly number[], key: string, direction: MetricDirection | null): Map<number, MetricHeadline> {
   const result = new Map<number, MetricHeadline>();
   if (runIds.length === 0) return result;
-  // Summaries only ever miss points in the dirty range (points are never removed), so the
-  // extremes of the summaries and of that range's points together are the run's extremes.
-  const rows = store.db
-    .prepare(
-      `WITH wanted(run_id) AS (SELECT value FROM json_each(@runs)),
-       summarized AS (
-         SELECT run_id, min(min) AS lo, max(max) AS hi, max(last_step) AS lastStep,
-           (SELECT b2.last_value FROM metric_blocks b2 WHERE b2.run_id = b.run_id AND b2.key = @key AND b2.shift = 12 ORDER BY b2.block DESC LIMIT 1) AS last
-         FROM metric_blocks b WHERE b.key = @key AND b.shift = 12 AND b.run_id IN wanted GROUP BY b.run_id),
-       unsummarized AS (
-         SELECT d.run_id,
-           (SELECT min(m.value) FROM metrics m WHERE m.run_id = d.run_id AND m.key = @key AND m.step BETWEEN d.lo AND d.hi AND abs(m.value) <= 1.7976931348623157e308) AS lo,
-           (SELECT max(m.value) FROM metrics m WHERE m.run_id = d.run_id AND m.key = @key AND m.step BETWEEN d.lo AND d.hi AND abs(m.value) <= 1.7976931348623157e308) AS hi
-         FROM metric_dirty d WHERE d.key = @key AND d.run_id IN wanted)
-       SELECT w.run_id AS runId, s.lo AS summarizedLo, s.hi AS summarizedHi, s.last, s.lastStep, u.run_id IS NOT NULL AS dirty, u.lo AS dirtyLo, u.hi AS dirtyHi,
-         CASE WHEN u.run_id IS NOT NULL THEN (SELECT m.step FROM metrics m WHERE m.run_id = w.run_id AND m.key = @key ORDER BY m.step DESC, m.timestamp DESC LIMIT 1) END AS pointsLastStep,
-         CASE WHEN u.run_id IS NOT NULL THEN (SELECT m.value FROM metrics m WHERE m.run_id = w.run_id AND m.key = @key ORDER BY m.step DESC, m.timestamp DESC LIMIT 1) END AS pointsLast
-       FROM wanted w LEFT JOIN summarized s ON s.run_id = w.run_id LEFT JOIN unsummarized u ON u.run_id = w.run_id
-       WHERE s.run_id IS NOT NULL OR u.run_id IS NOT NULL`,
-    )
-    .all({ key, runs: JSON.stringify(runIds) }) as HeadlineRow[];
-  for (const row of rows) {
-    const lo = extreme(Math.min, row.summarizedLo, row.dirtyLo);
-    const hi = extreme(Math.max, row.summarizedHi, row.dirtyHi);
-    const last = row.dirty ? row.pointsLast : row.last;
-    const lastStep = row.dirty ? row.pointsLastStep : row.lastStep;
-    const best = direction === 'min' ? lo : direction === 'max' ? hi : null;
-    result.set(row.runId, { runId: row.runId, last, lastStep, best });
+  const runs = JSON.stringify(runIds);
+  const summarized = cachedStatement(
+    store.db,
+    `SELECT run_id AS runId, min(min) AS lo, max(max) AS hi, max(last_step) AS lastStep,
+       (SELECT b2.last_value FROM metric_blocks b2 WHERE b2.run_id = b.run_id AND b2.key = b.key AND b2.shift = 12 ORDER BY b2.block DESC LIMIT 1) AS last
+     FROM metric_blocks b WHERE b.key = ? AND b.shift = 12 AND b.run_id IN (SELECT value FROM json_each(?)) GROUP BY b.run_id`,
+  ).all(key, runs) as Extremes[];
+  const blocksOf = new Map(summarized.map((row) => [row.runId, row]));
+  for (const row of summarized) result.set(row.runId, headline(row, direction));
+  // Summaries only ever miss points of the dirty range (points are never removed), so the extremes
+  // of the summaries and of that range's points together are the run's extremes.
+  const dirty = cachedStatement(store.db, 'SELECT run_id AS runId, lo, hi FROM metric_dirty WHERE key = ? AND run_id IN (SELECT value FROM json_each(?))').all(key, runs) as {
+    runId: number;
+    lo: number;
+    hi: number;
+  }[];
+  const fromPoints = cachedStatement(
+    store.db,
+    `SELECT @run AS runId, min(value) AS lo, max(value) AS hi,
+       (SELECT step FROM metrics WHERE run_id = @run AND key = @key ORDER BY step DESC, timestamp DESC LIMIT 1) AS lastStep,
+       (SELECT value FROM metrics WHERE run_id = @run AND key = @key ORDER BY step DESC, timestamp DESC LIMIT 1) AS last
+     FROM metrics WHERE run_id = @run AND key = @key AND step BETWEEN @lo AND @hi AND abs(value) <= 1.7976931348623157e308`,
+  );
+  for (const range of dirty) {
+    const points = fromPoints.get({ run: range.runId, key, lo: range.lo, hi: range.hi }) as Extremes;
+    const blocks = blocksOf.get(range.runId);
+    const lo = extreme(Math.min, blocks?.lo ?? null, points.lo);
+    const hi = extreme(Math.max, blocks?.hi ?? null, points.hi);
+    result.set(range.runId, headline({ ...points, lo, hi }, direction));
   }
   return result;
 }
 
-interface HeadlineRow {
+/** A run's finite extremes and last point of one metric. */
+interface Extremes {
   runId: number;
-  summarizedLo: number | null;
-  summarizedHi: number | null;
-  last: number | null;
+  lo: number | null;
+  hi: number | null;
   lastStep: number | null;
-  dirty: number;
-  dirtyLo: number | null;
-  dirtyHi: number | null;
-  /** The run's last point, read from the points only when some of its steps are unsummarized. */
-  pointsLastStep: number | null;
-  pointsLast: number | null;
+  last: number | null;
+}
+
+function headline(row: Extremes, direction: MetricDirection | null): MetricHeadline {
+  return { runId: row.runId, last: row.last, lastStep: row.lastStep, best: direction === 'min' ? row.lo : direction === 'max' ? row.hi : null };
 }
 
 function extreme(pick: (a: number, b: number) => number, a: number | null, b: number | null): number | null {

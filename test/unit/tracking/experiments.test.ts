@@ -117,7 +117,7 @@ describe('experiments and runs', () => {
     add(partly!, [[3, 0.2], [4, Infinity], [5, 0.6]]);
     add(unsummarized!, [[0, 2], [1, 3]]);
     const before = metricHeadlines(store, [partly!, unsummarized!, summarized!], 'loss', 'min');
-    assert.deepEqual([...before.values()], [
+    assert.deepEqual([...before.values()].sort((a, b) => a.runId - b.runId), [
       { runId: partly, last: 0.6, lastStep: 5, best: 0.2 },
       { runId: unsummarized, last: 3, lastStep: 1, best: 2 },
       { runId: summarized, last: null, lastStep: 1, best: 0.4 },

@@ -602,11 +602,22 @@ export class Workbench {
     return row;
   }
 
+  /**
+   * Expands the row labelled `label`. The row is found again on every check: a view refresh (the
+   * extension's summaries catching up, a logger writing) replaces the element, and a click on the
+   * old one can be lost, so the twistie is clicked again (at most three times) until it is open.
+   */
   async expandTreeItem(view: string, label: string | RegExp): Promise<void> {
-    const row = await this.waitForTreeItem(view, label);
-    if ((await row.getAttribute('aria-expanded')) === 'false') {
+    for (let attempt = 1; ; attempt++) {
+      const row = await this.waitForTreeItem(view, label);
+      if ((await row.getAttribute('aria-expanded')) !== 'false') return;
       await row.locator('.monaco-tl-twistie').click();
-      await this.page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle());
+      try {
+        await waitUntil(async () => (await this.treeRow(view, label).getAttribute('aria-expanded')) === 'true', `${String(label)} expands`, 5_000);
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
     }
   }
 

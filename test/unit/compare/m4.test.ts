@@ -135,6 +135,20 @@ describe('M4 series', () => {
     assert.ok(total < logged / 4, `${total} drawn for ${logged} logged`);
   });
 
+  test('16-step blocks read from their rows where no packed copy exists draw the same', () => {
+    const options = { buckets: 500, range: { lo: 10_007, hi: 19_993 } };
+    const packed = m4Series(store, runs, 'loss', options);
+    assert.equal(packed.plan!.shift, 4);
+    const saved = store.db.prepare('SELECT run_id, key, block, fine FROM metric_blocks WHERE shift = 12').raw().all() as [number, string, number, Buffer][];
+    store.db.prepare('UPDATE metric_blocks SET fine = NULL WHERE shift = 12').run();
+    try {
+      assert.deepEqual(m4Series(store, runs, 'loss', options), packed);
+    } finally {
+      const restore = store.db.prepare('UPDATE metric_blocks SET fine = ? WHERE run_id = ? AND key = ? AND shift = 12 AND block = ?');
+      for (const [runId, key, block, fine] of saved) restore.run(fine, runId, key, block);
+    }
+  });
+
   test('the default range is every step any run logged', () => {
     assert.deepEqual(metricRange(store, runs, 'loss'), { lo: 0, hi: fullSeries(store, [runs[0]!], 'loss')[0]!.x.at(-1) });
     assert.equal(metricRange(store, runs, 'nope'), null);

@@ -141,7 +141,7 @@ export function m4Series(store: Store, runIds: readonly number[], key: string, o
  */
 export function fullSeries(store: Store, runIds: readonly number[], key: string, range?: StepRange): Series[] {
   const statement = store.db
-    .prepare('SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step, timestamp')
+    .prepare('SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step, timestamp, seq')
     .raw(true);
   return runIds.map((id) => {
     const rows = statement.all(id, key, range?.lo ?? Number.MIN_SAFE_INTEGER, range?.hi ?? Number.MAX_SAFE_INTEGER) as [number, number, number | null][];
@@ -228,7 +228,7 @@ class MetricReader {
   }
 
   points(runId: number, key: string, lo: number, hi: number, into: Bucketer): void {
-    const rows = this.statement('SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step, timestamp').all(
+    const rows = this.statement('SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key = ? AND step BETWEEN ? AND ? ORDER BY step, timestamp, seq').all(
       runId,
       key,
       lo,
@@ -290,8 +290,8 @@ class MetricReader {
   neighbour(runId: number, key: string, step: number, direction: 'before' | 'after'): [number, number, number | null] | undefined {
     const sql =
       direction === 'before'
-        ? 'SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key = ? AND step < ? ORDER BY step DESC, timestamp DESC LIMIT 1'
-        : 'SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key = ? AND step > ? ORDER BY step, timestamp LIMIT 1';
+        ? 'SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key = ? AND step < ? ORDER BY step DESC, timestamp DESC, seq DESC LIMIT 1'
+        : 'SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key = ? AND step > ? ORDER BY step, timestamp, seq LIMIT 1';
     return this.statement(sql).get(runId, key, step) as [number, number, number | null] | undefined;
   }
 }

@@ -95,7 +95,7 @@ export function runMetricSummaries(
     pairs.set(id, { runId: Number(runId), key });
   }
   const byPair = new Map(rows.map((row) => [`${row.runId}\u0000${row.key}`, row]));
-  const lastPoint = store.db.prepare('SELECT step, value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step DESC, timestamp DESC LIMIT 1');
+  const lastPoint = store.db.prepare('SELECT step, value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step DESC, timestamp DESC, seq DESC LIMIT 1');
   const order = new Map(runIds.map((id, index) => [id, index]));
   const result: MetricSummary[] = [];
   for (const [id, { runId, key }] of pairs) {

@@ -1,10 +1,12 @@
-import Database from 'better-sqlite3';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { type Db, writeTransaction } from '../store/database.ts';
+import { writeTransaction } from '../store/database.ts';
 import { ATTACHED_SCHEMA, attachReadOnly, detach } from './readOnly.ts';
-import { NotMlflowError } from './source.ts';
+import { readModels } from './databaseRegistry.ts';
+import { MlflowDatabase, type Row, grouped, integer, text } from './mlflowDatabase.ts';
+import { workspaceName, writeModels } from './registryWriter.ts';
+import { metricsFingerprint, readWatermark, recordSource, trashVanished, watermarkHolds } from './syncState.ts';
 import { skip } from './summary.ts';
-import { type ImportOptions, type ImportWriter, type MlflowModel, type MlflowRun, PointWriter, runStatusOf } from './writer.ts';
+import { type ImportOptions, type ImportWriter, type MlflowRun, PointWriter, runStatusOf } from './writer.ts';
 
 /** MLflow stores ±Inf as ±DBL_MAX (SQL has no infinity) and NaN as 0 with is_nan set. */
 const DBL_MAX = '1.7976931348623157e308';
@@ -15,95 +17,18 @@ const BATCH_TARGET_MS = 300;
 const MAX_BATCH_RUNS = 500;
 const MAX_LISTED_ROWS = 50;
 
-type Row = Record<string, unknown>;
-
-function text(value: unknown): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined;
-}
-
-function integer(value: unknown): number | undefined {
-  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-  return Number.isFinite(number) ? Math.trunc(number) : undefined;
-}
-
-/** A read-only view of MLflow's database that tolerates tables and columns older versions lack. */
-class MlflowDatabase {
-  readonly db: Db;
-  readonly file: string;
-  readonly tables: Set<string>;
-  private readonly columnCache = new Map<string, Set<string>>();
-
-  constructor(file: string) {
-    this.file = file;
-    try {
-      this.db = new Database(file, { readonly: true, fileMustExist: true });
-    } catch (error) {
-      throw new NotMlflowError(`${file} cannot be opened read-only: ${(error as Error).message}.`);
-    }
-    try {
-      this.db.pragma('busy_timeout = 5000');
-      this.tables = new Set(this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
-    } catch (error) {
-      this.db.close();
-      const code = (error as { code?: string }).code;
-      throw new NotMlflowError(code === 'SQLITE_NOTADB' ? `${file} is not an MLflow store: it is not a SQLite database.` : `${file} cannot be read: ${(error as Error).message}.`);
-    }
-    for (const table of ['experiments', 'runs']) {
-      if (!this.tables.has(table)) {
-        this.db.close();
-        throw new NotMlflowError(`${file} is not an MLflow store: no ${table} table.`);
-      }
-    }
-  }
-
-  columns(table: string): Set<string> {
-    let columns = this.columnCache.get(table);
-    if (!columns) {
-      columns = new Set(this.tables.has(table) ? (this.db.pragma(`table_info("${table}")`) as { name: string }[]).map((c) => c.name) : []);
-      this.columnCache.set(table, columns);
-    }
-    return columns;
-  }
-
-  /** `column` when the table has it, else `fallback AS column`. */
-  column(table: string, column: string, fallback = 'NULL', prefix = ''): string {
-    return this.columns(table).has(column) ? `${prefix}"${column}"` : `${fallback} AS "${column}"`;
-  }
-
-  /** All rows of `table` with the wanted columns (missing ones read as NULL), plus rowid. */
-  rows(table: string, wanted: readonly string[], order = ''): Row[] {
-    if (!this.tables.has(table)) return [];
-    const list = wanted.map((c) => this.column(table, c)).join(', ');
-    return this.db.prepare(`SELECT rowid AS _rowid, ${list} FROM "${table}" ${order}`).all() as Row[];
-  }
-
-  close(): void {
-    this.db.close();
-  }
-}
-
-/** key -> value per owner (run uuid, experiment id...), skipping rows without a key. */
-function grouped(writer: ImportWriter, source: MlflowDatabase, table: string, owner: string, ownerWanted = [owner]): Map<string, Map<string, string>> {
-  const result = new Map<string, Map<string, string>>();
-  for (const row of source.rows(table, [...ownerWanted, 'key', 'value'])) {
-    const id = ownerWanted.map((c) => text(row[c]) ?? '').join('\u0000');
-    const key = text(row.key);
-    if (key === undefined || !id) {
-      skip(writer.summary, { where: `${source.file} (table ${table})`, rowid: Number(row._rowid), reason: `no ${key === undefined ? 'key' : owner}; row skipped` });
-      continue;
-    }
-    let values = result.get(id);
-    if (!values) result.set(id, (values = new Map()));
-    values.set(key, text(row.value) ?? '');
-  }
-  return result;
+/** One run of a batch: `fresh` when the store has none of its points yet, else rows above `since` are read. */
+interface CopyRun {
+  uuid: string;
+  runId: number;
+  since: number;
+  fresh: boolean;
 }
 
 /** How metric rows are read: SQL over the attached database, or row by row from our own read-only connection. */
 interface MetricCopy {
   /** Copies the batch's metric rows and marks their ranges dirty; returns points inserted. Inside the transaction. */
-  copy(batch: readonly { uuid: string; runId: number; since: number }[]): number;
+  copy(batch: readonly CopyRun[]): number;
   close(): void;
 }
 
@@ -117,6 +42,9 @@ function expressions(source: MlflowDatabase, prefix: string) {
     // is the type check too, and cheaper than typeof() on every row.
     valid: `${prefix}key IS NOT NULL AND ${prefix}timestamp BETWEEN -${MAX_SAFE_INTEGER} AND ${MAX_SAFE_INTEGER} AND ${step} BETWEEN -${MAX_SAFE_INTEGER} AND ${MAX_SAFE_INTEGER} AND (${isNan} OR ${prefix}value BETWEEN -9e999 AND 9e999)`,
     value: `CASE WHEN ${isNan} THEN NULL WHEN ${prefix}value >= ${DBL_MAX} THEN 9e999 WHEN ${prefix}value <= -${DBL_MAX} THEN -9e999 ELSE ${prefix}value END`,
+    // Points that share a step and timestamp are numbered by value, NaN first, so the last one
+    // is the one MLflow reports as latest (the largest step, timestamp and value).
+    rank: `row_number() OVER (PARTITION BY b.run_id, ${prefix}key, ${step}, ${prefix}timestamp ORDER BY ${isNan} DESC, ${prefix}value) - 1`,
   };
 }
 
@@ -125,24 +53,31 @@ function attachedCopy(writer: ImportWriter, source: MlflowDatabase, maxRowid: nu
   const db = writer.db;
   const m = `${ATTACHED_SCHEMA}.metrics`;
   const e = expressions(source, 'm.');
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS mlflow_batch (uuid TEXT PRIMARY KEY, run_id INTEGER NOT NULL, since INTEGER NOT NULL)');
-  const hasRunIndex = (db.prepare(`SELECT 1 FROM ${ATTACHED_SCHEMA}.sqlite_master WHERE type = 'index' AND tbl_name = 'metrics' AND sql LIKE '%(run_uuid)%'`).get() ?? null) !== null;
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS mlflow_batch (uuid TEXT PRIMARY KEY, run_id INTEGER NOT NULL, since INTEGER NOT NULL, fresh INTEGER NOT NULL)');
+  const hasRunIndex = (db.prepare(`SELECT 1 FROM ${ATTACHED_SCHEMA}.sqlite_master WHERE type = 'index' AND tbl_name = 'metrics' AND sql LIKE '%(run_uuid%'`).get() ?? null) !== null;
   // With MLflow's index on run_uuid, look up each run's rows; without it, one scan of the table.
   const from = hasRunIndex ? `temp.mlflow_batch b CROSS JOIN ${m} m ON m.run_uuid = b.uuid` : `${m} m JOIN temp.mlflow_batch b ON b.uuid = m.run_uuid`;
   const window = `m.rowid > b.since AND m.rowid <= ${maxRowid}`;
-  const insert = (fresh: boolean) =>
-    db.prepare(`INSERT OR IGNORE INTO main.metrics (run_id, key, step, timestamp, value)
+  const fresh = (yes: boolean) => `b.fresh = ${yes ? 1 : 0}`;
+  const insertFresh = db.prepare(`INSERT OR IGNORE INTO main.metrics (run_id, key, step, timestamp, value)
       SELECT b.run_id, m.key, CAST(${e.step} AS INTEGER), CAST(m.timestamp AS INTEGER), ${e.value}
-      FROM ${from} WHERE ${window} AND b.since ${fresh ? '= 0' : '> 0'} AND ${e.valid}`);
-  const insertFresh = insert(true);
-  const insertMore = insert(false);
-  const candidates = db.prepare(`SELECT count(*) FROM ${from} WHERE ${window} AND b.since = 0`).pluck();
-  const invalid = (fresh: boolean) =>
+      FROM ${from} WHERE ${window} AND ${fresh(true)} AND ${e.valid}`);
+  // Only when a fresh run has points that share a step and timestamp: number them all again.
+  const insertFreshRanked = db.prepare(`INSERT OR REPLACE INTO main.metrics (run_id, key, step, timestamp, value, seq)
+      SELECT b.run_id, m.key, CAST(${e.step} AS INTEGER), CAST(m.timestamp AS INTEGER), ${e.value}, ${e.rank}
+      FROM ${from} WHERE ${window} AND ${fresh(true)} AND ${e.valid}`);
+  // Runs read before: a row whose step, timestamp and value the store has is that row again.
+  const same = `FROM main.metrics x WHERE x.run_id = b.run_id AND x.key = m.key AND x.step = ${e.step} AND x.timestamp = m.timestamp`;
+  const insertMore = db.prepare(`INSERT OR IGNORE INTO main.metrics (run_id, key, step, timestamp, value, seq)
+      SELECT b.run_id, m.key, CAST(${e.step} AS INTEGER), CAST(m.timestamp AS INTEGER), ${e.value}, (SELECT count(*) ${same}) + ${e.rank}
+      FROM ${from} WHERE ${window} AND ${fresh(false)} AND ${e.valid} AND NOT EXISTS (SELECT 1 ${same} AND x.value IS ${e.value})`);
+  const candidates = db.prepare(`SELECT count(*) FROM ${from} WHERE ${window} AND ${fresh(true)}`).pluck();
+  const invalid = (yes: boolean) =>
     db.prepare(`SELECT m.rowid AS rowid, m.key AS key, m.timestamp AS timestamp, m.value AS value FROM ${from}
-      WHERE ${window} AND b.since ${fresh ? '= 0' : '> 0'} AND NOT (${e.valid}) LIMIT ${MAX_LISTED_ROWS}`);
+      WHERE ${window} AND ${fresh(yes)} AND NOT (${e.valid}) LIMIT ${MAX_LISTED_ROWS}`);
   const invalidFresh = invalid(true);
   const invalidMore = invalid(false);
-  const invalidCount = db.prepare(`SELECT count(*) FROM ${from} WHERE ${window} AND b.since = 0 AND NOT (${e.valid})`).pluck();
+  const invalidCount = db.prepare(`SELECT count(*) FROM ${from} WHERE ${window} AND ${fresh(true)} AND NOT (${e.valid})`).pluck();
   // Each key of a new run, then its first and last step: index seeks, not a scan of the run's points.
   const freshRanges = db.prepare(`WITH RECURSIVE k(key) AS (
       SELECT min(key) FROM main.metrics WHERE run_id = @run
@@ -151,9 +86,9 @@ function attachedCopy(writer: ImportWriter, source: MlflowDatabase, maxRowid: nu
       (SELECT max(step) FROM main.metrics WHERE run_id = @run AND key = k.key) AS hi
     FROM k WHERE key IS NOT NULL`);
   const moreRanges = db.prepare(`SELECT b.run_id AS runId, m.key AS key, min(${e.step}) AS lo, max(${e.step}) AS hi FROM ${from}
-    WHERE ${window} AND b.since > 0 AND ${e.valid} GROUP BY b.run_id, m.key`);
+    WHERE ${window} AND ${fresh(false)} AND ${e.valid} GROUP BY b.run_id, m.key`);
   const clear = db.prepare('DELETE FROM temp.mlflow_batch');
-  const add = db.prepare('INSERT OR REPLACE INTO temp.mlflow_batch (uuid, run_id, since) VALUES (?, ?, ?)');
+  const add = db.prepare('INSERT OR REPLACE INTO temp.mlflow_batch (uuid, run_id, since, fresh) VALUES (?, ?, ?, ?)');
   const report = (rows: Row[]) => {
     for (const row of rows) {
       skip(writer.summary, { where: `${source.file} (table metrics)`, rowid: Number(row.rowid), reason: `metric ${JSON.stringify(row.key)} has no usable timestamp, step or value (timestamp ${String(row.timestamp)}, value ${String(row.value)}); row skipped` });
@@ -162,26 +97,28 @@ function attachedCopy(writer: ImportWriter, source: MlflowDatabase, maxRowid: nu
   return {
     copy(batch) {
       clear.run();
-      for (const run of batch) add.run(run.uuid, run.runId, run.since);
-      const fresh = insertFresh.run().changes;
-      const more = insertMore.run().changes;
+      for (const run of batch) add.run(run.uuid, run.runId, run.since, run.fresh ? 1 : 0);
+      let inserted = insertFresh.run().changes;
       const expected = candidates.get() as number;
-      if (expected > fresh) {
+      if (expected > inserted) {
         const bad = invalidCount.get() as number;
         report(invalidFresh.all() as Row[]);
         writer.summary.skippedCount += Math.max(0, bad - Math.min(bad, MAX_LISTED_ROWS));
-        const repeated = expected - fresh - bad;
-        if (repeated > 0) writer.summary.notes.push(`${repeated} metric row(s) repeat the run, key, step and timestamp of another row with a different value; the store keeps one point per run, key, step and timestamp.`);
+        if (expected - bad > inserted) {
+          insertFreshRanked.run();
+          inserted = expected - bad;
+        }
       }
-      if (batch.some((r) => r.since > 0)) {
+      if (batch.some((r) => !r.fresh)) {
+        inserted += insertMore.run().changes;
         report(invalidMore.all() as Row[]);
         for (const range of moreRanges.all() as { runId: number; key: string; lo: number; hi: number }[]) writer.markDirty(range.runId, range.key, range.lo, range.hi);
       }
       for (const run of batch) {
-        if (run.since > 0) continue;
+        if (!run.fresh) continue;
         for (const range of freshRanges.all({ run: run.runId }) as { key: string; lo: number; hi: number }[]) writer.markDirty(run.runId, range.key, range.lo, range.hi);
       }
-      return fresh + more;
+      return inserted;
     },
     close() {
       db.exec('DROP TABLE IF EXISTS temp.mlflow_batch');
@@ -192,29 +129,46 @@ function attachedCopy(writer: ImportWriter, source: MlflowDatabase, maxRowid: nu
 /** Row-by-row copy through the read-only connection, for a SQLite that cannot ATTACH read-only. */
 function connectionCopy(writer: ImportWriter, source: MlflowDatabase, maxRowid: number): MetricCopy {
   const e = expressions(source, '');
+  // Sorted so points that share a step and timestamp come together, by value with NaN first.
   const read = source.db
-    .prepare(`SELECT rowid, key, ${e.step} AS step, timestamp, ${e.value} AS value, ${e.valid} AS valid FROM metrics WHERE run_uuid = ? AND rowid > ? AND rowid <= ?`)
+    .prepare(
+      `SELECT rowid, key, ${e.step} AS step, timestamp, ${e.value} AS value, ${e.valid} AS valid FROM metrics
+       WHERE run_uuid = ? AND rowid > ? AND rowid <= ? ORDER BY key, ${e.step}, timestamp, ${e.isNan} DESC, value`,
+    )
     .raw();
+  const existing = writer.db.prepare('SELECT count(*) AS n, sum(value IS ?) AS same FROM metrics WHERE run_id = ? AND key = ? AND step = ? AND timestamp = ?');
   const points = new PointWriter(writer.db);
   return {
     copy(batch) {
       for (const run of batch) {
         const ranges = new Map<string, { lo: number; hi: number }>();
+        let previous = '';
+        let seq = 0;
         for (const [rowid, key, step, timestamp, value, valid] of read.iterate(run.uuid, run.since, maxRowid) as Iterable<[number, string, number, number, number | null, number]>) {
           if (!valid) {
             skip(writer.summary, { where: `${source.file} (table metrics)`, rowid, reason: `metric ${JSON.stringify(key)} has no usable timestamp, step or value; row skipped` });
             continue;
           }
           const s = Math.trunc(step);
-          points.add(run.runId, key, s, Math.trunc(timestamp), value ?? Number.NaN);
+          const t = Math.trunc(timestamp);
+          const at = `${key}\u0000${s}\u0000${t}`;
+          seq = at === previous ? seq + 1 : 0;
+          previous = at;
+          let pointSeq = seq;
+          if (!run.fresh) {
+            const found = existing.get(value, run.runId, key, s, t) as { n: number; same: number | null };
+            if (found.same) continue;
+            pointSeq += found.n;
+          }
+          points.add(run.runId, key, s, t, value ?? Number.NaN, pointSeq);
           const range = ranges.get(key);
           if (!range) ranges.set(key, { lo: s, hi: s });
           else if (s < range.lo) range.lo = s;
           else if (s > range.hi) range.hi = s;
         }
+        points.flush();
         for (const [key, range] of ranges) writer.markDirty(run.runId, key, range.lo, range.hi);
       }
-      points.flush();
       const inserted = points.inserted;
       points.inserted = 0;
       return inserted;
@@ -233,12 +187,25 @@ export async function importDatabase(writer: ImportWriter, options: ImportOption
   }
 }
 
+/** Experiment id -> its first run's start, for stores without creation times (MLflow 1.x). */
+function earliestRunStarts(source: MlflowDatabase): Map<string, number> {
+  const starts = new Map<string, number>();
+  if (source.columns('experiments').has('creation_time') && source.db.prepare('SELECT 1 FROM experiments WHERE creation_time IS NULL LIMIT 1').get() === undefined) return starts;
+  for (const row of source.db.prepare('SELECT experiment_id AS id, min(start_time) AS start FROM runs WHERE start_time > 0 GROUP BY experiment_id').all() as { id: unknown; start: unknown }[]) {
+    const id = text(row.id);
+    const start = integer(row.start);
+    if (id !== undefined && start !== undefined) starts.set(id, start);
+  }
+  return starts;
+}
+
 async function importFrom(writer: ImportWriter, source: MlflowDatabase, options: ImportOptions): Promise<void> {
   const file = source.file;
   const experimentTags = grouped(writer, source, 'experiment_tags', 'experiment_id');
   const experimentIds = new Map<string, number>();
+  const firstRunStarts = earliestRunStarts(source);
   writeTransaction(writer.store, () => {
-    for (const row of source.rows('experiments', ['experiment_id', 'name', 'lifecycle_stage', 'creation_time', 'last_update_time'], 'ORDER BY experiment_id')) {
+    for (const row of source.rows('experiments', ['experiment_id', 'name', 'lifecycle_stage', 'creation_time', 'last_update_time', 'workspace'], 'ORDER BY experiment_id')) {
       const id = text(row.experiment_id);
       if (id === undefined) {
         skip(writer.summary, { where: `${file} (table experiments)`, rowid: Number(row._rowid), reason: 'no experiment_id; experiment skipped' });
@@ -249,10 +216,10 @@ async function importFrom(writer: ImportWriter, source: MlflowDatabase, options:
         id,
         writer.experiment({
           id,
-          name: text(row.name) ?? '',
+          name: workspaceName(text(row.name) ?? '', text(row.workspace)),
           deleted,
           deletedAt: deleted ? integer(row.last_update_time) : undefined,
-          createdAt: integer(row.creation_time),
+          createdAt: integer(row.creation_time) ?? firstRunStarts.get(id),
           tags: experimentTags.get(id) ?? new Map(),
         }),
       );
@@ -291,7 +258,12 @@ async function importFrom(writer: ImportWriter, source: MlflowDatabase, options:
 
   const hasMetrics = source.tables.has('metrics');
   const maxRowid = hasMetrics ? ((source.db.prepare('SELECT max(rowid) FROM metrics').pluck().get() as number | null) ?? 0) : 0;
-  const watermark = writer.metricsWatermark();
+  const mark = readWatermark(writer);
+  const current = { maxRowid, fingerprint: hasMetrics ? metricsFingerprint(source.db, maxRowid, source.columns('metrics')) : null };
+  // A renumbered or shrunk table hides which rows are new: read every run's rows again (known ones are recognised).
+  const holds = watermarkHolds(mark, { maxRowid, fingerprint: hasMetrics ? metricsFingerprint(source.db, mark.rowid, source.columns('metrics')) : null });
+  if (!holds) writer.summary.notes.push(`MLflow's metrics table was shrunk or renumbered since the last import (mlflow gc or VACUUM), so every run's history was read again; points already here were recognised and kept once.`);
+  const since = holds ? mark.rowid : 0;
   const attached = hasMetrics && attachReadOnly(writer.db, file);
   const metrics = hasMetrics ? (attached ? attachedCopy(writer, source, maxRowid) : connectionCopy(writer, source, maxRowid)) : undefined;
   try {
@@ -307,7 +279,7 @@ async function importFrom(writer: ImportWriter, source: MlflowDatabase, options:
       writer.batch(() => {
         const copies = batch.map((run) => {
           const { id, isNew } = writer.run(run);
-          return { uuid: run.uuid, runId: id, since: isNew ? 0 : watermark, running: run.status === 'RUNNING' };
+          return { uuid: run.uuid, runId: id, since: isNew ? 0 : since, fresh: isNew, running: run.status === 'RUNNING' };
         });
         if (metrics) writer.summary.metricPoints += metrics.copy(copies);
         for (const copy of copies) if (copy.running) writer.touchHeartbeat(copy.runId);
@@ -322,56 +294,11 @@ async function importFrom(writer: ImportWriter, source: MlflowDatabase, options:
     metrics?.close();
     if (attached) detach(writer.db);
   }
-  const models = writer.summary.cancelled ? [] : readModels(writer, source);
+  const complete = !writer.summary.cancelled;
+  const models = complete ? readModels(writer, source) : [];
   writeTransaction(writer.store, () => {
-    writer.models(models);
-    writer.recordSource(writer.summary.cancelled ? null : maxRowid);
+    writeModels(writer, models);
+    if (complete) trashVanished(writer, new Set(experimentIds.keys()), new Set(runs.map((r) => r.uuid)));
+    recordSource(writer, complete ? { rowid: maxRowid, fingerprint: current.fingerprint } : null);
   });
-}
-
-function readModels(writer: ImportWriter, source: MlflowDatabase): MlflowModel[] {
-  if (!source.tables.has('registered_models')) return [];
-  const versionTags = grouped(writer, source, 'model_version_tags', 'name', ['name', 'version']);
-  const byName = new Map<string, MlflowModel>();
-  for (const row of source.rows('registered_models', ['name', 'creation_time', 'description'])) {
-    const name = text(row.name);
-    if (!name) {
-      skip(writer.summary, { where: `${source.file} (table registered_models)`, rowid: Number(row._rowid), reason: 'no name; model skipped' });
-      continue;
-    }
-    byName.set(name, { name, description: text(row.description) || undefined, createdAt: integer(row.creation_time), versions: [], aliases: new Map() });
-  }
-  for (const row of source.rows('model_versions', ['name', 'version', 'creation_time', 'description', 'current_stage', 'source', 'storage_location', 'run_id'], 'ORDER BY name, version')) {
-    const model = byName.get(text(row.name) ?? '');
-    const version = integer(row.version);
-    if (!model || version === undefined) {
-      skip(writer.summary, { where: `${source.file} (table model_versions)`, rowid: Number(row._rowid), reason: !model ? `its model ${String(row.name)} is not in registered_models; version skipped` : 'no version number; skipped' });
-      continue;
-    }
-    const stage = text(row.current_stage);
-    if (stage === 'Deleted_Internal') continue;
-    model.versions.push({
-      version,
-      runUuid: text(row.run_id) || undefined,
-      source: text(row.source) ?? text(row.storage_location) ?? '',
-      description: text(row.description) || undefined,
-      createdAt: integer(row.creation_time),
-      stage,
-      tags: versionTags.get(`${model.name}\u0000${version}`) ?? new Map(),
-    });
-  }
-  for (const row of source.rows('registered_model_aliases', ['name', 'alias', 'version'])) {
-    const model = byName.get(text(row.name) ?? '');
-    const alias = text(row.alias);
-    const version = integer(row.version);
-    if (!model || !alias || version === undefined) {
-      skip(writer.summary, { where: `${source.file} (table registered_model_aliases)`, rowid: Number(row._rowid), reason: 'incomplete alias row; skipped' });
-      continue;
-    }
-    (model.aliases as Map<string, number>).set(alias, version);
-  }
-  for (const [name, tags] of grouped(writer, source, 'registered_model_tags', 'name')) {
-    writer.summary.notes.push(`Model "${name}" has ${tags.size} tag(s) in MLflow; ML Lifecycle keeps tags on versions only, so they were not imported.`);
-  }
-  return [...byName.values()];
 }

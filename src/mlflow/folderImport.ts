@@ -3,7 +3,10 @@ import * as path from 'node:path';
 import { writeTransaction } from '../store/database.ts';
 import { MetaError, type Meta, metaInteger, metaString, readMeta } from './meta.ts';
 import { parseMetricChunk } from './metricLines.ts';
+import { writeModels } from './registryWriter.ts';
 import { skip } from './summary.ts';
+import { ChunkPoints, numberTies } from './tiedPoints.ts';
+import { recordSource, trashVanished } from './syncState.ts';
 import { type ImportOptions, type ImportWriter, type MlflowModel, type MlflowModelVersion, PointWriter, runStatusOf } from './writer.ts';
 
 /** Folders inside an experiment folder that are not runs (MLflow's FileStore reserves them). */
@@ -163,6 +166,7 @@ async function readRun(writer: ImportWriter, experiment: ExperimentFolder, dir: 
 /** Writes a batch of runs, whole, in one transaction. */
 function writeRuns(writer: ImportWriter, points: PointWriter, runs: readonly RunFolder[]): void {
   writer.batch(() => {
+    const pointsAt = writer.db.prepare('SELECT count(*) FROM metrics WHERE run_id = ? AND key = ? AND step = ? AND timestamp = ?').pluck();
     const fileState = writer.db.prepare('INSERT INTO mlflow_metric_files (run_id, key, bytes, lines) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET bytes = excluded.bytes, lines = excluded.lines');
     for (const run of runs) {
       const metaFile = path.join(run.dir, 'meta.yaml');
@@ -188,11 +192,14 @@ function writeRuns(writer: ImportWriter, points: PointWriter, runs: readonly Run
         let lo = Number.POSITIVE_INFINITY;
         let hi = Number.NEGATIVE_INFINITY;
         const key = metric.key;
+        const read = new ChunkPoints();
         const chunk = parseMetricChunk(metric.text, metric.firstLine, metric.final, (step, timestamp, value) => {
-          points.add(id, key, step, timestamp, value);
+          read.push(step, timestamp, value);
           if (step < lo) lo = step;
           if (step > hi) hi = step;
         });
+        const before = metric.startBytes > 0 ? (step: number, timestamp: number) => pointsAt.get(id, key, step, timestamp) as number : undefined;
+        numberTies(read, before, (step, timestamp, value, seq) => points.add(id, key, step, timestamp, value, seq));
         for (const problem of chunk.problems) skip(writer.summary, { where: metric.file, line: problem.line, reason: `${problem.reason}; line skipped` });
         if (chunk.points) writer.markDirty(id, key, lo, hi);
         fileState.run(id, key, metric.startBytes + chunk.bytes, metric.firstLine - 1 + chunk.lines);
@@ -271,10 +278,26 @@ export async function importFolder(writer: ImportWriter, options: ImportOptions)
   }
   flush();
   const models = await readModels(writer, path.join(root, MODELS));
+  const present = await presentFolders(root);
   writeTransaction(writer.store, () => {
-    writer.models(models);
-    writer.recordSource(null);
+    writeModels(writer, models);
+    trashVanished(writer, present.experiments, present.runs);
+    recordSource(writer, null);
   });
+}
+
+/** Every experiment and run folder on disk, readable or not: only what is gone counts as removed. */
+async function presentFolders(root: string): Promise<{ experiments: Set<string>; runs: Set<string> }> {
+  const experiments = new Set<string>();
+  const runs = new Set<string>();
+  for (const parent of [root, path.join(root, TRASH)]) {
+    for (const name of await subfolders(parent)) {
+      if (name.startsWith('.') || (parent === root && name === MODELS)) continue;
+      experiments.add(name);
+      for (const run of await subfolders(path.join(parent, name))) runs.add(run);
+    }
+  }
+  return { experiments, runs };
 }
 
 async function readModels(writer: ImportWriter, modelsDir: string): Promise<MlflowModel[]> {

@@ -41,17 +41,73 @@ export function isSqliteFile(file: string): boolean {
   }
 }
 
-/** Whether `dir` is itself a folder store: a `.trash` folder or an experiment folder with a meta.yaml. */
-function looksLikeMlruns(dir: string): boolean {
-  let entries: fs.Dirent[];
+/** What a folder of a folder store is, from the keys of its meta.yaml (written by PyYAML, one per line). */
+type StoreFolder = 'experiment' | 'run' | 'logged-model' | 'registered-model' | 'model-version' | 'other';
+
+function folderKind(dir: string): StoreFolder {
+  let text: string;
   try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
+    text = fs.readFileSync(path.join(dir, 'meta.yaml'), 'utf8').slice(0, 64 * 1024);
   } catch {
-    return false;
+    return 'other';
   }
-  return entries.some(
-    (entry) => entry.isDirectory() && (entry.name === '.trash' || (!entry.name.startsWith('.') && fs.existsSync(path.join(dir, entry.name, 'meta.yaml')))),
-  );
+  const keys = new Set([...text.matchAll(/^([A-Za-z_]+):/gm)].map((m) => m[1]));
+  if (keys.has('run_uuid') || keys.has('run_id') && keys.has('artifact_uri')) return 'run';
+  if (keys.has('model_id')) return 'logged-model';
+  if (keys.has('experiment_id')) return 'experiment';
+  if (keys.has('version') && keys.has('current_stage')) return 'model-version';
+  if (keys.has('name') && keys.has('creation_timestamp')) return 'registered-model';
+  return 'other';
+}
+
+function subfolders(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => path.join(dir, e.name));
+  } catch {
+    return [];
+  }
+}
+
+/** The kind of most of a folder's sub-folders that have a meta.yaml. */
+function childKind(dir: string): StoreFolder {
+  for (const child of subfolders(dir)) {
+    const kind = folderKind(child);
+    if (kind !== 'other') return kind;
+  }
+  return 'other';
+}
+
+/** Whether `dir` is itself a folder store: a `.trash` folder or experiment folders in it. */
+function looksLikeMlruns(dir: string): boolean {
+  return fs.existsSync(path.join(dir, '.trash')) || childKind(dir) === 'experiment';
+}
+
+/** The store folder above `dir`, when `dir` lies inside one: for naming what to import instead. */
+function storeAbove(dir: string): string {
+  let at = path.dirname(dir);
+  for (let i = 0; i < 4 && at !== path.dirname(at); i++, at = path.dirname(at)) if (looksLikeMlruns(at)) return at;
+  return path.dirname(dir);
+}
+
+/** Refuses a folder inside a folder store: importing it alone would make empty or made-up experiments. */
+function refuseStorePart(dir: string): void {
+  const kind = path.basename(dir) === '.trash' ? 'trash' : folderKind(dir);
+  const inside: Partial<Record<StoreFolder | 'trash', string>> = {
+    experiment: 'one experiment of an MLflow folder store',
+    run: 'one run of an MLflow folder store',
+    'logged-model': 'a logged model of an MLflow folder store',
+    'registered-model': 'a registered model of an MLflow folder store',
+    'model-version': 'a model version of an MLflow folder store',
+    trash: 'the trash of an MLflow folder store',
+  };
+  let what = inside[kind];
+  if (!what) {
+    const children = childKind(dir);
+    if (children === 'registered-model') what = 'the model registry of an MLflow folder store';
+    else if (children === 'logged-model') what = "an experiment's logged models in an MLflow folder store";
+    else if (children === 'run') what = 'one experiment of an MLflow folder store';
+  }
+  if (what) throw new NotMlflowError(`${dir} is ${what}; import the whole store instead: ${storeAbove(dir)}`);
 }
 
 /**
@@ -67,6 +123,7 @@ export function resolveSources(input: string): MlflowSource[] {
     return [{ kind: 'database', path: full }];
   }
   if (!stat.isDirectory()) throw new NotMlflowError(`${full} is not an MLflow store: it is neither a folder nor a file.`);
+  refuseStorePart(full);
   if (looksLikeMlruns(full)) return [{ kind: 'folder', path: full }];
   const inside = findWorkspaceSources(full);
   if (inside.length === 0) {

@@ -5,7 +5,7 @@ import { type Db, type Store, writeTransaction } from '../store/database.ts';
 import { MARK_DIRTY_SQL } from '../store/metricBlocks.ts';
 import type { RunStatus } from '../tracking/model.ts';
 import type { MlflowSource } from './source.ts';
-import { type ImportSummary, skip } from './summary.ts';
+import type { ImportSummary } from './summary.ts';
 
 /** Reports progress and asks whether to stop; the import checks between whole runs. */
 export interface ImportOptions {
@@ -52,6 +52,8 @@ export interface MlflowModelVersion {
 
 export interface MlflowModel {
   name: string;
+  /** MLflow's workspace (3.6+ databases); names are unique within one. */
+  workspace?: string | undefined;
   description: string | undefined;
   createdAt: number | undefined;
   versions: MlflowModelVersion[];
@@ -94,6 +96,8 @@ export function runExternalId(uuid: string): string {
 
 /** Rows per multi-row INSERT: one statement call per this many points is what makes bulk inserts fast. */
 const POINTS_PER_STATEMENT = 200;
+/** Columns of one point: run_id, key, step, timestamp, value, seq. */
+const FIELDS = 6;
 
 /**
  * Buffers metric points and inserts them many rows per statement (INSERT OR IGNORE: a point
@@ -102,23 +106,25 @@ const POINTS_PER_STATEMENT = 200;
 export class PointWriter {
   private readonly bulk: BetterSqlite3.Statement<unknown[]>;
   private readonly single: BetterSqlite3.Statement<unknown[]>;
-  private readonly buffer: unknown[] = new Array(POINTS_PER_STATEMENT * 5);
+  private readonly buffer: unknown[] = new Array(POINTS_PER_STATEMENT * FIELDS);
   private count = 0;
   inserted = 0;
 
   constructor(db: Db) {
-    const row = '(?, ?, ?, ?, ?)';
-    this.bulk = db.prepare(`INSERT OR IGNORE INTO metrics (run_id, key, step, timestamp, value) VALUES ${Array(POINTS_PER_STATEMENT).fill(row).join(', ')}`);
-    this.single = db.prepare(`INSERT OR IGNORE INTO metrics (run_id, key, step, timestamp, value) VALUES ${row}`);
+    const row = '(?, ?, ?, ?, ?, ?)';
+    this.bulk = db.prepare(`INSERT OR IGNORE INTO metrics (run_id, key, step, timestamp, value, seq) VALUES ${Array(POINTS_PER_STATEMENT).fill(row).join(', ')}`);
+    this.single = db.prepare(`INSERT OR IGNORE INTO metrics (run_id, key, step, timestamp, value, seq) VALUES ${row}`);
   }
 
-  add(runId: number, key: string, step: number, timestamp: number, value: number): void {
-    const at = this.count * 5;
+  /** `seq` numbers the points that share a step and timestamp (0 for the first). */
+  add(runId: number, key: string, step: number, timestamp: number, value: number, seq = 0): void {
+    const at = this.count * FIELDS;
     this.buffer[at] = runId;
     this.buffer[at + 1] = key;
     this.buffer[at + 2] = step;
     this.buffer[at + 3] = timestamp;
     this.buffer[at + 4] = Number.isNaN(value) ? null : value;
+    this.buffer[at + 5] = seq;
     if (++this.count === POINTS_PER_STATEMENT) {
       this.inserted += this.bulk.run(this.buffer).changes;
       this.count = 0;
@@ -126,7 +132,7 @@ export class PointWriter {
   }
 
   flush(): void {
-    for (let i = 0; i < this.count; i++) this.inserted += this.single.run(this.buffer.slice(i * 5, i * 5 + 5)).changes;
+    for (let i = 0; i < this.count; i++) this.inserted += this.single.run(this.buffer.slice(i * FIELDS, i * FIELDS + FIELDS)).changes;
     this.count = 0;
   }
 }
@@ -290,15 +296,16 @@ export class ImportWriter {
     for (const child of children) update.run(parentId, child);
   }
 
-  private moveToTrash(kind: 'experiment' | 'run', id: number, deletedAt: number | undefined): void {
+  /** Moves an imported experiment or run to the trash, with the reason in the audit log. */
+  moveToTrash(kind: 'experiment' | 'run', id: number, deletedAt: number | undefined, reason = `deleted in MLflow (${this.source.path})`): void {
     const table = kind === 'experiment' ? 'experiments' : 'runs';
     this.db.prepare(`UPDATE ${table} SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL`).run(deletedAt ?? Date.now(), id);
-    recordAudit(this.db, { entity: kind, entityId: id, action: 'delete', reason: `deleted in MLflow (${this.source.path})` });
+    recordAudit(this.db, { entity: kind, entityId: id, action: 'delete', reason });
     this.summary.trashed++;
   }
 
   /** `name`, or `name (from <source>)` and then a number when the store already uses it. */
-  private uniqueName(table: 'experiments' | 'registered_models', name: string): string {
+  uniqueName(table: 'experiments' | 'registered_models', name: string): string {
     const taken = this.db.prepare(`SELECT 1 FROM ${table} WHERE name = ?`);
     if (!taken.get(name)) return name;
     const label = this.source.path.split(/[\\/]/).pop() ?? 'MLflow';
@@ -309,99 +316,6 @@ export class ImportWriter {
         return candidate;
       }
     }
-  }
-
-  /** Adds registered models, their versions (with stage tags) and aliases. Call inside a transaction. */
-  models(models: readonly MlflowModel[]): void {
-    for (const model of models) this.model(model);
-  }
-
-  private model(model: MlflowModel): void {
-    const externalId = `mlflow:${this.key}:model:${model.name}`;
-    let modelId = (this.db.prepare('SELECT id FROM registered_models WHERE external_id = ?').get(externalId) as { id: number } | undefined)?.id;
-    if (modelId === undefined) {
-      const name = this.uniqueName('registered_models', model.name);
-      modelId = Number(
-        this.db
-          .prepare('INSERT INTO registered_models (name, description, created_at, external_id) VALUES (?, ?, ?, ?)')
-          .run(name, model.description ?? null, model.createdAt ?? Date.now(), externalId).lastInsertRowid,
-      );
-      recordAudit(this.db, { entity: 'model', entityId: modelId, action: 'import', reason: `imported from MLflow (${this.source.path})`, details: { name } });
-      this.summary.models++;
-    }
-    const versionIds = new Map<number, number>();
-    for (const version of model.versions) {
-      const versionId = this.modelVersion(modelId, model.name, version);
-      if (versionId !== undefined) versionIds.set(version.version, versionId);
-    }
-    for (const [alias, version] of model.aliases) {
-      const versionId = versionIds.get(version);
-      if (versionId === undefined) {
-        skip(this.summary, { where: `${this.source.path} (model ${model.name})`, reason: `alias @${alias} points at version ${version}, which was not imported` });
-        continue;
-      }
-      const current = this.db.prepare('SELECT version_id AS versionId FROM model_aliases WHERE model_id = ? AND alias = ?').get(modelId, alias) as { versionId: number } | undefined;
-      if (!current) {
-        this.db.prepare('INSERT INTO model_aliases (model_id, alias, version_id) VALUES (?, ?, ?)').run(modelId, alias, versionId);
-        recordAudit(this.db, { entity: 'alias', entityId: `${modelId}@${alias}`, action: 'import', reason: `imported from MLflow (${this.source.path})`, details: { model: model.name, alias, version } });
-        this.summary.aliases++;
-      } else if (current.versionId !== versionId) {
-        this.summary.notes.push(`Alias @${alias} of model "${model.name}" was kept on its version here; MLflow has it on version ${version}.`);
-      }
-    }
-  }
-
-  private modelVersion(modelId: number, modelName: string, version: MlflowModelVersion): number | undefined {
-    const externalId = `mlflow:${this.key}:model:${modelName}:${version.version}`;
-    let versionId = (this.db.prepare('SELECT id FROM model_versions WHERE external_id = ?').get(externalId) as { id: number } | undefined)?.id;
-    const runId = version.runUuid ? this.existingRunId(version.runUuid) : undefined;
-    if (versionId === undefined) {
-      if (this.db.prepare('SELECT 1 FROM model_versions WHERE model_id = ? AND version = ?').get(modelId, version.version)) {
-        skip(this.summary, { where: `${this.source.path} (model ${modelName})`, reason: `version ${version.version} already exists in ML Lifecycle and was left as it is` });
-        return undefined;
-      }
-      versionId = Number(
-        this.db
-          .prepare('INSERT INTO model_versions (model_id, version, run_id, artifact_uri, description, created_at, external_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(modelId, version.version, runId ?? null, version.source, version.description ?? null, version.createdAt ?? Date.now(), externalId).lastInsertRowid,
-      );
-      recordAudit(this.db, {
-        entity: 'model_version',
-        entityId: versionId,
-        action: 'import',
-        reason: `imported from MLflow (${this.source.path})`,
-        details: { model: modelName, version: version.version, run: version.runUuid ?? null, source: version.source },
-      });
-      this.summary.versions++;
-    } else if (runId !== undefined) {
-      this.db.prepare('UPDATE model_versions SET run_id = ? WHERE id = ? AND run_id IS NULL').run(runId, versionId);
-    }
-    const tag = this.db.prepare('INSERT INTO model_version_tags (version_id, key, value) VALUES (?, ?, ?) ON CONFLICT (version_id, key) DO UPDATE SET value = excluded.value WHERE value IS NOT excluded.value');
-    for (const [key, value] of version.tags) tag.run(versionId, key, value);
-    const stage = version.stage && version.stage.toLowerCase() !== 'none' ? version.stage : undefined;
-    const currentStage = (this.db.prepare('SELECT value FROM model_version_tags WHERE version_id = ? AND key = ?').get(versionId, STAGE_TAG) as { value: string } | undefined)?.value;
-    if (stage !== currentStage) {
-      if (stage) tag.run(versionId, STAGE_TAG, stage);
-      else this.db.prepare('DELETE FROM model_version_tags WHERE version_id = ? AND key = ?').run(versionId, STAGE_TAG);
-      recordAudit(this.db, { entity: 'model_version', entityId: versionId, action: 'set-stage', reason: `stage from MLflow (${this.source.path})`, details: { from: currentStage ?? null, to: stage ?? null } });
-    }
-    return versionId;
-  }
-
-  /** How far an earlier import read this database's metrics table (its highest rowid), or 0. */
-  metricsWatermark(): number {
-    const row = this.db.prepare('SELECT metrics_rowid AS rowid FROM mlflow_sources WHERE source = ?').get(this.key) as { rowid: number } | undefined;
-    return row?.rowid ?? 0;
-  }
-
-  /** Notes that this source was imported; `metricsRowid` null keeps the watermark an earlier import left. */
-  recordSource(metricsRowid: number | null): void {
-    this.db
-      .prepare(
-        `INSERT INTO mlflow_sources (source, metrics_rowid, imported_at) VALUES (@source, coalesce(@rowid, 0), @now)
-         ON CONFLICT (source) DO UPDATE SET metrics_rowid = coalesce(@rowid, metrics_rowid), imported_at = @now`,
-      )
-      .run({ source: this.key, rowid: metricsRowid, now: Date.now() });
   }
 
   /** An audit line for the import as a whole, when it changed anything. */

@@ -64,18 +64,24 @@ const BLOCK_COLUMNS = 14;
 /** Rows per INSERT statement, largest first: a range's blocks go in a handful of statement calls. */
 const INSERT_SIZES = [256, 64, 16, 4, 1];
 
+/** A fine block being folded: ties of step and timestamp are ordered by seq. */
+interface FoldedBlock extends BlockSummary {
+  firstSeq: number;
+  lastSeq: number;
+}
+
 /** Folds points, in any order, into the finest blocks; fed by an SQL aggregate so rows never become JS objects. */
 class FineBlocks {
-  private readonly byBlock = new Map<number, BlockSummary>();
-  private current: BlockSummary | undefined;
+  private readonly byBlock = new Map<number, FoldedBlock>();
+  private current: FoldedBlock | undefined;
 
-  add(step: number, timestamp: number, value: number | null): void {
+  add(step: number, timestamp: number, seq: number, value: number | null): void {
     const block = Math.floor(step / FINE_BLOCK);
     let summary = this.current;
     if (summary?.block !== block) {
       summary = this.byBlock.get(block);
       if (!summary) {
-        summary = { block, n: 0, nonfinite: 0, min: null, max: null, firstStep: step, firstTimestamp: timestamp, firstValue: value, lastStep: step, lastTimestamp: timestamp, lastValue: value };
+        summary = { block, n: 0, nonfinite: 0, min: null, max: null, firstStep: step, firstTimestamp: timestamp, firstSeq: seq, firstValue: value, lastStep: step, lastTimestamp: timestamp, lastSeq: seq, lastValue: value };
         this.byBlock.set(block, summary);
       }
       this.current = summary;
@@ -86,14 +92,16 @@ class FineBlocks {
       if (summary.min === null || value < summary.min) summary.min = value;
       if (summary.max === null || value > summary.max) summary.max = value;
     }
-    if (step < summary.firstStep || (step === summary.firstStep && timestamp < summary.firstTimestamp)) {
+    if (step < summary.firstStep || (step === summary.firstStep && (timestamp < summary.firstTimestamp || (timestamp === summary.firstTimestamp && seq < summary.firstSeq)))) {
       summary.firstStep = step;
       summary.firstTimestamp = timestamp;
+      summary.firstSeq = seq;
       summary.firstValue = value;
     }
-    if (step > summary.lastStep || (step === summary.lastStep && timestamp > summary.lastTimestamp)) {
+    if (step > summary.lastStep || (step === summary.lastStep && (timestamp > summary.lastTimestamp || (timestamp === summary.lastTimestamp && seq > summary.lastSeq)))) {
       summary.lastStep = step;
       summary.lastTimestamp = timestamp;
+      summary.lastSeq = seq;
       summary.lastValue = value;
     }
   }
@@ -138,7 +146,7 @@ let collecting: FineBlocks | undefined;
 
 // better-sqlite3 passes one argument per SQL argument (it reads the arity from the function); its
 // typings allow only one.
-const foldPoint = ((_: unknown, step: number, timestamp: number, value: number | null): void => collecting!.add(step, timestamp, value)) as unknown as (total: null, next: null) => void;
+const foldPoint = ((_: unknown, step: number, timestamp: number, seq: number, value: number | null): void => collecting!.add(step, timestamp, seq, value)) as unknown as (total: null, next: null) => void;
 
 function statements(db: Db): BlockStatements {
   let found = prepared.get(db);
@@ -151,7 +159,7 @@ function statements(db: Db): BlockStatements {
     });
     const row = `(${Array(BLOCK_COLUMNS).fill('?').join(', ')})`;
     found = {
-      finePoints: db.prepare('SELECT ml_lifecycle_fine_blocks(step, timestamp, value) FROM metrics WHERE run_id = ? AND key = ? AND step BETWEEN ? AND ?'),
+      finePoints: db.prepare('SELECT ml_lifecycle_fine_blocks(step, timestamp, seq, value) FROM metrics WHERE run_id = ? AND key = ? AND step BETWEEN ? AND ?'),
       existing: db
         .prepare(
           `SELECT block, n, nonfinite, min, max, first_step, first_value, last_step, last_value, last_timestamp FROM metric_blocks

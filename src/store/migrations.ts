@@ -216,6 +216,23 @@ INSERT INTO metric_dirty (run_id, key, lo, hi)
 SELECT run_id, key, min(first_step), max(last_step) FROM metric_blocks WHERE shift = 12 GROUP BY run_id, key
 ON CONFLICT (run_id, key) DO UPDATE SET lo = min(lo, excluded.lo), hi = max(hi, excluded.hi);
 `,
+  // 5: several points of one metric at the same step and timestamp, as MLflow keeps them: \`seq\`
+  // tells them apart (0 for the first). Loggers leave it 0; importers number the extra ones.
+  `
+CREATE TABLE metrics_v5 (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  step INTEGER NOT NULL DEFAULT 0,
+  timestamp INTEGER NOT NULL,
+  value REAL,
+  seq INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, key, step, timestamp, seq)
+) WITHOUT ROWID;
+INSERT INTO metrics_v5 (run_id, key, step, timestamp, value, seq) SELECT run_id, key, step, timestamp, value, 0 FROM metrics;
+DROP TABLE metrics;
+ALTER TABLE metrics_v5 RENAME TO metrics;
+ALTER TABLE mlflow_sources ADD COLUMN metrics_fingerprint TEXT;
+`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -170,8 +170,8 @@ export function metricHeadlines(store: Store, runIds: readonly number[], key: st
   const fromPoints = cachedStatement(
     store.db,
     `SELECT @run AS runId, min(value) AS lo, max(value) AS hi,
-       (SELECT step FROM metrics WHERE run_id = @run AND key = @key ORDER BY step DESC, timestamp DESC LIMIT 1) AS lastStep,
-       (SELECT value FROM metrics WHERE run_id = @run AND key = @key ORDER BY step DESC, timestamp DESC LIMIT 1) AS last
+       (SELECT step FROM metrics WHERE run_id = @run AND key = @key ORDER BY step DESC, timestamp DESC, seq DESC LIMIT 1) AS lastStep,
+       (SELECT value FROM metrics WHERE run_id = @run AND key = @key ORDER BY step DESC, timestamp DESC, seq DESC LIMIT 1) AS last
      FROM metrics WHERE run_id = @run AND key = @key AND step BETWEEN @lo AND @hi AND abs(value) <= 1.7976931348623157e308`,
   );
   for (const range of dirty) {

@@ -13,7 +13,8 @@ this module writes as it happens; nothing else needs to run.
 
 Leaving the ``with`` block normally marks the run FINISHED, an exception marks it FAILED, and
 Ctrl-C (or SIGTERM) marks it KILLED. The module-level functions (``log_metric``, ``log_param``...)
-act on the active run, as in MLflow.
+act on the active run, as in MLflow. MLflow's fluent tracking calls work with MLflow's arguments, so
+``import ml_lifecycle as mlflow`` runs an MLflow script; what is not supported raises saying what to use.
 
 The store is ``$ML_LIFECYCLE_STORE``, else the nearest ``.ml-lifecycle/`` folder above the current
 directory, else ``./.ml-lifecycle/store.sqlite`` (created). docs/logging.md has the whole story.

@@ -257,7 +257,7 @@ test('one training script gives the same runs under "import mlflow" and "import 
     fs.writeFileSync(path.join(dir, 'read_mlflow.py'), READ_MLFLOW);
 
     const uri = `sqlite:///${path.join(withMlflow, 'mlflow.db')}`;
-    const mlflowEnv = { ...process.env, MLFLOW_TRACKING_URI: uri, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true' };
+    const mlflowEnv: NodeJS.ProcessEnv = { ...process.env, MLFLOW_TRACKING_URI: uri, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true' };
     delete mlflowEnv.PYTHONPATH;
     const storePath = path.join(withOurs, '.ml-lifecycle', 'store.sqlite');
 

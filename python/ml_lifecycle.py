@@ -13,7 +13,8 @@ this module writes as it happens; nothing else needs to run.
 
 Leaving the ``with`` block normally marks the run FINISHED, an exception marks it FAILED, and
 Ctrl-C (or SIGTERM) marks it KILLED. The module-level functions (``log_metric``, ``log_param``...)
-act on the active run, as in MLflow.
+act on the active run, as in MLflow. MLflow's fluent tracking calls work with MLflow's arguments, so
+``import ml_lifecycle as mlflow`` runs an MLflow script; what is not supported raises saying what to use.
 
 The store is ``$ML_LIFECYCLE_STORE``, else the nearest ``.ml-lifecycle/`` folder above the current
 directory, else ``./.ml-lifecycle/store.sqlite`` (created). docs/logging.md has the whole story.
@@ -28,6 +29,7 @@ import operator
 import os
 import platform
 import re
+import shutil
 import signal
 import socket
 import sqlite3
@@ -37,26 +39,45 @@ import tempfile
 import threading
 import time
 import uuid
+import warnings
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Experiment",
     "InputError",
     "MlLifecycleError",
+    "MlflowException",
+    "NotSupportedError",
     "Run",
+    "RunData",
+    "RunInfo",
     "StoreError",
     "active_run",
+    "create_experiment",
+    "delete_tag",
     "discover_store_path",
     "end_run",
     "flush",
+    "get_artifact_uri",
+    "get_experiment_by_name",
+    "get_tracking_uri",
+    "last_active_run",
     "log_artifact",
+    "log_artifacts",
+    "log_dict",
     "log_metric",
     "log_metrics",
     "log_param",
     "log_params",
     "log_production_metric",
+    "log_text",
+    "set_experiment",
+    "set_experiment_tag",
+    "set_experiment_tags",
     "set_tag",
     "set_tags",
+    "set_tracking_uri",
     "start_run",
 ]
 
@@ -84,6 +105,11 @@ STORE_FILE = "store.sqlite"
 DEFAULT_EXPERIMENT = "Default"
 RUN_STATUSES = ("RUNNING", "FINISHED", "FAILED", "KILLED")
 ARTIFACT_KINDS = ("file", "model", "data")
+# Files that log_dict/log_text write (and MLflow-style log_artifact copies): <store folder>/artifacts/<run id>/.
+ARTIFACTS_DIR = "artifacts"
+# MLflow's tags that are run columns here.
+NOTE_TAG = "mlflow.note.content"
+RUN_NAME_TAG = "mlflow.runName"
 
 # ---- the store schema: a copy of src/store/migrations.ts MIGRATIONS ---------------------------
 # A node test keeps this block equal to the TypeScript source. After a schema change, regenerate it
@@ -326,6 +352,15 @@ class InputError(MlLifecycleError, ValueError):
 
 class StoreError(MlLifecycleError):
     """The store cannot be opened or written (missing folder, read-only, newer, locked...)."""
+
+
+class NotSupportedError(MlLifecycleError, NotImplementedError, AttributeError):
+    """An MLflow function or argument this module does not have; the message names what to use.
+    Also an AttributeError, so hasattr(ml_lifecycle, "autolog") is False."""
+
+
+# So `except mlflow.MlflowException` keeps working after `import ml_lifecycle as mlflow`.
+MlflowException = MlLifecycleError
 
 
 # ---- input checks -------------------------------------------------------------------------------
@@ -648,6 +683,8 @@ _live_runs = []  # every run of this process not ended yet, for the exit handler
 _exit_state = {"uncaught": None, "terminated": False, "hooks": False, "pid": os.getpid()}
 _shared_stores = {}  # (pid, path) -> (connection, lock), for log_production_metric
 _forked_leftovers = []  # connections inherited through fork(): never used nor closed in the child
+_chosen_experiment = {}  # set_experiment(): {"name", "id"}
+_last_run = [None]  # the run that ended last, for last_active_run()
 
 
 def _install_exit_hooks():
@@ -732,14 +769,57 @@ if hasattr(os, "register_at_fork"):
 # ---- runs ---------------------------------------------------------------------------------------
 
 
-class Run:
-    """One training run. Use it as a context manager, or call end() yourself."""
+class RunInfo:
+    """MLflow's RunInfo fields, as of when it was read."""
 
-    def __init__(self, conn, store_path, row_id, run_uuid, name, experiment, resumed):
+    def __init__(self, run, status):
+        self.run_id = self.run_uuid = run.id
+        self.run_name = run.name
+        self.experiment_id = run.experiment_id
+        self.status = status
+        self.start_time = run.start_time
+        self.end_time = run.end_time
+        self.user_id = run.user_name
+        self.lifecycle_stage = "active"
+        self.artifact_uri = run.get_artifact_uri()
+
+    def __repr__(self):
+        return "<RunInfo run_id=%r run_name=%r experiment_id=%r status=%r>" % (self.run_id, self.run_name, self.experiment_id, self.status)
+
+
+class RunData:
+    """MLflow's RunData: params, tags and the latest value of each metric, read from the store."""
+
+    def __init__(self, params, metrics, tags):
+        self.params = params
+        self.metrics = metrics
+        self.tags = tags
+
+    def __repr__(self):
+        return "<RunData params=%r metrics=%r tags=%r>" % (self.params, self.metrics, self.tags)
+
+
+class Run:
+    """One training run. Use it as a context manager, or call end() yourself.
+
+    Also MLflow's ActiveRun: .info (run_id, run_name, experiment_id, status...) and .data.
+    mlflow_style: MLflow's defaults apply (an omitted step is 0; log_artifact copies the file into
+    the run's artifact folder). start_run sets it for MLflow-style calls; see docs/logging.md.
+    """
+
+    def __init__(self, conn, store_path, row_id, run_uuid, name, experiment, resumed, info=None, mlflow_style=False):
         self.id = run_uuid
         self.name = name
         self.experiment = experiment
         self.store_path = store_path
+        info = info or {}
+        self.experiment_id = None if info.get("experiment_id") is None else str(info["experiment_id"])
+        self.parent_run_id = info.get("parent")
+        self.start_time = info.get("start_time")
+        self.user_name = info.get("user")
+        self.end_time = None
+        self.status = "RUNNING"
+        self.mlflow_style = bool(mlflow_style)
         self._conn = conn
         self._row = row_id
         self._resumed = resumed
@@ -760,6 +840,29 @@ class Run:
 
     def __repr__(self):
         return "<ml_lifecycle.Run %s %r in %r>" % (self.id, self.name, self.experiment)
+
+    @property
+    def info(self):
+        return RunInfo(self, self.status)
+
+    @property
+    def data(self):
+        """Params, tags (with the note as mlflow.note.content) and latest metrics, read from the store now."""
+        if not self._ended:
+            self.flush()
+        conn = sqlite3.connect(self.store_path, timeout=BUSY_TIMEOUT_S)
+        try:
+            params = dict(conn.execute("SELECT key, value FROM params WHERE run_id = ?", (self._row,)))
+            tags = dict(conn.execute("SELECT key, value FROM tags WHERE run_id = ?", (self._row,)))
+            note = conn.execute("SELECT notes FROM runs WHERE id = ?", (self._row,)).fetchone()
+            rows = conn.execute("SELECT key, value FROM metrics WHERE run_id = ? ORDER BY key, step, timestamp", (self._row,))
+            metrics = {key: float("nan") if value is None else value for key, value in rows}
+        finally:
+            conn.close()
+        if note and note[0] is not None:
+            tags[NOTE_TAG] = note[0]
+        tags[RUN_NAME_TAG] = self.name
+        return RunData(params, metrics, tags)
 
     def __enter__(self):
         return self
@@ -797,7 +900,7 @@ class Run:
             if self._ended:
                 raise self._refusal()
             if step is None:
-                step = state[0]
+                step = state[0] if not self.mlflow_style else 0
             if timestamp is None:
                 timestamp = time.time_ns() // 1000000
                 if step <= state[1] and timestamp <= state[2]:
@@ -889,16 +992,115 @@ class Run:
         self.set_tags({key: value})
 
     def set_tags(self, tags):
+        """MLflow's tags mlflow.note.content and mlflow.runName set the run's note and name columns."""
         items = [(self._row, _check_key("tag", key), _text_value("tag", key, value, MAX_TAG_VALUE_LENGTH)) for key, value in _items(tags, "set_tags")]
-        self._write_meta(lambda conn: conn.executemany(_UPSERT_TAG, items), "set tags of run %s" % self.id)
+        columns = []
+        for _, key, value in items:
+            if key == NOTE_TAG:
+                columns.append(("notes", value))
+            elif key == RUN_NAME_TAG:
+                columns.append(("name", _check_name("run", value)))
+        items = [item for item in items if item[1] not in (NOTE_TAG, RUN_NAME_TAG)]
 
-    def log_artifact(self, path, kind="file"):
-        """Records a file or folder the run produced or read: absolute path, sha256 and size."""
+        def work(conn):
+            conn.executemany(_UPSERT_TAG, items)
+            for column, value in columns:
+                conn.execute("UPDATE runs SET %s = ? WHERE id = ?" % column, (value, self._row))
+
+        self._write_meta(work, "set tags of run %s" % self.id)
+        for column, value in columns:
+            if column == "name":
+                self.name = value
+
+    def delete_tag(self, key):
+        self._write_meta(lambda conn: conn.execute("DELETE FROM tags WHERE run_id = ? AND key = ?", (self._row, key)), "delete tag of run %s" % self.id)
+
+    def log_artifact(self, local_path=None, artifact_path=None, *, kind=None, path=None):
+        """Records a file or folder the run produced or read: absolute path, sha256 and size.
+
+        With artifact_path (MLflow's folder inside the run), or in an MLflow-style run, the file is
+        first copied to <store folder>/artifacts/<run id>/<artifact_path>/ and the copy recorded.
+        In other runs a second positional argument that is a kind ("file", "model", "data") is the
+        kind, as in this method's older signature (path, kind).
+        """
+        if path is not None:
+            if local_path is not None:
+                raise InputError("log_artifact: give the file once (local_path or path).")
+            local_path = path
+        if local_path is None:
+            raise InputError("log_artifact needs the path of the file or folder to record.")
+        if kind is None and not self.mlflow_style and artifact_path in ARTIFACT_KINDS:
+            kind, artifact_path = artifact_path, None
+        kind = "file" if kind is None else kind
         if kind not in ARTIFACT_KINDS:
             raise InputError("artifact kind %r is not one of %s." % (kind, ", ".join(ARTIFACT_KINDS)))
-        full = os.path.abspath(os.fspath(path))
+        full = os.path.abspath(os.fspath(local_path))
         if not os.path.exists(full):
-            raise InputError("artifact %s does not exist (looked for %s)." % (_preview(path), full))
+            raise InputError("artifact %s does not exist (looked for %s)." % (_preview(local_path), full))
+        if artifact_path is not None or self.mlflow_style:
+            target = self._artifact_file(artifact_path, os.path.basename(full))
+            if os.path.isdir(full):
+                shutil.copytree(full, target, dirs_exist_ok=True)
+            else:
+                shutil.copyfile(full, target)
+            full = target
+        return self._record_artifact(full, kind)
+
+    def log_artifacts(self, local_dir, artifact_path=None):
+        """MLflow's: copies the folder's files into the run's artifact folder and records each one."""
+        source = os.path.abspath(os.fspath(local_dir))
+        if not os.path.isdir(source):
+            raise InputError("log_artifacts: %s is not a folder (looked for %s); use log_artifact for a file." % (_preview(local_dir), source))
+        recorded = []
+        for folder, _, names in os.walk(source):
+            for name in sorted(names):
+                full = os.path.join(folder, name)
+                if os.path.isfile(full) and not os.path.islink(full):
+                    relative = os.path.relpath(folder, source).replace(os.sep, "/")
+                    inner = "/".join(part for part in (artifact_path, None if relative == "." else relative) if part)
+                    target = self._artifact_file(inner or None, name)
+                    shutil.copyfile(full, target)
+                    recorded.append(self._record_artifact(target, "file"))
+        return recorded
+
+    def log_dict(self, dictionary, artifact_file):
+        """Writes the dict to the run's artifact folder, as YAML for .yaml/.yml and JSON otherwise (MLflow's rule)."""
+        target = self._artifact_file(None, artifact_file)
+        if os.path.splitext(artifact_file)[1] in (".yaml", ".yml"):
+            text = _to_yaml(dictionary)
+        else:
+            text = json.dumps(dictionary, indent=2, default=str)
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return self._record_artifact(target, "file")
+
+    def log_text(self, text, artifact_file):
+        """Writes the text (UTF-8) to the run's artifact folder."""
+        if not isinstance(text, str):
+            raise InputError("log_text takes a str; got a %s." % type(text).__name__)
+        target = self._artifact_file(None, artifact_file)
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return self._record_artifact(target, "file")
+
+    def get_artifact_uri(self, artifact_path=None):
+        folder = os.path.join(os.path.dirname(self.store_path), ARTIFACTS_DIR, self.id)
+        return _file_uri(os.path.join(folder, *artifact_path.split("/")) if artifact_path else folder)
+
+    def _artifact_file(self, folder, name):
+        """The path for a file inside the run's artifact folder (its folders created); refuses escapes."""
+        if self._ended:
+            raise self._refusal()
+        relative = "/".join(part for part in (folder, name) if part)
+        parts = relative.replace("\\", "/").split("/")
+        if not isinstance(name, str) or not name or relative.startswith("/") or any(part in ("", ".", "..") for part in parts) or ":" in parts[0]:
+            raise InputError("artifact path %s must be a relative path inside the run (like 'dir/file.json'), without '..'." % _preview(relative))
+        root = os.path.join(os.path.dirname(self.store_path), ARTIFACTS_DIR, self.id)
+        target = os.path.join(root, *parts)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        return target
+
+    def _record_artifact(self, full, kind):
         sha256, size = hash_path(full)
         record = (self._row, full, sha256, size, kind, _now_ms())
         self._write_meta(lambda conn: conn.execute(_UPSERT_ARTIFACT, record), "log artifact %s of run %s" % (full, self.id))
@@ -932,6 +1134,7 @@ class Run:
             )
             with self._lock:
                 self._ended = "it was ended as %s (start a new run, or resume this one with start_run(run_id=%r))" % (status, self.id)
+            self.status, self.end_time = status, now
             self._stop.set()
         if self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
@@ -942,6 +1145,7 @@ class Run:
                 _live_runs.remove(self)
             if self in _active_runs:
                 _active_runs.remove(self)
+            _last_run[0] = self
 
     def _background(self):
         """Flushes on the time bound and keeps the heartbeat fresh while the run is alive."""
@@ -989,6 +1193,9 @@ class Run:
 
 
 _UPSERT_TAG = "INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value"
+_UPSERT_EXPERIMENT_TAG = (
+    "INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value"
+)
 _UPSERT_ARTIFACT = (
     "INSERT INTO artifacts (run_id, path, sha256, size, kind, logged_at) VALUES (?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (run_id, path) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size, kind = excluded.kind, logged_at = excluded.logged_at"
@@ -1001,6 +1208,51 @@ def _json_number(value):
     if math.isinf(value):
         return "Infinity" if value > 0 else "-Infinity"
     return value
+
+
+def _file_uri(path):
+    return "file://" + (path if path.startswith("/") else "/" + path).replace(os.sep, "/")
+
+
+def _yaml_scalar(value):
+    """A YAML scalar that PyYAML and YAML 1.2 readers both load back as the same value."""
+    if value is None or value is True or value is False:
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        if value != value:
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        text = repr(value)
+        mantissa, e, exponent = text.partition("e")
+        return text if not e or "." in mantissa else "%s.0e%s" % (mantissa, exponent)  # PyYAML needs the dot
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def _yaml_lines(value, indent, out):
+    pad = "  " * indent
+    pairs = [(_yaml_scalar(k) + ":", v) for k, v in value.items()] if isinstance(value, dict) else [("-", v) for v in value]
+    for head, item in pairs:
+        if isinstance(item, (dict, list, tuple)) and item:
+            out.append(pad + head)
+            _yaml_lines(item, indent + 1, out)
+        elif isinstance(item, (dict, list, tuple)):
+            out.append(pad + head + (" {}" if isinstance(item, dict) else " []"))
+        else:
+            out.append(pad + head + " " + _yaml_scalar(item))
+
+
+def _to_yaml(data):
+    """Block YAML for JSON-like data (dicts, lists, scalars; anything else as its str), without PyYAML."""
+    if isinstance(data, (dict, list, tuple)) and data:
+        out = []
+        _yaml_lines(data, 0, out)
+        return "\n".join(out) + "\n"
+    if isinstance(data, (dict, list, tuple)):
+        return "{}\n" if isinstance(data, dict) else "[]\n"
+    return _yaml_scalar(data) + "\n"
 
 
 def _items(mapping, what):
@@ -1036,17 +1288,42 @@ def _insert_params(conn, run_row, items):
             )
 
 
-def start_run(experiment=None, name=None, tags=None, params=None, run_id=None, nested=False, parent_run_id=None, store=None):
-    """Starts (or, with run_id, resumes) a run and makes it the active run.
+def start_run(
+    run_id=None, experiment_id=None, run_name=None, nested=False, parent_run_id=None, tags=None, description=None, log_system_metrics=None,
+    *, experiment=None, name=None, params=None, store=None, mlflow_style=None,
+):
+    """Starts (or, with run_id, resumes) a run and makes it the active run. MLflow's signature;
+    the arguments after the `*` are this module's own and must be given by keyword.
 
-    experiment: name, created when missing (default $ML_LIFECYCLE_EXPERIMENT or "Default").
-    name: the run's name (default "<script>-<8 hex>").
     run_id: resume that run (default $ML_LIFECYCLE_RUN_ID when set and no run is active).
+    experiment_id / experiment: the experiment by id or by name (created when missing); default the
+        one chosen with set_experiment(), else $ML_LIFECYCLE_EXPERIMENT, else "Default".
+    run_name / name: the run's name (default "<script>-<8 hex>").
     nested: start a child of the active run; without it, starting a run while one is active is an error.
+    description: the run's note (MLflow's tag mlflow.note.content).
     store: the store file (default: see discover_store_path).
+    mlflow_style: True/False forces MLflow's defaults on or off (see Run.mlflow_style); None infers it.
     """
+    if log_system_metrics:
+        raise NotSupportedError("log_system_metrics is not supported: log what you need with log_metric (e.g. from psutil) in your loop.")
+    if run_name is not None and name is not None and run_name != name:
+        raise InputError("The run's name is given twice (run_name=%s, name=%s); give one." % (_preview(run_name), _preview(name)))
+    if experiment is not None and experiment_id is not None:
+        raise InputError("Give the experiment once: experiment_id=... or experiment=..., not both.")
+    tags = dict(_items(tags or {}, "start_run(tags=...)"))
+    if NOTE_TAG in tags:
+        if description is not None:
+            raise InputError("The description is given twice: as description= and as the tag %s. Give one." % NOTE_TAG)
+        description = tags.pop(NOTE_TAG)
+    if RUN_NAME_TAG in tags:
+        tag_name = tags.pop(RUN_NAME_TAG)
+        name = name if name is not None else run_name if run_name is not None else str(tag_name)
+    ours = experiment is not None or name is not None or params is not None
+    name = name if name is not None else run_name
+    note = None if description is None else _text_value("description", "notes", description, MAX_TAG_VALUE_LENGTH)
     with _registry_lock:
         active = _active_runs[-1] if _active_runs else None
+        chosen = dict(_chosen_experiment)
     if active is not None and not nested and parent_run_id is None:
         raise MlLifecycleError(
             "Run %s (%r) is still active. End it first (end_run() or leave its `with` block), or pass nested=True to start a child run." % (active.id, active.name)
@@ -1055,26 +1332,38 @@ def start_run(experiment=None, name=None, tags=None, params=None, run_id=None, n
         if active is None:
             raise MlLifecycleError("nested=True needs an active run to be the parent; start that run first.")
         parent_run_id = active.id
+    if mlflow_style is None:
+        # MLflow code is recognised by MLflow's own arguments or set_experiment(); ours keep our defaults.
+        if ours:
+            mlflow_style = False
+        elif experiment_id is not None or run_name is not None or description is not None or chosen:
+            mlflow_style = True
+        else:
+            mlflow_style = bool(parent_run_id is not None and active is not None and active.mlflow_style)
     if run_id is None and active is None:
         run_id = os.environ.get(RUN_ID_ENV, "").strip() or None
+    if experiment is None and experiment_id is None and chosen:
+        experiment = chosen["name"]
     experiment_name = _check_name("experiment", experiment if experiment is not None else os.environ.get(EXPERIMENT_ENV, "").strip() or DEFAULT_EXPERIMENT)
-    tag_items = [(_check_key("tag", k), _text_value("tag", k, v, MAX_TAG_VALUE_LENGTH)) for k, v in _items(tags or {}, "start_run(tags=...)")]
+    tag_items = [(_check_key("tag", k), _text_value("tag", k, v, MAX_TAG_VALUE_LENGTH)) for k, v in tags.items()]
     param_items = [(_check_key("param", k), _text_value("param", k, v, MAX_PARAM_VALUE_LENGTH)) for k, v in _items(params or {}, "start_run(params=...)")]
     store_path = os.path.abspath(os.fspath(store)) if store is not None else discover_store_path()
     conn = _open(store_path)
     try:
+        if experiment_id is not None:
+            experiment = experiment_name = _experiment_name_by_id(conn, store_path, experiment_id)
         if run_id is not None:
-            row_id, run_uuid, run_name, experiment_name = _resume(conn, store_path, str(run_id), experiment, tag_items, param_items)
+            found = _resume(conn, store_path, str(run_id), experiment, tag_items, param_items, name, note)
             resumed = True
         else:
             run_uuid = uuid.uuid4().hex
             run_name = _check_name("run", name) if name is not None else _default_name(run_uuid)
-            row_id = _create(conn, store_path, run_uuid, run_name, experiment_name, parent_run_id, tag_items, param_items)
+            found = _create(conn, store_path, run_uuid, run_name, experiment_name, parent_run_id, tag_items, param_items, note)
             resumed = False
     except BaseException:
         conn.close()
         raise
-    run = Run(conn, store_path, row_id, run_uuid, run_name, experiment_name, resumed)
+    run = Run(conn, store_path, found["row"], found["uuid"], found["name"], found["experiment"], resumed, info=found, mlflow_style=mlflow_style)
     with _registry_lock:
         _install_exit_hooks()
         _live_runs.append(run)
@@ -1088,25 +1377,43 @@ def _default_name(run_uuid):
     return "%s-%s" % (stem or "python", run_uuid[:8])
 
 
-def _create(conn, store_path, run_uuid, run_name, experiment_name, parent_uuid, tag_items, param_items):
+def _experiment_row(c, experiment_name, now, user, host):
+    """The experiment's id, created (with its audit row) when missing; one in the trash is refused."""
+    found = c.execute("SELECT id, deleted_at FROM experiments WHERE name = ?", (experiment_name,)).fetchone()
+    if found is None:
+        experiment_id = c.execute("INSERT INTO experiments (name, created_at) VALUES (?, ?)", (experiment_name, now)).lastrowid
+        c.execute(
+            "INSERT INTO audit_log (at, actor, host, entity, entity_id, action, reason, details) VALUES (?, ?, ?, 'experiment', ?, 'create', NULL, ?)",
+            (now, user, host, str(experiment_id), json.dumps({"name": experiment_name})),
+        )
+        return experiment_id
+    if found[1] is not None:
+        raise InputError(
+            "The experiment %s is in the trash. Restore it in the ML Lifecycle view (Restore from Trash…), or log to another experiment." % _preview(experiment_name)
+        )
+    return found[0]
+
+
+def _experiment_name_by_id(conn, store_path, experiment_id):
+    try:
+        number = int(str(experiment_id).strip())
+    except ValueError:
+        raise InputError("experiment_id %s is not an experiment id (ids are whole numbers; give a name with set_experiment(name) instead)." % _preview(experiment_id)) from None
+    found = conn.execute("SELECT name, deleted_at FROM experiments WHERE id = ?", (number,)).fetchone()
+    if found is None:
+        raise InputError("There is no experiment with id %s in the store %s. set_experiment(name) creates one by name." % (_preview(experiment_id), store_path))
+    if found[1] is not None:
+        raise InputError("The experiment %s (id %s) is in the trash; restore it before logging to it." % (_preview(found[0]), number))
+    return found[0]
+
+
+def _create(conn, store_path, run_uuid, run_name, experiment_name, parent_uuid, tag_items, param_items, note=None):
     source = _source_info()
     now = _now_ms()
     run_tags = [("ml_lifecycle.python_version", platform.python_version())] + tag_items
 
     def work(c):
-        found = c.execute("SELECT id, deleted_at FROM experiments WHERE name = ?", (experiment_name,)).fetchone()
-        if found is None:
-            experiment_id = c.execute("INSERT INTO experiments (name, created_at) VALUES (?, ?)", (experiment_name, now)).lastrowid
-            c.execute(
-                "INSERT INTO audit_log (at, actor, host, entity, entity_id, action, reason, details) VALUES (?, ?, ?, 'experiment', ?, 'create', NULL, ?)",
-                (now, source["user_name"], source["host"], str(experiment_id), json.dumps({"name": experiment_name})),
-            )
-        elif found[1] is not None:
-            raise InputError(
-                "The experiment %s is in the trash. Restore it in the ML Lifecycle view (Restore from Trash…), or log to another experiment." % _preview(experiment_name)
-            )
-        else:
-            experiment_id = found[0]
+        experiment_id = _experiment_row(c, experiment_name, now, source["user_name"], source["host"])
         parent_row = None
         if parent_uuid is not None:
             parent = c.execute("SELECT id FROM runs WHERE uuid = ?", (str(parent_uuid),)).fetchone()
@@ -1115,37 +1422,52 @@ def _create(conn, store_path, run_uuid, run_name, experiment_name, parent_uuid, 
             parent_row = parent[0]
         row_id = c.execute(
             "INSERT INTO runs (uuid, experiment_id, parent_run_id, name, status, start_time, heartbeat_at, git_commit, git_branch, git_dirty, "
-            "entry_point, host, user_name, source) VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, 'python')",
+            "entry_point, host, user_name, source, notes) VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, 'python', ?)",
             (
                 run_uuid, experiment_id, parent_row, run_name, now, now, source["git_commit"], source["git_branch"],
-                source["git_dirty"], source["entry_point"], source["host"], source["user_name"],
+                source["git_dirty"], source["entry_point"], source["host"], source["user_name"], note,
             ),
         ).lastrowid
         c.executemany(_UPSERT_TAG, [(row_id, k, v) for k, v in run_tags])
         _insert_params(c, row_id, param_items)
-        return row_id
+        return {"row": row_id, "uuid": run_uuid, "name": run_name, "experiment": experiment_name, "experiment_id": experiment_id,
+                "start_time": now, "user": source["user_name"], "parent": None if parent_uuid is None else str(parent_uuid)}
 
     return _write(conn, store_path, work, "start a run in experiment %s" % _preview(experiment_name))
 
 
-def _resume(conn, store_path, run_uuid, experiment, tag_items, param_items):
+def _resume(conn, store_path, run_uuid, experiment, tag_items, param_items, new_name=None, note=None):
     now = _now_ms()
+    if new_name is not None:
+        new_name = _check_name("run", new_name)
 
     def work(c):
         found = c.execute(
-            "SELECT r.id, r.name, r.deleted_at, e.name FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.uuid = ?", (run_uuid,)
+            "SELECT r.id, r.name, r.deleted_at, e.name, e.id, r.start_time, r.user_name, p.uuid FROM runs r JOIN experiments e ON e.id = r.experiment_id "
+            "LEFT JOIN runs p ON p.id = r.parent_run_id WHERE r.uuid = ?",
+            (run_uuid,),
         ).fetchone()
         if found is None:
-            raise InputError("There is no run %s in the store %s (check %s and the run id)." % (_preview(run_uuid), store_path, RUN_ID_ENV))
-        row_id, run_name, deleted_at, experiment_name = found
+            hint = "" if re.match(r"^[0-9a-f]{32}$", run_uuid) else (
+                " start_run's first argument is the id of a run to resume, as in MLflow; name an experiment with experiment=%s or set_experiment(%s)."
+                % (_preview(run_uuid), _preview(run_uuid))
+            )
+            raise InputError("There is no run %s in the store %s (check %s and the run id).%s" % (_preview(run_uuid), store_path, RUN_ID_ENV, hint))
+        row_id, run_name, deleted_at, experiment_name, experiment_id, start_time, user, parent = found
         if deleted_at is not None:
             raise InputError("Run %s is in the trash; restore it before logging to it." % run_uuid)
         if experiment is not None and experiment != experiment_name:
             raise InputError("Run %s belongs to experiment %s, not %s." % (run_uuid, _preview(experiment_name), _preview(experiment)))
         c.execute("UPDATE runs SET status = 'RUNNING', end_time = NULL, heartbeat_at = ? WHERE id = ?", (now, row_id))
+        if new_name is not None:
+            c.execute("UPDATE runs SET name = ? WHERE id = ?", (new_name, row_id))
+            run_name = new_name
+        if note is not None:
+            c.execute("UPDATE runs SET notes = ? WHERE id = ?", (note, row_id))
         c.executemany(_UPSERT_TAG, [(row_id, k, v) for k, v in tag_items])
         _insert_params(c, row_id, param_items)
-        return row_id, run_uuid, run_name, experiment_name
+        return {"row": row_id, "uuid": run_uuid, "name": run_name, "experiment": experiment_name, "experiment_id": experiment_id,
+                "start_time": start_time, "user": user, "parent": parent}
 
     return _write(conn, store_path, work, "resume run %s" % run_uuid)
 
@@ -1154,9 +1476,15 @@ def _resume(conn, store_path, run_uuid, experiment, tag_items, param_items):
 
 
 def active_run():
-    """The active run, or None."""
+    """The active run, or None. Like MLflow's ActiveRun it has .info (run_id, run_name...) and .data."""
     with _registry_lock:
         return _active_runs[-1] if _active_runs else None
+
+
+def last_active_run():
+    """The active run, else the run of this process that ended last (None when there is none)."""
+    with _registry_lock:
+        return _active_runs[-1] if _active_runs else _last_run[0]
 
 
 def _active():
@@ -1166,6 +1494,22 @@ def _active():
     return run
 
 
+def _target(run_id=None):
+    """The active run, or with run_id (MLflow's keyword) a run of this process that is still open."""
+    if run_id is None:
+        return _active()
+    with _registry_lock:
+        for run in _live_runs:
+            if run.id == run_id:
+                return run
+    raise MlLifecycleError("Run %s is not open in this process: resume it with start_run(run_id=%r) first." % (_preview(run_id), run_id))
+
+
+def _no_model(model_id, dataset):
+    if model_id is not None or dataset is not None:
+        raise NotSupportedError("log_metric(model_id=..., dataset=...) is not supported: log the metric to the run, and name the model or dataset in the key or a tag.")
+
+
 def end_run(status="FINISHED"):
     """Ends the active run (does nothing when there is none)."""
     run = active_run()
@@ -1173,37 +1517,269 @@ def end_run(status="FINISHED"):
         run.end(status)
 
 
-def log_metric(key, value, step=None, timestamp=None):
-    _active().log_metric(key, value, step, timestamp)
+def log_metric(key, value, step=None, synchronous=None, timestamp=None, run_id=None, model_id=None, dataset=None):
+    """MLflow's signature; the 4th positional argument is also taken as the timestamp when it is a
+    number, as in this module's older (key, value, step, timestamp)."""
+    if synchronous is not None and not isinstance(synchronous, bool) and timestamp is None:
+        synchronous, timestamp = None, synchronous
+    if model_id is not None or dataset is not None:
+        _no_model(model_id, dataset)
+    run = _target(run_id) if run_id is not None else _active()
+    run.log_metric(key, value, step, timestamp)
+    if synchronous:
+        run.flush()
 
 
-def log_metrics(metrics, step=None, timestamp=None):
-    _active().log_metrics(metrics, step, timestamp)
+def log_metrics(metrics, step=None, synchronous=None, run_id=None, timestamp=None, model_id=None, dataset=None):
+    """MLflow's signature; a number as the 3rd positional argument is the timestamp (older signature)."""
+    if synchronous is not None and not isinstance(synchronous, bool) and timestamp is None:
+        synchronous, timestamp = None, synchronous
+    _no_model(model_id, dataset)
+    run = _target(run_id)
+    run.log_metrics(metrics, step, timestamp)
+    if synchronous:
+        run.flush()
 
 
-def log_param(key, value):
+def log_param(key, value, synchronous=None):
     _active().log_param(key, value)
+    return value  # as MLflow
 
 
-def log_params(params):
-    _active().log_params(params)
+def log_params(params, synchronous=None, run_id=None):
+    _target(run_id).log_params(params)
 
 
-def set_tag(key, value):
+def set_tag(key, value, synchronous=None):
     _active().set_tag(key, value)
 
 
-def set_tags(tags):
+def set_tags(tags, synchronous=None):
     _active().set_tags(tags)
 
 
-def log_artifact(path, kind="file"):
-    return _active().log_artifact(path, kind)
+def delete_tag(key):
+    _active().delete_tag(key)
+
+
+def log_artifact(local_path=None, artifact_path=None, run_id=None, *, kind=None, path=None):
+    """See Run.log_artifact."""
+    return _target(run_id).log_artifact(local_path, artifact_path, kind=kind, path=path)
+
+
+def log_artifacts(local_dir, artifact_path=None, run_id=None):
+    return _target(run_id).log_artifacts(local_dir, artifact_path)
+
+
+def log_dict(dictionary, artifact_file, run_id=None):
+    return _target(run_id).log_dict(dictionary, artifact_file)
+
+
+def log_text(text, artifact_file, run_id=None):
+    return _target(run_id).log_text(text, artifact_file)
+
+
+def get_artifact_uri(artifact_path=None):
+    return _active().get_artifact_uri(artifact_path)
 
 
 def flush():
     """Writes the active run's buffered points now."""
     return _active().flush()
+
+
+# ---- experiments, the MLflow way ----------------------------------------------------------------
+
+
+class Experiment:
+    """What set_experiment() and get_experiment_by_name() return: MLflow's Experiment fields."""
+
+    def __init__(self, experiment_id, name, creation_time, tags, artifact_location):
+        self.experiment_id = str(experiment_id)
+        self.name = name
+        self.creation_time = creation_time
+        self.last_update_time = creation_time
+        self.tags = tags
+        self.artifact_location = artifact_location
+        self.lifecycle_stage = "active"
+
+    def __repr__(self):
+        return "<ml_lifecycle.Experiment %s %r>" % (self.experiment_id, self.name)
+
+
+def _read_experiment(conn, store_path, experiment_id):
+    name, created = conn.execute("SELECT name, created_at FROM experiments WHERE id = ?", (experiment_id,)).fetchone()
+    tags = dict(conn.execute("SELECT key, value FROM experiment_tags WHERE experiment_id = ?", (experiment_id,)))
+    return Experiment(experiment_id, name, created, tags, _file_uri(os.path.join(os.path.dirname(store_path), ARTIFACTS_DIR)))
+
+
+def _with_store(store, work):
+    store_path = os.path.abspath(os.fspath(store)) if store is not None else discover_store_path()
+    conn = _open(store_path)
+    try:
+        return work(conn, store_path)
+    finally:
+        conn.close()
+
+
+def _ensure_experiment(conn, store_path, name):
+    return _write(conn, store_path, lambda c: _experiment_row(c, name, _now_ms(), _actor(), socket.gethostname()), "create experiment %s" % _preview(name))
+
+
+def set_experiment(experiment_name=None, experiment_id=None, *, store=None):
+    """Chooses the experiment of the runs started next without one (created when missing), as MLflow's."""
+    if (experiment_name is None) == (experiment_id is None):
+        raise InputError("set_experiment takes exactly one of experiment_name and experiment_id.")
+
+    def work(conn, store_path):
+        if experiment_id is not None:
+            name = _experiment_name_by_id(conn, store_path, experiment_id)
+            row = int(str(experiment_id).strip())
+        else:
+            name = _check_name("experiment", experiment_name)
+            row = _ensure_experiment(conn, store_path, name)
+        return _read_experiment(conn, store_path, row)
+
+    experiment = _with_store(store, work)
+    with _registry_lock:
+        _chosen_experiment.clear()
+        _chosen_experiment.update(name=experiment.name, id=experiment.experiment_id)
+    return experiment
+
+
+def create_experiment(name, artifact_location=None, tags=None, *, store=None):
+    """Creates an experiment and returns its id; an existing name is an error, as in MLflow."""
+    if artifact_location is not None:
+        raise NotSupportedError("create_experiment(artifact_location=...) is not supported: artifacts go to %s/<run id>/ next to the store." % ARTIFACTS_DIR)
+    name = _check_name("experiment", name)
+    tag_items = [(_check_key("tag", k), _text_value("tag", k, v, MAX_TAG_VALUE_LENGTH)) for k, v in _items(tags or {}, "create_experiment(tags=...)")]
+
+    def work(conn, store_path):
+        def create(c):
+            if c.execute("SELECT 1 FROM experiments WHERE name = ?", (name,)).fetchone():
+                raise InputError("The experiment %s already exists in %s (use set_experiment(%s) to log to it)." % (_preview(name), store_path, _preview(name)))
+            row = _experiment_row(c, name, _now_ms(), _actor(), socket.gethostname())
+            c.executemany(_UPSERT_EXPERIMENT_TAG, [(row, k, v) for k, v in tag_items])
+            return row
+
+        return str(_write(conn, store_path, create, "create experiment %s" % _preview(name)))
+
+    return _with_store(store, work)
+
+
+def get_experiment_by_name(name, *, store=None):
+    """The experiment named so, or None (one in the trash counts as missing)."""
+
+    def work(conn, store_path):
+        row = conn.execute("SELECT id FROM experiments WHERE name = ? AND deleted_at IS NULL", (name,)).fetchone()
+        return None if row is None else _read_experiment(conn, store_path, row[0])
+
+    return _with_store(store, work)
+
+
+def set_experiment_tags(tags, *, store=None):
+    """Tags the experiment chosen with set_experiment() (else $ML_LIFECYCLE_EXPERIMENT or "Default")."""
+    items = [(_check_key("tag", k), _text_value("tag", k, v, MAX_TAG_VALUE_LENGTH)) for k, v in _items(tags, "set_experiment_tags")]
+    with _registry_lock:
+        name = _chosen_experiment.get("name")
+    name = _check_name("experiment", name or os.environ.get(EXPERIMENT_ENV, "").strip() or DEFAULT_EXPERIMENT)
+
+    def work(conn, store_path):
+        def tag(c):
+            row = _experiment_row(c, name, _now_ms(), _actor(), socket.gethostname())
+            c.executemany(_UPSERT_EXPERIMENT_TAG, [(row, k, v) for k, v in items])
+
+        _write(conn, store_path, tag, "tag experiment %s" % _preview(name))
+
+    _with_store(store, work)
+
+
+def set_experiment_tag(key, value, *, store=None):
+    set_experiment_tags({key: value}, store=store)
+
+
+def set_tracking_uri(uri):
+    """Accepted so MLflow scripts run, but runs always go to the ML Lifecycle store: says so on stderr."""
+    warnings.warn(
+        "ml_lifecycle: set_tracking_uri(%r) has no effect: runs go to the ML Lifecycle store %s (set %s or start_run(store=...) to choose another)."
+        % (str(uri), discover_store_path(), STORE_ENV),
+        stacklevel=2,
+    )
+
+
+def get_tracking_uri():
+    """The store's file URI."""
+    return _file_uri(discover_store_path())
+
+
+# ---- what MLflow has and this module does not ---------------------------------------------------
+
+_LOG_MODEL = "save the model with its library (joblib.dump, torch.save, model.save_model...) and log the file with log_artifact(path, kind='model')"
+_READ_BACK = "read runs in the VS Code view, with `ml-lifecycle runs list --json`, or from the store (SQLite)"
+_UNSUPPORTED = {
+    "autolog": "log with log_params/log_metric in your training loop, or the library's callbacks calling them",
+    "log_model": _LOG_MODEL,
+    "log_input": "log the dataset's path with log_artifact(path, kind='data') (sha256 and size are recorded) and its name as a tag",
+    "log_inputs": "log each dataset with log_artifact(path, kind='data')",
+    "log_outputs": "log the files with log_artifact",
+    "log_figure": "save the figure (fig.savefig('plot.png')) and log the file with log_artifact",
+    "log_image": "save the image to a file and log it with log_artifact",
+    "log_table": "write the table to a file (CSV, JSON) and log it with log_artifact, or log its columns with log_dict",
+    "log_stream": "write the stream to a file and log it with log_artifact",
+    "log_model_params": "log them with log_params",
+    "load_table": "read the file you logged with log_artifact",
+    "register_model": "register a run's artifact with \"ML Lifecycle: Register Model Version…\" in VS Code",
+    "search_runs": _READ_BACK,
+    "search_experiments": _READ_BACK,
+    "search_registered_models": "use the Models view in VS Code",
+    "search_model_versions": "use the Models view in VS Code",
+    "search_logged_models": "use the Models view in VS Code",
+    "get_run": _READ_BACK + "; last_active_run() gives this process's last run",
+    "get_parent_run": _READ_BACK,
+    "get_experiment": "use get_experiment_by_name(name)",
+    "delete_run": "delete runs in the VS Code view (they go to the trash)",
+    "delete_experiment": "delete experiments in the VS Code view (they go to the trash)",
+    "restore_run": "restore runs in the VS Code view (Restore from Trash…)",
+    "restore_experiment": "restore experiments in the VS Code view (Restore from Trash…)",
+    "evaluate": "compute the metrics yourself and log them with log_metrics",
+    "run": "run the script yourself; the run is started by start_run",
+    "set_registry_uri": "the registry is the ML Lifecycle store",
+    "get_registry_uri": "the registry is the ML Lifecycle store",
+    "enable_system_metrics_logging": "log what you need with log_metric (e.g. from psutil)",
+    "disable_system_metrics_logging": "nothing is logged unless you log it",
+    "MlflowClient": "use the module-level functions (start_run, log_metric...) and last_active_run()",
+    "tracking": "use the module-level functions (start_run, log_metric...)",
+    "models": _LOG_MODEL,
+    "pyfunc": _LOG_MODEL,
+    "sklearn": _LOG_MODEL,
+    "pytorch": _LOG_MODEL,
+    "tensorflow": _LOG_MODEL,
+    "keras": _LOG_MODEL,
+    "xgboost": _LOG_MODEL,
+    "lightgbm": _LOG_MODEL,
+    "catboost": _LOG_MODEL,
+    "transformers": _LOG_MODEL,
+    "statsmodels": _LOG_MODEL,
+    "onnx": _LOG_MODEL,
+    "spark": _LOG_MODEL,
+    "data": "log dataset files with log_artifact(path, kind='data')",
+    "artifacts": "the run's files are under .ml-lifecycle/%s/<run id>/ (get_artifact_uri()) or where log_artifact found them" % ARTIFACTS_DIR,
+    "start_span": "tracing is not supported: time the code yourself and log the durations with log_metric",
+    "trace": "tracing is not supported: time the code yourself and log the durations with log_metric",
+    "set_active_model": "name the model in a tag (set_tag)",
+    "log_trace": "tracing is not supported",
+    "search_traces": "tracing is not supported",
+    "genai": "GenAI evaluation and tracing are not supported",
+    "projects": "run the script yourself",
+}
+
+
+def __getattr__(name):
+    """MLflow's names this module lacks raise saying what to use instead (PEP 562), never do nothing."""
+    alternative = _UNSUPPORTED.get(name)
+    if alternative is None:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    raise NotSupportedError("mlflow.%s is not supported by ml_lifecycle: %s." % (name, alternative))
 
 
 # ---- production metrics -------------------------------------------------------------------------

@@ -37,6 +37,7 @@ class StoreTest(unittest.TestCase):
     def _end_leftovers(self):
         while mll.active_run() is not None:
             mll.end_run()
+        mll._chosen_experiment.clear()  # set_experiment() is process-wide
 
     def db(self):
         conn = sqlite3.connect(self.store)
@@ -210,6 +211,168 @@ class RoundTrip(StoreTest):
             run.log_metric("x", 1.0)
         with self.assertRaisesRegex(mll.MlLifecycleError, "takes no more data"):
             run.log_param("x", 1)
+
+
+class ComingFromMlflow(StoreTest):
+    """MLflow's fluent subset: `import ml_lifecycle as mlflow` runs MLflow scripts unchanged."""
+
+    def rows(self, sql, *args):
+        return self.db().execute(sql, args).fetchall()
+
+    def test_set_experiment_chooses_the_experiment_of_later_runs(self):
+        experiment = mll.set_experiment("churn", store=self.store)
+        self.assertEqual((experiment.name, type(experiment.experiment_id)), ("churn", str))
+        self.assertEqual(mll.set_experiment(experiment_id=experiment.experiment_id, store=self.store).name, "churn")
+        with mll.start_run(store=self.store) as run:
+            self.assertEqual((run.experiment, run.info.experiment_id), ("churn", experiment.experiment_id))
+        other = mll.create_experiment("holdout", tags={"team": "risk"}, store=self.store)
+        with mll.start_run(experiment_id=other, store=self.store) as run:
+            self.assertEqual(run.experiment, "holdout")
+        self.assertEqual(mll.get_experiment_by_name("holdout", store=self.store).tags, {"team": "risk"})
+        self.assertIsNone(mll.get_experiment_by_name("nope", store=self.store))
+        mll.set_experiment_tag("owner", "ana", store=self.store)
+        self.assertEqual(self.rows("SELECT e.name, t.key, t.value FROM experiment_tags t JOIN experiments e ON e.id = t.experiment_id ORDER BY e.name"),
+                         [("churn", "owner", "ana"), ("holdout", "team", "risk")])
+        self.assertEqual(self.rows("SELECT count(*) FROM audit_log WHERE entity = 'experiment' AND action = 'create'"), [(2,)])
+
+    def test_experiment_arguments_are_checked(self):
+        self.assert_raises(mll.InputError, "exactly one", lambda: mll.set_experiment(store=self.store))
+        self.assert_raises(mll.InputError, "no experiment with id '42'", lambda: mll.set_experiment(experiment_id="42", store=self.store))
+        self.assert_raises(mll.InputError, "not an experiment id", lambda: mll.start_run(experiment_id="abc", store=self.store))
+        self.assert_raises(mll.InputError, "once", lambda: mll.start_run(experiment_id="1", experiment="x", store=self.store))
+        mll.create_experiment("dup", store=self.store)
+        self.assert_raises(mll.InputError, "already exists", lambda: mll.create_experiment("dup", store=self.store))
+        self.assertIsNone(mll.active_run())
+
+    def assert_raises(self, kind, pattern, call):
+        with self.assertRaisesRegex(kind, pattern):
+            call()
+
+    def test_start_run_takes_mlflow_arguments(self):
+        mll.set_experiment("e", store=self.store)
+        with mll.start_run(run_name="parent", tags={"team": "risk"}, description="a note", store=self.store) as parent:
+            info = mll.active_run().info
+            self.assertEqual((info.run_id, info.run_uuid, info.run_name, info.status), (parent.id, parent.id, "parent", "RUNNING"))
+            self.assertTrue(info.artifact_uri.startswith("file://") and info.artifact_uri.endswith("/artifacts/" + parent.id))
+            self.assertTrue(parent.mlflow_style)
+            with mll.start_run(run_name="child", nested=True, store=self.store) as child:
+                self.assertEqual(child.parent_run_id, parent.id)
+            self.assert_raises(mll.MlLifecycleError, "still active.*nested=True", lambda: mll.start_run(run_name="x", store=self.store))
+        self.assertEqual(parent.info.status, "FINISHED")
+        self.assertIs(mll.last_active_run(), parent)
+        self.assertEqual(self.rows("SELECT name, notes FROM runs ORDER BY id"), [("parent", "a note"), ("child", None)])
+        self.assertEqual(self.rows("SELECT c.name, p.name FROM runs c JOIN runs p ON p.id = c.parent_run_id"), [("child", "parent")])
+        self.assertEqual(self.rows("SELECT key, value FROM tags WHERE key = 'team'"), [("team", "risk")])
+        # The plain-call form, and MLflow's special tags land in the run's columns.
+        run = mll.start_run(run_name="plain", store=self.store)
+        mll.set_tags({"mlflow.note.content": "edited", "mlflow.runName": "renamed", "k": 1})
+        mll.delete_tag("k")
+        self.assertEqual((mll.active_run().info.run_name, mll.active_run().data.tags["mlflow.note.content"]), ("renamed", "edited"))
+        mll.end_run(status="KILLED")
+        self.assertEqual(self.rows("SELECT name, notes, status FROM runs WHERE uuid = ?", run.id), [("renamed", "edited", "KILLED")])
+        self.assertEqual(self.rows("SELECT count(*) FROM tags WHERE key IN ('k', 'mlflow.note.content', 'mlflow.runName')"), [(0,)])
+        self.assert_raises(mll.InputError, "given twice", lambda: mll.start_run(description="a", tags={"mlflow.note.content": "b"}, store=self.store))
+
+    def test_a_positional_experiment_name_is_refused_with_a_hint(self):
+        # The first positional argument is MLflow's run_id; this module's older first argument was the experiment.
+        self.assert_raises(mll.InputError, r"no run 'churn'.*experiment='churn'", lambda: mll.start_run("churn", store=self.store))
+
+    def test_mlflow_style_runs_log_an_omitted_step_as_0(self):
+        with mll.start_run(run_name="mlflow", store=self.store) as run:
+            mll.log_metric("x", 1.0)
+            mll.log_metric("x", 2.0)
+            mll.log_metrics({"y": 3.0})
+            mll.log_metric("x", 3.0, step=5)
+            mll.log_metric("x", 4.0)
+        with self.start(name="ours") as ours:  # experiment= and name= keep counting up
+            mll.log_metric("x", 1.0)
+            mll.log_metric("x", 2.0)
+        with self.start(name="forced", mlflow_style=True):
+            mll.log_metric("x", 1.0)
+        self.assertFalse(ours.mlflow_style)
+        steps = self.rows("SELECT r.name, m.key, m.step, m.value FROM metrics m JOIN runs r ON r.id = m.run_id ORDER BY m.run_id, m.key, m.step, m.value")
+        self.assertEqual(steps, [("mlflow", "x", 0, 1.0), ("mlflow", "x", 0, 2.0), ("mlflow", "x", 0, 4.0), ("mlflow", "x", 5, 3.0), ("mlflow", "y", 0, 3.0),
+                                 ("ours", "x", 0, 1.0), ("ours", "x", 1, 2.0), ("forced", "x", 0, 1.0)])
+        stamps = [row[0] for row in self.rows("SELECT timestamp FROM metrics m JOIN runs r ON r.id = m.run_id WHERE r.name = 'mlflow' AND key = 'x' AND step = 0")]
+        self.assertEqual(len(set(stamps)), 3)  # points at the same step stay apart
+
+    def test_log_metric_takes_mlflow_and_older_positional_arguments(self):
+        with mll.start_run(run_name="r", store=self.store) as run:
+            mll.log_metric("a", 1.0, 3, 1000)  # older: (key, value, step, timestamp)
+            mll.log_metric("b", 1.0, 3, True, 2000)  # MLflow: (key, value, step, synchronous, timestamp)
+            mll.log_metrics({"c": 1.0}, 4, 3000)
+            mll.log_metric("d", 1.0, step=1, timestamp=4000, run_id=run.id, synchronous=False)
+            self.assert_raises(mll.NotSupportedError, "model_id", lambda: mll.log_metric("e", 1.0, model_id="m-1"))
+            self.assert_raises(mll.MlLifecycleError, "not open in this process", lambda: mll.log_params({"p": 1}, run_id="f" * 32))
+            self.assertEqual(mll.log_param("p", 2), 2)
+            self.assertEqual(run.data.metrics, {"a": 1.0, "b": 1.0, "c": 1.0, "d": 1.0})
+        self.assertEqual(self.rows("SELECT key, step, timestamp FROM metrics ORDER BY key"), [("a", 3, 1000), ("b", 3, 2000), ("c", 4, 3000), ("d", 1, 4000)])
+
+    def test_log_dict_log_text_and_log_artifact_write_into_the_run_folder(self):
+        source = os.path.join(self.dir, "sample.csv")
+        with open(source, "w") as handle:
+            handle.write("x\n1\n")
+        with mll.start_run(run_name="r", store=self.store) as run:
+            mll.log_dict({"lr": 0.1, "layers": [64, 32], "ok": True}, "config/params.json")
+            mll.log_dict({"lr": 0.1, "layers": [64, 32], "empty": {}, "s": "a: b", "big": 1e20}, "config/params.yaml")
+            mll.log_text("hello\n", "notes/summary.txt")
+            mll.log_artifact(source, "data")  # an MLflow-style run: "data" is the folder, and the file is copied
+            mll.log_artifact(source)
+            for bad in ("../escape.txt", "/abs.txt", "a//b.txt"):
+                self.assert_raises(mll.InputError, "relative path inside the run", lambda: mll.log_text("x", bad))
+        root = os.path.join(self.dir, ".ml-lifecycle", "artifacts", run.id)
+        rows = self.rows("SELECT path, sha256, size, kind FROM artifacts ORDER BY path")
+        self.assertEqual([os.path.relpath(row[0], root) for row in rows], ["config/params.json", "config/params.yaml", "data/sample.csv", "notes/summary.txt", "sample.csv"])
+        for path, sha, size, kind in rows:
+            with open(path, "rb") as handle:
+                content = handle.read()
+            self.assertEqual((sha, size, kind), (hashlib.sha256(content).hexdigest(), len(content), "file"))
+        with open(os.path.join(root, "config", "params.json")) as handle:
+            self.assertEqual(json.load(handle), {"lr": 0.1, "layers": [64, 32], "ok": True})
+        with open(os.path.join(root, "config", "params.yaml")) as handle:
+            self.assertEqual(handle.read(), '"lr": 0.1\n"layers":\n  - 64\n  - 32\n"empty": {}\n"s": "a: b"\n"big": 1.0e+20\n')
+        os.remove(source)  # the copies do not depend on the original
+        self.assertTrue(os.path.exists(os.path.join(root, "data", "sample.csv")))
+
+    def test_our_runs_keep_recording_artifacts_in_place(self):
+        source = os.path.join(self.dir, "model.pkl")
+        with open(source, "wb") as handle:
+            handle.write(b"m")
+        with self.start() as run:
+            run.log_artifact(source, "model")  # the older positional kind
+            run.log_artifact(path=source, kind="data")
+            run.log_artifact(source, artifact_path="ckpt")  # an explicit folder copies, as in MLflow
+        copy = os.path.join(self.dir, ".ml-lifecycle", "artifacts", run.id, "ckpt", "model.pkl")
+        self.assertEqual(self.rows("SELECT path, kind FROM artifacts ORDER BY path"), sorted([(source, "data"), (copy, "file")]))
+
+    def test_log_artifacts_copies_a_folder(self):
+        folder = os.path.join(self.dir, "out")
+        os.makedirs(os.path.join(folder, "sub"))
+        for name in ("a.txt", os.path.join("sub", "b.txt")):
+            with open(os.path.join(folder, name), "w") as handle:
+                handle.write(name)
+        with mll.start_run(run_name="r", store=self.store) as run:
+            mll.log_artifacts(folder, "outputs")
+        root = os.path.join(self.dir, ".ml-lifecycle", "artifacts", run.id)
+        self.assertEqual(sorted(os.path.relpath(row[0], root) for row in self.rows("SELECT path FROM artifacts")), ["outputs/a.txt", "outputs/sub/b.txt"])
+
+    def test_unsupported_mlflow_calls_raise_naming_the_alternative(self):
+        for name, hint in (("autolog", "log_metric"), ("log_figure", "savefig"), ("sklearn", "joblib.dump"), ("search_runs", "runs list --json")):
+            with self.assertRaises(mll.NotSupportedError) as caught:
+                getattr(mll, name)
+            self.assertIn("mlflow.%s is not supported by ml_lifecycle" % name, str(caught.exception))
+            self.assertIn(hint, str(caught.exception))
+            self.assertIsInstance(caught.exception, NotImplementedError)
+        self.assertFalse(hasattr(mll, "autolog"))
+        with self.assertRaisesRegex(AttributeError, "no attribute 'nothing_like_this'"):
+            mll.nothing_like_this
+        self.assert_raises(mll.NotSupportedError, "log_system_metrics", lambda: mll.start_run(log_system_metrics=True, store=self.store))
+        self.assertIs(mll.MlflowException, mll.MlLifecycleError)
+
+    def test_set_tracking_uri_warns_that_runs_go_to_the_store(self):
+        with self.assertWarnsRegex(UserWarning, "has no effect: runs go to the ML Lifecycle store"):
+            mll.set_tracking_uri("http://localhost:5000")
+        self.assertTrue(mll.get_tracking_uri().startswith("file://"))
 
 
 class BadInput(StoreTest):

@@ -80,7 +80,7 @@ export const THEMES: readonly Theme[] = ['light', 'dark'];
  * Older VS Code called the first two "Default Light Modern" / "Default Dark Modern"; this one
  * migrates those names in the settings file at start.
  */
-export const THEME_NAMES: Record<Theme, string> = { light: 'Light Modern', dark: 'Dark Modern', 'high-contrast': 'Default High Contrast' };
+export const THEME_NAMES: Record<Theme, string> = { light: 'Light Modern', dark: 'Dark Modern', 'high-contrast': 'Dark High Contrast' };
 const THEME_CLASSES: Record<Theme, string> = { light: 'vs', dark: 'vs-dark', 'high-contrast': 'hc-black' };
 
 /** Settings every session starts with; `StartOptions.settings` is merged over them. */

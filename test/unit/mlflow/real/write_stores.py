@@ -93,6 +93,7 @@ ODD_TAGS = {
     'x/y': 'slash key',
     'mlflow.note.content': 'Run notes **markdown**\nsecond line',
 }
+ALIASES = {'champion': '2', 'challenger': '3', 'old-ünï': '1'}
 SKIPPED = {}
 NOTES = []
 LAPS = {}  # seconds per phase per store, to see what a slow run spent its time on
@@ -183,13 +184,9 @@ def write(kind, uri):
     }
     for ms in batches.values():
         c.log_batch(rid, metrics=ms)
-    # The exact same point twice in one batch, then once more on its own.
-    dup_exact = Metric('dup_exact', 1.0, ts, 1)
-    try:
-        c.log_batch(rid, metrics=[dup_exact, dup_exact])
-        c.log_metric(rid, 'dup_exact', 1.0, timestamp=ts, step=1)
-    except Exception as e:  # the SQL store's primary key includes the value
-        NOTES.append(f'{kind}: exact duplicate point rejected: {type(e).__name__}: {str(e)[:200]}')
+    # The exact same point twice in one batch, then once more on its own (SQL keeps one row).
+    c.log_batch(rid, metrics=[Metric('dup_exact', 1.0, ts, 1)] * 2)
+    c.log_metric(rid, 'dup_exact', 1.0, timestamp=ts, step=1)
     c.set_terminated(rid, 'FINISHED', end_time=T0 + 9000)
 
     lap(kind, 'metric_edge_cases')
@@ -236,7 +233,7 @@ def write(kind, uri):
     rid = client_run('default_run', '0', 'in-default', T0)
     c.set_terminated(rid, 'FINISHED', end_time=T0 + 1)
 
-    # Experiments to delete: their runs stay active (folder store) or follow (SQL store).
+    # Experiments to delete (both stores then mark their runs deleted too).
     rid = client_run('in_deleted_kept', del_kept, 'in-deleted-kept', T0)
     c.log_metric(rid, 'loss', 0.3, timestamp=T0 + 1, step=0)
     c.set_terminated(rid, 'FINISHED', end_time=T0 + 2)
@@ -290,13 +287,11 @@ def write(kind, uri):
         c.create_model_version(mname, f'{info.artifact_uri}/model', run_id=info.run_id,
                                tags={'v': str(i), 'role': role}, description=f'version {i} from {role}')
     c.set_model_version_tag(mname, '1', 'validated', 'true')
-    c.set_registered_model_alias(mname, 'champion', '2')
-    c.set_registered_model_alias(mname, 'challenger', '3')
-    c.set_registered_model_alias(mname, 'old-ünï', '1')
+    for alias, version in ALIASES.items():
+        c.set_registered_model_alias(mname, alias, version)
     if MAJOR < 3:
-        c.transition_model_version_stage(mname, '1', 'Archived')
-        c.transition_model_version_stage(mname, '2', 'Production')
-        c.transition_model_version_stage(mname, '3', 'Staging')
+        for version, stage in (('1', 'Archived'), ('2', 'Production'), ('3', 'Staging')):
+            c.transition_model_version_stage(mname, version, stage)
     else:
         SKIPPED['stages'] = 'stages are deprecated in MLflow 3; only written with MLflow 2'
     c.create_registered_model('oracle-empty', tags={'note': 'no versions'})
@@ -321,21 +316,12 @@ def write(kind, uri):
     done = subprocess.run(cmd, env=dict(os.environ, MLFLOW_TRACKING_URI=uri), capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f'{kind}: {" ".join(cmd)} failed:\n{done.stderr}')
-    gc_runs = [runs['deleted_gc']]
-    gc_runs.append(runs['in_deleted_gc'])
 
     lap(kind, 'gc_subprocess')
-    return {
-        'uri': uri,
-        'experiments': exps,
-        'runs': runs,
-        'logged_models': logged_models,
-        'gc_run_ids': gc_runs,
-        'gc_experiment_ids': [del_gc],
-        'deleted_run_ids': [runs['deleted_kept']],
-        'deleted_experiment_ids': [del_kept],
-        'running_run_ids': [runs['running']],
-    }
+    return {'uri': uri, 'experiments': exps, 'runs': runs, 'logged_models': logged_models,
+            'gc_run_ids': [runs['deleted_gc'], runs['in_deleted_gc']], 'gc_experiment_ids': [del_gc],
+            'deleted_run_ids': [runs['deleted_kept']], 'deleted_experiment_ids': [del_kept],
+            'running_run_ids': [runs['running']]}
 
 
 def child(kind):
@@ -344,7 +330,7 @@ def child(kind):
     t = time.time()
     store = write(kind, uri)
     part = {'store': store, 'seconds': round(time.time() - t, 2),
-            'laps': LAPS.get(kind, {}), 'notes': NOTES, 'skipped': SKIPPED, 'blocked': BLOCKED, 'shimmed': SHIMMED}
+            'laps': LAPS.get(kind, {}), 'notes': NOTES, 'skipped': SKIPPED, 'blocked': BLOCKED}
     with open(os.path.join(OUT, f'.part-{kind}.json'), 'w', encoding='utf-8') as f:
         json.dump(part, f)
 
@@ -400,8 +386,18 @@ def main():
             'long_values': {'param': ['long_param', 5000], 'tag': ['long_tag', 7000]},
             'odd_params': {k: str(v) for k, v in ODD_PARAMS.items() if not k.startswith('long')},
             'odd_tags': {k: v for k, v in ODD_TAGS.items() if not k.startswith('long')},
-            'aliases': {'oracle-model': {'champion': '2', 'challenger': '3', 'old-ünï': '1'}},
+            'aliases': {'oracle-model': ALIASES},
         },
+        # Seen with MLflow 2.22.5 and 3.17.2 on these stores; the smoke test asserts the first three.
+        'quirks': [
+            'exact duplicate points: mlruns keeps every line; SQL keeps one (the value is in the primary key)',
+            '+-Inf: mlruns writes inf/-inf; SQL stores +-1.7976931348623157e308 (NaN: is_nan=1, value 0)',
+            'deleting an experiment marks its runs deleted (lifecycle_stage + deleted_time) in both stores',
+            'mlflow gc without --experiment-ids also hard-deletes every deleted experiment',
+            'history order: mlruns in file order; SQL by (timestamp, step, value)',
+            'alias targets: str from mlruns, int from SQL (oracle.py prints str)',
+            'fluent runs have wall-clock times and mlflow.source.*/mlflow.user tags; client runs use explicit T0 times',
+        ],
         'network_attempts_blocked': [b for p in parts.values() for b in p['blocked']],
         'env': ENV,
     }

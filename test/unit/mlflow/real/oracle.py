@@ -10,7 +10,6 @@ import math
 import os
 import sys
 import warnings
-from importlib import metadata
 
 URI = sys.argv[1]
 os.environ.update({
@@ -25,15 +24,6 @@ os.environ.update({
     'NO_PROXY': '',
 })
 warnings.filterwarnings('ignore')
-if metadata.version('mlflow').startswith('2.'):
-    # Same alias as write_stores.py: MLflow 2.22 imports a pool class SQLAlchemy 2.1 removed.
-    try:
-        import sqlalchemy.pool as _pool
-        if not hasattr(_pool, 'FallbackAsyncAdaptedQueuePool'):
-            _pool.FallbackAsyncAdaptedQueuePool = _pool.AsyncAdaptedQueuePool
-    except ImportError:
-        pass
-
 import mlflow  # noqa: E402
 from mlflow import MlflowClient  # noqa: E402
 from mlflow.entities import ViewType  # noqa: E402

@@ -4,7 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { importMlflow } from '../../../../src/mlflow/importMlflow.ts';
 import { pythonEnv } from '../../../support/pythonEnv.ts';
+import { tempStore } from '../../helpers.ts';
+import { assertImportMatchesOracle } from './oracleCompare.ts';
 import { mlflowOracle, realStores, type Oracle, type OracleRun } from './realStores.ts';
 
 function byId(oracle: Oracle): Map<string, OracleRun> {
@@ -100,6 +103,22 @@ for (const name of ['mlflow3', 'mlflow2']) {
           assert.deepEqual(oracle.logged_models, []);
           assert.ok(manifest.skipped.logged_models);
         }
+      });
+    }
+
+    for (const kind of ['folder', 'sqlite'] as const) {
+      test(`${kind} store: an import holds what MLflow's client returns, and a second import changes nothing`, async () => {
+        const { manifest } = realStores(env);
+        const ids = manifest.stores[kind];
+        const source = kind === 'folder' ? manifest.paths.folder : manifest.paths.sqlite;
+        const store = tempStore();
+        const [summary] = await importMlflow(store, source);
+        assert.equal(summary!.cancelled, false);
+        const oracle = mlflowOracle(env, ids.uri);
+        assertImportMatchesOracle(store, source, oracle, kind === 'sqlite');
+        const [again] = await importMlflow(store, source);
+        assert.equal(again!.metricPoints + again!.runs + again!.experiments + again!.trashed, 0, 'nothing new on a second import');
+        assertImportMatchesOracle(store, source, oracle, kind === 'sqlite');
       });
     }
 

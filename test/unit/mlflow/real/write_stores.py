@@ -53,19 +53,6 @@ MLFLOW_VERSION = metadata.version('mlflow')
 MAJOR = int(MLFLOW_VERSION.split('.')[0])
 # MLflow 2.22 imports a pool class that SQLAlchemy 2.1 removed (python/testenv/mlflow2.txt does not
 # pin sqlalchemy<2.1); the alias only makes that import succeed, the class is never used.
-SA_SHIM = '''
-try:
-    import sqlalchemy.pool as _pool
-    if not hasattr(_pool, 'FallbackAsyncAdaptedQueuePool'):
-        _pool.FallbackAsyncAdaptedQueuePool = _pool.AsyncAdaptedQueuePool
-        SHIMMED = True
-except ImportError:
-    pass
-'''
-SHIMMED = False
-if MAJOR < 3:
-    exec(SA_SHIM)
-
 if ONLY:  # only the children write; the parent just merges their reports
     import mlflow
     from mlflow import MlflowClient
@@ -311,8 +298,6 @@ def write(kind, uri):
     # One call with both lists: without --experiment-ids, gc also removes EVERY deleted experiment.
     args = ['gc', '--backend-store-uri', uri, '--run-ids', runs['deleted_gc'], '--experiment-ids', del_gc]
     cmd = [sys.executable, '-m', 'mlflow', *args]
-    if SHIMMED:  # the same as `python -m mlflow`, after the alias
-        cmd = [sys.executable, '-c', SA_SHIM + 'import runpy; runpy.run_module("mlflow", run_name="__main__", alter_sys=True)', *args]
     done = subprocess.run(cmd, env=dict(os.environ, MLFLOW_TRACKING_URI=uri), capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f'{kind}: {" ".join(cmd)} failed:\n{done.stderr}')
@@ -358,8 +343,6 @@ def main():
     except ImportError:
         SKIPPED['system_metrics'] = 'psutil is not installed in this venv (MLflow needs it for system metrics)'
     notes = [n for p in parts.values() for n in p['notes']]
-    if SHIMMED:
-        notes.append(f'MLflow {MLFLOW_VERSION} ran with SQLAlchemy >= 2.1: FallbackAsyncAdaptedQueuePool was aliased (see SA_SHIM); pin sqlalchemy<2.1 in python/testenv/mlflow2.txt')
     manifest = {
         'mlflow_version': MLFLOW_VERSION,
         'mlflow_major': MAJOR,

@@ -187,6 +187,11 @@ export async function importDatabase(writer: ImportWriter, options: ImportOption
   }
 }
 
+/** Every experiment id MLflow has, imported or skipped. */
+function presentExperiments(source: MlflowDatabase): Set<string> {
+  return new Set((source.db.prepare('SELECT experiment_id FROM experiments').pluck().all() as unknown[]).map(text).filter((id): id is string => id !== undefined));
+}
+
 /** Experiment id -> its first run's start, for stores without creation times (MLflow 1.x). */
 function earliestRunStarts(source: MlflowDatabase): Map<string, number> {
   const starts = new Map<string, number>();
@@ -229,9 +234,12 @@ async function importFrom(writer: ImportWriter, source: MlflowDatabase, options:
   const runTags = grouped(writer, source, 'tags', 'run_uuid');
   const runParams = grouped(writer, source, 'params', 'run_uuid');
   const runs: MlflowRun[] = [];
+  // Every run MLflow has, read or not: only what is gone counts as removed.
+  const present = new Set<string>();
   for (const row of source.rows('runs', ['run_uuid', 'experiment_id', 'name', 'status', 'start_time', 'end_time', 'lifecycle_stage', 'deleted_time', 'user_id'], 'ORDER BY start_time')) {
     const where = `${file} (table runs)`;
     const uuid = text(row.run_uuid);
+    if (uuid) present.add(uuid);
     const experimentId = experimentIds.get(text(row.experiment_id) ?? '');
     if (!uuid || experimentId === undefined) {
       skip(writer.summary, { where, rowid: Number(row._rowid), reason: !uuid ? 'no run_uuid; run skipped' : `its experiment ${String(row.experiment_id)} was not imported; run skipped` });
@@ -298,7 +306,7 @@ async function importFrom(writer: ImportWriter, source: MlflowDatabase, options:
   const models = complete ? readModels(writer, source) : [];
   writeTransaction(writer.store, () => {
     writeModels(writer, models);
-    if (complete) trashVanished(writer, new Set(experimentIds.keys()), new Set(runs.map((r) => r.uuid)));
+    if (complete) trashVanished(writer, presentExperiments(source), present);
     recordSource(writer, complete ? { rowid: maxRowid, fingerprint: current.fingerprint } : null);
   });
 }

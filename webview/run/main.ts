@@ -9,7 +9,7 @@ import type { RunFromWebview, RunState, RunTab, RunToWebview } from '../../src/c
 import type { RunPageModel } from '../../src/runpage/model.ts';
 import { truncateLabel } from '../../src/shared/format.ts';
 import { type ChartHost, type ChartView, MetricChart } from '../compare/charts.ts';
-import { readTheme, slotColor, watchTheme } from '../compare/theme.ts';
+import { readTheme, runSlot, slotColor, watchTheme } from '../compare/theme.ts';
 import { adoptStyles, connect, el } from '../shared/vscode.ts';
 import { ArtifactsView } from './artifacts.ts';
 import { NoteEditor, keyValueTable, metaList, statusBadge, tagForm } from './details.ts';
@@ -96,7 +96,7 @@ app.append(header, gone, tabs);
 
 // ---- rendering ------------------------------------------------------------------------------
 
-const runColor = () => slotColor(theme, 0);
+const runColor = () => slotColor(theme, page ? runSlot(page.run.id) : 0);
 
 function renderHeader(): void {
   if (!page) return;

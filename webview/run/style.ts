@@ -34,6 +34,8 @@ tr.selected td { background: var(--vscode-list-inactiveSelectionBackground, tran
 .chart-info { font-size: 0.9em; color: var(--vscode-descriptionForeground); margin: 2px 0 4px; min-height: 1.3em; }
 .chart-box { position: relative; height: 300px; }
 .chart-box canvas:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
+.chart-targets { display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 0.9em; color: var(--vscode-descriptionForeground); margin: 4px 0 0; }
+.target-swatch { display: inline-block; width: 18px; border-top: 1px dashed var(--vscode-foreground); vertical-align: middle; margin-right: 6px; }
 .icon-button { background: transparent; color: var(--vscode-foreground); border: none; font: inherit; cursor: pointer; padding: 2px 6px; display: inline-flex; align-items: center; gap: 4px; }
 .icon-button:hover { background: var(--vscode-toolbar-hoverBackground, transparent); }
 .tag-form { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 8px 0; }

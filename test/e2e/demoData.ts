@@ -200,7 +200,8 @@ export async function createDemoWorkspace(options: DemoOptions = {}): Promise<st
       if (registered.has(key)) {
         const file = path.join(dir, 'models', `${spec.name}.joblib`);
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, `demo model ${key}\n${JSON.stringify(spec.params)}\n`);
+        // A pickle-like binary file: protocol header, the params, a stop byte.
+        fs.writeFileSync(file, Buffer.concat([Buffer.from([0x80, 0x04, 0x95, 0x00]), Buffer.from(`demo model ${key} ${JSON.stringify(spec.params)}`), Buffer.from([0x00, 0x2e])]));
         await run.logArtifact(file, 'model');
       }
       if (key === DEMO_ARTIFACT_RUN) for (const file of writeRunArtifacts(storePath, run.id, spec)) await run.logArtifact(file, file.endsWith('.csv') ? 'data' : 'file');

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { FrameLocator } from 'playwright-core';
 import { createDemoWorkspace, DEMO_ARTIFACT_RUN, DEMO_EXPERIMENTS, demoStorePath, queryStore } from './demoData.ts';
-import { startSession, waitUntil, type Session } from './harness.ts';
+import { SCREENSHOT_DIR, startSession, waitUntil, type Session } from './harness.ts';
 
 const EXPERIMENTS = 'Experiments';
 const sweep = DEMO_EXPERIMENTS[1]!; // churn-gbm-sweep
@@ -117,6 +117,43 @@ describe('Run page', () => {
     await page.locator('[data-testid="preview-image"]').waitFor();
     await session.workbench.captureThemes('run-page-artifacts', ['light', 'dark', 'high-contrast']);
     await session.workbench.setTheme('light');
+  });
+
+  test('Compare with…: every run in the tooltip, opaque colours that stand out in every theme, targets labelled once', async () => {
+    const wb = session.workbench;
+    await page.locator('[data-testid="compare-with"]').click();
+    await wb.page.locator('.quick-input-widget .quick-input-box input').fill('gbm-d');
+    await wb.quickPickMany([sweep.runs[0]!.name, sweep.runs[2]!.name]);
+    const compare = await wb.webview({ title: /Compare 3 runs/ });
+    const card = compare.locator(`[data-testid="chart-card"][data-metric="${sweep.primaryMetric}"]`);
+    const canvas = card.locator('canvas[data-state="ready"]');
+    await canvas.waitFor({ timeout: 30_000 });
+    assert.equal(await card.locator('[data-testid="chart-targets"]').innerText(), 'target 0.86', 'one target, labelled once outside the plot');
+    assert.match(await card.locator('.chart-info').innerText(), /^3 runs · higher is better$/, 'a one-line subtitle');
+    assert.match((await card.locator('.chart-info').getAttribute('title')) ?? '', /points logged/, 'the M4 details are in its tooltip');
+    const box = (await canvas.boundingBox())!;
+    await wb.page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+    await waitUntil(async () => ((await canvas.getAttribute('data-tooltip')) ?? '').split('\n').length === 3, 'the tooltip lists all three runs');
+    for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+      await wb.setTheme(theme);
+      const ratios = await compare.locator('[data-testid="legend"] .swatch').evaluateAll((swatches) => {
+        const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).slice(0, 4).map(Number);
+        const lum = ([r, g, b]: number[]) => [r!, g!, b!].map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4)).reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i]!, 0);
+        const background = rgb(getComputedStyle(document.body).backgroundColor);
+        return swatches.map((swatch) => {
+          const color = rgb(getComputedStyle(swatch).backgroundColor);
+          const [hi, lo] = [lum(color), lum(background)].sort((a, b) => b - a);
+          return { color: color.join(','), opaque: color.length === 3 || color[3] === 1, ratio: (hi! + 0.05) / (lo! + 0.05) };
+        });
+      });
+      assert.equal(ratios.length, 3);
+      for (const r of ratios) assert.ok(r.opaque && r.ratio >= 3, `${theme}: run colour ${r.color} has contrast ${r.ratio.toFixed(2)}`);
+      assert.equal(new Set(ratios.map((r) => r.color)).size, 3, 'three different colours');
+      await wb.page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+      await wb.page.waitForTimeout(300);
+      await wb.page.screenshot({ path: `${SCREENSHOT_DIR}/compare-tooltip-${theme}.png` });
+    }
+    await wb.setTheme('light');
   });
 
   test('Enter, the context menu and the palette open run pages; names stay text', async () => {

@@ -352,7 +352,11 @@ export class MetricChart {
           itemSort: (a, b) => (b.parsed.y ?? -Infinity) - (a.parsed.y ?? -Infinity),
           boxPadding: 4,
           callbacks: {
-            title: (items) => (items[0] ? tooltipTitle(items[0].parsed.x ?? 0, view.xMode) : ''),
+            title: (items) => {
+              // The lines the tooltip lists, for assistive tools and tests: the canvas itself is only pixels.
+              this.canvas.dataset.tooltip = items.map((item) => item.dataset.label ?? '').join('\n');
+              return items[0] ? tooltipTitle(items[0].parsed.x ?? 0, view.xMode) : '';
+            },
             labelColor: (item) => ({ borderColor: view.color(this.infos[item.datasetIndex]?.id ?? 0), backgroundColor: view.color(this.infos[item.datasetIndex]?.id ?? 0) }),
             label: (item) => this.tooltipLabel(item),
           },

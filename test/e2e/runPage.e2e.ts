@@ -122,8 +122,14 @@ describe('Run page', () => {
   test('Compare with…: every run in the tooltip, opaque colours that stand out in every theme, targets labelled once', async () => {
     const wb = session.workbench;
     await page.locator('[data-testid="compare-with"]').click();
-    await wb.page.locator('.quick-input-widget .quick-input-box input').fill('gbm-d');
-    await wb.quickPickMany([sweep.runs[0]!.name, sweep.runs[2]!.name]);
+    const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill('gbm-d');
+    for (const name of [sweep.runs[0]!.name, sweep.runs[2]!.name]) {
+      const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: name }).first();
+      await row.locator('.label-name').first().click();
+      await waitUntil(async () => (await row.getAttribute('aria-checked')) === 'true', `${name} is checked`, 5000);
+    }
+    await input.press('Enter');
     const compare = await wb.webview({ title: /Compare 3 runs/ });
     const card = compare.locator(`[data-testid="chart-card"][data-metric="${sweep.primaryMetric}"]`);
     const canvas = card.locator('canvas[data-state="ready"]');

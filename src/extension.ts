@@ -6,6 +6,7 @@ import { registerFraming } from './workbench/framing/index.ts';
 import { registerLogging } from './workbench/logging/index.ts';
 import { registerMlflow } from './workbench/mlflow/index.ts';
 import { registerRegistry } from './workbench/registry/index.ts';
+import { registerRunPage } from './workbench/run/index.ts';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './workbench/experiments/experimentsTree.ts';
 import { type Services, userAction } from './workbench/services.ts';
 import { createActiveRunsStatus } from './workbench/statusBar.ts';
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): Services {
     ...registerExperimentCommands(services),
     ...registerLogging(services),
     ...registerCompare(services),
+    ...registerRunPage(services),
     ...registerFraming(services),
     ...registerRegistry(services),
     ...registerMlflow(services),

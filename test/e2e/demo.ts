@@ -14,7 +14,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDemoWorkspace, DEMO_EXPERIMENTS } from './demoData.ts';
+import { createDemoWorkspace, DEMO_EXPERIMENTS, demoStorePath, startLiveDemoRun } from './demoData.ts';
 import { freePort, launchBrowser, openWorkbench, REPO_ROOT, startCodeServer, type CodeServer } from './harness.ts';
 
 const { values } = parseArgs({
@@ -74,9 +74,12 @@ async function main(): Promise<void> {
 
   const server = await startCodeServer({ workspace: dir, theme: values.dark ? 'dark' : 'light', port: await choosePort() });
   let stopping = false;
+  // One run keeps training while the demo is open (not in the smoke check, which ends at once).
+  const live = smoke ? undefined : startLiveDemoRun(demoStorePath(dir));
   const stop = async (code: number): Promise<never> => {
     if (!stopping) {
       stopping = true;
+      live?.stop();
       await server.stop();
     }
     process.exit(code);

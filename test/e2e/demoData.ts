@@ -12,6 +12,11 @@
  * - a registered model `churn-classifier` with three versions (artifacts logged by their runs)
  *   and the aliases champion and challenger (src/registry/models.ts);
  * - a partly answered framing linked to the churn experiments (src/framing/store.ts);
+ * - runs that took 20 to 70 minutes over the last days, so time axes mean something;
+ * - an artifact tree for the champion's run: a PNG and an SVG plot, predictions as CSV, metrics
+ *   as JSON, the config as YAML, notes as Markdown and the model file;
+ * - six weeks of daily production metrics for the champion (one day dips below the framing's
+ *   floor) and a saved drift report (src/monitoring/);
  * - a small training script and two CSV snapshots (reference / current) for the drift check.
  *
  * The data is deterministic (seeded), so screenshots are comparable from one run to the next.
@@ -20,10 +25,14 @@ import * as fs from 'node:fs';
 import Database from 'better-sqlite3';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { emptyFramingDocument, type FramingDocument } from '../../src/framing/document.ts';
 import { createFraming, linkExperimentToFraming } from '../../src/framing/store.ts';
 import { artifactUri, hashPath } from '../../src/registry/artifacts.ts';
 import { registerModelVersion, setAlias } from '../../src/registry/models.ts';
+import { checkDrift } from '../../src/monitoring/drift.ts';
+import { saveDriftReport } from '../../src/monitoring/driftReports.ts';
+import { logProductionMetrics } from '../../src/monitoring/productionMetrics.ts';
 import { openStore } from '../../src/store/database.ts';
 import { STORE_DIR, STORE_FILE } from '../../src/store/location.ts';
 import { createExperiment, findExperimentByName, setPrimaryMetric } from '../../src/tracking/experiments.ts';
@@ -174,42 +183,134 @@ export async function createDemoWorkspace(options: DemoOptions = {}): Promise<st
     }
   });
 
-  // Runs, through the run logger, as training code logs them.
+  // Runs, through the run logger, as training code logs them: one every few hours over the last
+  // days, each taking 20 to 70 minutes (the points carry those times).
   const random = seededRandom(20240601);
   const registered = new Set(DEMO_MODEL.versions.map((v) => `${v.experiment}/${v.run}`));
   const runIds = new Map<string, string>();
+  const runCount = DEMO_EXPERIMENTS.reduce((n, e) => n + e.runs.length, 0);
+  let start = Date.now() - (runCount * 3 + 2) * HOUR;
   for (const experiment of DEMO_EXPERIMENTS) {
     for (const spec of experiment.runs) {
       const run = startRun({ experiment: experiment.name, name: spec.name, storePath, params: spec.params, tags: spec.tags });
       const last = Math.max(1, Math.round(steps * spec.completed));
-      for (let step = 0; step < last; step++) run.logMetrics(curves(experiment, spec, step, steps, random), step);
+      const stepMs = ((20 + random() * 50) * MINUTE) / steps;
+      for (let step = 0; step < last; step++) run.logMetrics(curves(experiment, spec, step, steps, random), step, Math.round(start + (step + 1) * stepMs));
       const key = `${experiment.name}/${spec.name}`;
       if (registered.has(key)) {
         const file = path.join(dir, 'models', `${spec.name}.joblib`);
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, `demo model ${key}\n${JSON.stringify(spec.params)}\n`);
+        // A pickle-like binary file: protocol header, the params, a stop byte.
+        fs.writeFileSync(file, Buffer.concat([Buffer.from([0x80, 0x04, 0x95, 0x00]), Buffer.from(`demo model ${key} ${JSON.stringify(spec.params)}`), Buffer.from([0x00, 0x2e])]));
         await run.logArtifact(file, 'model');
       }
+      if (key === DEMO_ARTIFACT_RUN) for (const file of writeRunArtifacts(storePath, run.id, spec)) await run.logArtifact(file, file.endsWith('.csv') ? 'data' : 'file');
       run.end(spec.status);
+      withStore(storePath, (store) => {
+        const end = Math.round(start + (last + 1) * stepMs);
+        store.db.prepare('UPDATE runs SET start_time = ?, end_time = ?, heartbeat_at = ? WHERE uuid = ?').run(Math.round(start), end, end, run.id);
+      });
       runIds.set(key, run.id);
+      start += 3 * HOUR;
     }
   }
 
-  await registerDemoModel(storePath, dir, runIds);
+  const champion = await registerDemoModel(storePath, dir, runIds);
   withStore(storePath, (store) => {
     const framing = createFraming(store, demoFramingDocument(), { reason: 'demo' });
     for (const name of DEMO_FRAMING_EXPERIMENTS) linkExperimentToFraming(store, findExperimentByName(store, name)!.id, framing.id);
+    logProductionMetrics(store, champion, productionHistory());
   });
+  const drift = await checkDrift(path.join(dir, 'data', 'reference.csv'), path.join(dir, 'data', 'current.csv'));
+  withStore(storePath, (store) => saveDriftReport(store, drift, champion));
   return dir;
 }
 
-async function registerDemoModel(storePath: string, dir: string, runIds: Map<string, string>): Promise<void> {
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** The run whose artifact tree the demo fills (the champion's run). */
+export const DEMO_ARTIFACT_RUN = 'churn-gbm-sweep/gbm-d6-lr0.05';
+
+/** Six weeks of the champion in production: AUC drifting down (one day under the floor of 0.86), and latency. */
+export function productionHistory(now = Date.now()): { key: string; value: number; timestamp: number }[] {
+  const points: { key: string; value: number; timestamp: number }[] = [];
+  const random = seededRandom(42);
+  for (let day = 42; day >= 0; day--) {
+    const timestamp = now - day * DAY;
+    const dip = day === 12 ? -0.02 : 0;
+    points.push({ key: 'auc', value: round(0.874 - (42 - day) * 0.00025 + (random() - 0.5) * 0.004 + dip), timestamp });
+    points.push({ key: 'latency_p95_ms', value: Math.round(95 + random() * 30 + (day % 7 === 1 ? 25 : 0)), timestamp });
+  }
+  return points;
+}
+
+/** The champion run's outputs, in its folder under the store (as the Python logger keeps them). */
+function writeRunArtifacts(storePath: string, runUuid: string, spec: DemoRun): string[] {
+  const root = path.join(path.dirname(storePath), 'artifacts', runUuid);
+  const file = (name: string, content: string | Buffer) => {
+    const full = path.join(root, name);
+    fs.mkdirSync(path.dirname(full), { recursive: true });
+    fs.writeFileSync(full, content);
+    return full;
+  };
+  const random = seededRandom(11);
+  const rows = ['customer_id,churn_probability,churned'];
+  for (let i = 0; i < 5000; i++) {
+    const churned = random() < 0.18;
+    rows.push(`C${String(100000 + i)},${Math.min(0.999, Math.max(0.001, (churned ? 0.62 : 0.22) + (random() - 0.5) * 0.5)).toFixed(3)},${churned ? 1 : 0}`);
+  }
+  const roc = Array.from({ length: 21 }, (_, i) => i / 20).map((fpr) => `${(20 + fpr * 360).toFixed(1)},${(380 - Math.pow(fpr, 0.28) * 360).toFixed(1)}`);
+  return [
+    file('plots/roc.svg', `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400"><rect width="400" height="400" fill="#fff"/><path d="M20 380 L380 20" stroke="#999" stroke-dasharray="6 4"/><polyline points="${roc.join(' ')}" fill="none" stroke="#0072b2" stroke-width="3"/><text x="200" y="395" font-size="14" text-anchor="middle">false positive rate</text></svg>\n`),
+    file('plots/confusion_matrix.png', confusionPng([[3890, 210], [160, 740]])),
+    file('predictions.csv', `${rows.join('\n')}\n`),
+    file('metrics.json', JSON.stringify({ val_auc: spec.quality, val_loss: 0.312, threshold: 0.41, precision: 0.78, recall: 0.82 })),
+    file('config.yaml', ['model: gbm', ...Object.entries(spec.params).map(([k, v]) => `${k}: ${v}`), 'features:', '  - tenure_months', '  - monthly_spend', '  - support_tickets', '  - plan', ''].join('\n')),
+    file('NOTES.md', '# gbm-d6-lr0.05\n\nBest **validation AUC** of the sweep without overfitting.\n\n- depth 6, learning rate 0.05\n- early stopping at 1,000 trees\n'),
+  ];
+}
+
+/** A 2 × 2 confusion matrix as a 240 × 240 PNG heat map (blue, darker is more). */
+function confusionPng(cells: number[][]): Buffer {
+  const size = 240;
+  const max = Math.max(...cells.flat());
+  const raw = Buffer.alloc(size * (size * 3 + 1));
+  for (let y = 0; y < size; y++) {
+    raw[y * (size * 3 + 1)] = 0;
+    for (let x = 0; x < size; x++) {
+      const share = cells[Math.floor((y * 2) / size)]![Math.floor((x * 2) / size)]! / max;
+      const border = x % (size / 2) < 2 || y % (size / 2) < 2;
+      const at = y * (size * 3 + 1) + 1 + x * 3;
+      raw[at] = border ? 255 : Math.round(240 - share * 200);
+      raw[at + 1] = border ? 255 : Math.round(245 - share * 130);
+      raw[at + 2] = 255;
+    }
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** Registers the versions and sets the aliases; returns the champion's version id. */
+async function registerDemoModel(storePath: string, dir: string, runIds: Map<string, string>): Promise<number> {
   const artifacts = new Map<string, { uri: string; sha256: string; size: number }>();
   for (const version of DEMO_MODEL.versions) {
     const file = path.join(dir, 'models', `${version.run}.joblib`);
     artifacts.set(version.run, { uri: artifactUri(file), ...(await hashPath(file)) });
   }
-  withStore(storePath, (store) => {
+  return withStore(storePath, (store) => {
     const versionIds: number[] = [];
     for (const version of DEMO_MODEL.versions) {
       const uuid = runIds.get(`${version.experiment}/${version.run}`)!;
@@ -227,6 +328,7 @@ async function registerDemoModel(storePath: string, dir: string, runIds: Map<str
     for (const [alias, number] of Object.entries(DEMO_MODEL.aliases)) {
       setAlias(store, { versionId: versionIds[number - 1]!, alias, reason: 'demo' });
     }
+    return versionIds[DEMO_MODEL.aliases.champion! - 1]!;
   });
 }
 
@@ -269,6 +371,36 @@ export function logDemoRun(storePath: string, experiment: string, name: string, 
   const run = startRun({ experiment, name, storePath, params: { model: 'late-arrival', steps } });
   for (let step = 0; step < steps; step++) run.logMetric('val_auc', 0.5 + (0.3 * step) / steps, step);
   run.end('FINISHED');
+}
+
+/**
+ * A run that keeps training while the demo is open: ten minutes of history, then a step every two
+ * seconds (with a heartbeat), so the live spinner, latest value and live charts have something to
+ * follow. stop() ends it as KILLED, like a stopped training job.
+ */
+export function startLiveDemoRun(storePath: string, stepMs = 2000): { stop(): void } {
+  const experiment = churnGbm;
+  const spec = run('gbm-d6-lr0.03-live', { model: 'gbm', max_depth: 6, learning_rate: 0.03, n_estimators: 3000 }, 0.873, 0.003);
+  const live = startRun({ experiment: experiment.name, name: spec.name, storePath, params: spec.params, tags: { ...spec.tags, note: 'still training' } });
+  const random = seededRandom(3);
+  const steps = 3000;
+  const backfill = 300;
+  const started = Date.now() - backfill * stepMs;
+  for (let step = 0; step < backfill; step++) live.logMetrics(curves(experiment, spec, step, steps, random), step, started + step * stepMs);
+  withStore(storePath, (store) => store.db.prepare('UPDATE runs SET start_time = ? WHERE uuid = ?').run(started, live.id));
+  let step = backfill;
+  const timer = setInterval(() => {
+    if (step >= steps) return;
+    live.logMetrics(curves(experiment, spec, step, steps, random), step);
+    live.flush();
+    step++;
+  }, stepMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      live.end('KILLED');
+    },
+  };
 }
 
 /** The store of a workspace made by createDemoWorkspace. */

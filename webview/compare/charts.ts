@@ -1,9 +1,11 @@
 // One line chart per metric: M4 series per run, smoothing, x-axis modes, zoom that asks the
 // extension for the zoomed range's own M4 series, and the target line.
-import { Chart, type ChartDataset, type ChartOptions, type Plugin, type TooltipItem } from 'chart.js';
+import { Chart, type ChartDataset, type ChartOptions, Interaction, type InteractionItem, type InteractionModeFunction, type Plugin, type TooltipItem } from 'chart.js';
+import { getRelativePosition } from 'chart.js/helpers';
 import type { ChartSpec, CompareItem, TargetLine, XMode } from '../../src/compare/model.ts';
 import type { Series, SeriesSet } from '../../src/compare/m4.ts';
 import { smooth, type SmoothingMode } from '../../src/compare/smoothing.ts';
+import { formatElapsed, formatWallTick, timeTicks } from '../../src/compare/timeAxis.ts';
 import { formatDuration, formatMetric, truncateLabel } from '../../src/shared/format.ts';
 import { el } from '../shared/vscode.ts';
 import { type Theme, tooltipColors, withAlpha } from './theme.ts';
@@ -38,16 +40,26 @@ interface DatasetInfo {
 
 const targetsByChart = new WeakMap<Chart, { targets: TargetLine[]; theme: Theme }>();
 
-/** Draws each target as a dashed horizontal line labelled "target". */
+/** Targets that share a value are one line, labelled once (outside the plot, in the chart's legend). */
+export function targetGroups(targets: readonly TargetLine[]): { value: number; text: string }[] {
+  const byValue = new Map<number, string[]>();
+  for (const target of targets) byValue.set(target.value, [...(byValue.get(target.value) ?? []), target.label.replace(/^target( · )?/, '')]);
+  return [...byValue].map(([value, names]) => {
+    const named = names.filter(Boolean);
+    return { value, text: `target ${formatMetric(value)}${named.length ? ` · ${named.join(', ')}` : ''}` };
+  });
+}
+
+/** Draws each target as a dashed horizontal line; its label is in the legend, never over the data. */
 export const targetLinePlugin: Plugin<'line'> = {
   id: 'mlTargetLine',
-  afterDatasetsDraw(chart) {
+  beforeDatasetsDraw(chart) {
     const entry = targetsByChart.get(chart as unknown as Chart);
     if (!entry?.targets.length) return;
     const { ctx, chartArea: area } = chart;
     const y = chart.scales.y!;
-    for (const target of entry.targets) {
-      const py = y.getPixelForValue(target.value);
+    for (const { value } of targetGroups(entry.targets)) {
+      const py = y.getPixelForValue(value);
       if (!Number.isFinite(py) || py < area.top - 0.5 || py > area.bottom + 0.5) continue;
       ctx.save();
       ctx.strokeStyle = entry.theme.foreground;
@@ -57,21 +69,57 @@ export const targetLinePlugin: Plugin<'line'> = {
       ctx.moveTo(area.left, py);
       ctx.lineTo(area.right, py);
       ctx.stroke();
-      ctx.setLineDash([]);
-      ctx.fillStyle = entry.theme.foreground;
-      ctx.font = `${entry.theme.fontSize - 1}px ${entry.theme.font}`;
-      ctx.textAlign = 'right';
-      ctx.textBaseline = py - area.top < 16 ? 'top' : 'bottom';
-      ctx.fillText(`${target.label} ${formatMetric(target.value)}`, area.right - 4, py + (py - area.top < 16 ? 3 : -3));
       ctx.restore();
     }
   },
 };
 
-export function formatX(value: number, mode: XMode): string {
+declare module 'chart.js' {
+  interface InteractionModeMap {
+    eachLine: InteractionModeFunction;
+  }
+}
+
+/** Faint raw lines behind smoothed ones are left out of the tooltip. */
+const RAW = Symbol('raw line');
+
+/**
+ * The tooltip's interaction: for every visible line, its point nearest the pointer's x (within
+ * 40 px and with a value), so the tooltip lists every run at the hovered x, as W&B and TensorBoard do.
+ */
+const eachLine: InteractionModeFunction = (chart, event, _options, useFinalPosition) => {
+  const position = getRelativePosition(event, chart as never);
+  const area = chart.chartArea;
+  if (position.x < area.left || position.x > area.right || position.y < area.top || position.y > area.bottom) return [];
+  const items: InteractionItem[] = [];
+  chart.data.datasets.forEach((dataset, datasetIndex) => {
+    if (!chart.isDatasetVisible(datasetIndex) || (dataset as unknown as Record<symbol, boolean>)[RAW]) return;
+    const points = chart.getDatasetMeta(datasetIndex).data;
+    const data = dataset.data as Point[];
+    const xOf = (i: number) => (points[i]!.getProps(['x'], useFinalPosition) as { x: number }).x;
+    let lo = 0;
+    let hi = points.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (xOf(mid) < position.x) lo = mid + 1;
+      else hi = mid;
+    }
+    let best = -1;
+    for (const i of [lo - 1, lo, lo + 1]) {
+      if (i < 0 || i >= points.length || data[i]?.y === null || data[i]?.y === undefined) continue;
+      if (best < 0 || Math.abs(xOf(i) - position.x) < Math.abs(xOf(best) - position.x)) best = i;
+    }
+    if (best >= 0 && Math.abs(xOf(best) - position.x) <= 40) items.push({ element: points[best]!, datasetIndex, index: best });
+  });
+  return items;
+};
+Interaction.modes.eachLine = eachLine;
+
+/** Steps as numbers; times in the unit the visible range calls for. */
+export function formatX(value: number, mode: XMode, min = value, max = value): string {
   if (mode === 'step') return Math.round(value).toLocaleString('en-US');
-  if (mode === 'relative') return `${value < 0 ? '-' : ''}${formatDuration(Math.abs(value))}`;
-  return new Date(value).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const { unit, step } = timeTicks(min, max);
+  return mode === 'relative' ? formatElapsed(value, unit, step) : formatWallTick(value, step, max - min);
 }
 
 const X_TITLES: Record<XMode, string> = { step: 'step', relative: 'time since run start', wall: 'wall time' };
@@ -83,6 +131,7 @@ export class MetricChart {
   private readonly host: ChartHost;
   private readonly canvas: HTMLCanvasElement;
   private readonly info: HTMLElement;
+  private readonly legend: HTMLElement;
   private readonly resetButton: HTMLButtonElement;
   private chart: Chart<'line', Point[]> | undefined;
   private infos: DatasetInfo[] = [];
@@ -104,11 +153,12 @@ export class MetricChart {
     this.host = host;
     this.canvas = el('canvas', { 'data-testid': 'chart', 'data-metric': spec.key, 'data-datasets': '0', 'data-state': 'loading', tabindex: '0', role: 'img' });
     this.info = el('p', { class: 'chart-info', 'aria-live': 'polite' }, 'Loading…');
+    this.legend = el('p', { class: 'chart-targets', 'data-testid': 'chart-targets' });
     this.resetButton = el('button', { class: 'icon-button', type: 'button', title: 'Reset zoom', 'aria-label': `Reset zoom of ${truncateLabel(spec.key, 80)}`, 'data-testid': 'chart-reset' }, el('span', { class: 'codicon codicon-discard', 'aria-hidden': 'true' }));
     this.resetButton.hidden = true;
     this.resetButton.addEventListener('click', () => this.resetZoom());
     const title = el('h2', { title: spec.key }, spec.key);
-    this.card = el('section', { class: 'chart-card', 'data-testid': 'chart-card', 'data-metric': spec.key }, el('header', {}, title, this.resetButton), this.info, el('div', { class: 'chart-box' }, this.canvas));
+    this.card = el('section', { class: 'chart-card', 'data-testid': 'chart-card', 'data-metric': spec.key }, el('header', {}, title, this.resetButton), this.info, el('div', { class: 'chart-box' }, this.canvas), this.legend);
     this.canvas.addEventListener('keydown', (event) => this.onKey(event));
     new ResizeObserver(() => {
       if (this.visible && this.set && this.pending === null && this.plotWidth() > this.loadedWidth * 1.3) this.load();
@@ -202,7 +252,7 @@ export class MetricChart {
       const base = { label: item.name, hidden, pointRadius: 0, pointHoverRadius: 3, pointHitRadius: 4, tension: 0, spanGaps: false, normalized: view.xMode === 'step', parsing: false as const };
       const raw = Array.from(xs, (x, i) => ({ x, y: ys[i]! }));
       if (smoothing) {
-        datasets.push({ ...base, data: raw, borderColor: withAlpha(color, 0.3), backgroundColor: withAlpha(color, 0.3), borderWidth: 1, order: 2 });
+        datasets.push({ ...base, data: raw, borderColor: withAlpha(color, 0.3), backgroundColor: withAlpha(color, 0.3), borderWidth: 1, order: 2, [RAW]: true } as ChartDataset<'line', Point[]>);
         this.infos.push({ id: series.id, role: 'raw', approx });
         const smoothed = smooth(ys, view.smoothing, view.strength);
         datasets.push({ ...base, data: Array.from(xs, (x, i) => ({ x, y: smoothed[i]! })), borderColor: color, backgroundColor: color, borderWidth: 2, order: 1 });
@@ -218,14 +268,23 @@ export class MetricChart {
     this.canvas.dataset.datasets = String(lines);
     this.canvas.dataset.points = String(drawn);
     this.canvas.dataset.state = 'ready';
-    const parts = [`${lines} of ${this.spec.ids.length} ${this.spec.ids.length === 1 ? 'line' : 'lines'} shown`, `${logged.toLocaleString('en-US')} points logged${this.range ? ' in view' : ''}`];
+    // One short line; how the points were drawn (M4) is in its tooltip.
+    const noun = view.bucketUnit === 'ms' ? 'version' : 'run';
+    const total = this.spec.ids.length;
+    const parts = [lines === total ? `${total} ${noun}${total === 1 ? '' : 's'}` : `${lines} of ${total} ${noun}s shown`];
+    if (this.spec.direction) parts.push(this.spec.direction === 'min' ? 'lower is better' : 'higher is better');
+    if (this.range) parts.push(`zoomed: ${logged.toLocaleString('en-US')} points in view`);
+    if (hiddenNonPositive) parts.push(`${hiddenNonPositive.toLocaleString('en-US')} values ≤ 0 not drawn`);
+    this.info.textContent = parts.join(' · ');
+    const details = [`${logged.toLocaleString('en-US')} points logged${this.range ? ' in view' : ''}`];
     if (set.plan && logged > drawn) {
       const width = view.bucketUnit === 'steps' ? `${set.plan.width.toLocaleString('en-US')} steps` : formatDuration(set.plan.width);
-      parts.push(`${drawn.toLocaleString('en-US')} drawn (first, min, max, last of every ${width})`);
+      details.push(`${drawn.toLocaleString('en-US')} drawn: the first, min, max and last point of every ${width} (M4), so no spike is lost`);
     }
-    if (hiddenNonPositive) parts.push(`${hiddenNonPositive.toLocaleString('en-US')} values ≤ 0 not drawn on the log scale`);
-    if (this.spec.direction) parts.push(this.spec.direction === 'min' ? 'lower is better' : 'higher is better');
-    this.info.textContent = parts.join(' · ');
+    this.info.title = details.join('\n');
+    const targets = targetGroups(view.logScale ? this.spec.targets.filter((t) => t.value > 0) : this.spec.targets);
+    this.legend.replaceChildren(...targets.map((t) => el('span', { class: 'chart-target' }, el('span', { class: 'target-swatch', 'aria-hidden': 'true' }), t.text)));
+    this.legend.hidden = targets.length === 0;
     const options = this.options(view);
     if (!this.chart) {
       this.chart = new Chart<'line', Point[]>(this.canvas, { type: 'line', data: { datasets }, options, plugins: [targetLinePlugin as unknown as Plugin<'line', Point[]>] });
@@ -251,7 +310,7 @@ export class MetricChart {
       // Steps are sorted; times usually are, but a resumed run can log an older step later.
       normalized: view.xMode === 'step',
       spanGaps: false,
-      interaction: { mode: 'nearest', intersect: false, axis: 'xy' },
+      interaction: { mode: 'eachLine', intersect: false },
       color: theme.foreground,
       font,
       scales: {
@@ -259,7 +318,19 @@ export class MetricChart {
           type: 'linear',
           ...(this.window ? { min: this.window.min, max: this.window.max } : {}),
           title: { display: true, text: X_TITLES[view.xMode], color: theme.muted, font },
-          ticks: { color: theme.muted, font, maxRotation: 0, autoSkipPadding: 16, callback: (value) => formatX(Number(value), view.xMode) },
+          ticks: {
+            color: theme.muted,
+            font,
+            maxRotation: 0,
+            autoSkipPadding: 16,
+            callback(value) {
+              return formatX(Number(value), view.xMode, this.min, this.max);
+            },
+          },
+          // Time axes: ticks on round multiples of the unit the visible range calls for.
+          afterBuildTicks: (scale) => {
+            if (view.xMode !== 'step') scale.ticks = timeTicks(scale.min, scale.max).ticks.map((value) => ({ value }));
+          },
           grid: { color: theme.grid },
           border: { color: theme.grid },
         },
@@ -277,8 +348,16 @@ export class MetricChart {
           ...tooltipColors(theme),
           titleFont: font,
           bodyFont: font,
+          // Every line's value at the hovered x, highest first, each with its run colour.
+          itemSort: (a, b) => (b.parsed.y ?? -Infinity) - (a.parsed.y ?? -Infinity),
+          boxPadding: 4,
           callbacks: {
-            title: (items) => (items[0] ? tooltipTitle(items[0].parsed.x ?? 0, view.xMode) : ''),
+            title: (items) => {
+              // The lines the tooltip lists, for assistive tools and tests: the canvas itself is only pixels.
+              this.canvas.dataset.tooltip = items.map((item) => item.dataset.label ?? '').join('\n');
+              return items[0] ? tooltipTitle(items[0].parsed.x ?? 0, view.xMode) : '';
+            },
+            labelColor: (item) => ({ borderColor: view.color(this.infos[item.datasetIndex]?.id ?? 0), backgroundColor: view.color(this.infos[item.datasetIndex]?.id ?? 0) }),
             label: (item) => this.tooltipLabel(item),
           },
         },
@@ -390,6 +469,6 @@ function displayX(series: Series, item: CompareItem, mode: XMode): Float64Array 
 
 function tooltipTitle(x: number, mode: XMode): string {
   if (mode === 'step') return `step ${formatX(x, mode)}`;
-  if (mode === 'relative') return `${formatX(x, mode)} after start`;
+  if (mode === 'relative') return `${formatX(x, mode, 0, Math.abs(x))} after start`;
   return new Date(x).toLocaleString();
 }

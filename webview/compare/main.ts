@@ -17,7 +17,7 @@ import { type ChartHost, type ChartView, MetricChart } from './charts.ts';
 import { type PlotView, parallelChart, plotCanvas, scatterChart } from './parallel.ts';
 import { COMPARE_CSS } from './style.ts';
 import { paramsTable, summaryTable } from './tables.ts';
-import { readTheme, slotColor, watchTheme } from './theme.ts';
+import { readTheme, runSlot, slotColor, watchTheme } from './theme.ts';
 
 // The package's types describe its CommonJS build; the bundle takes the ES module, whose default is the plugin.
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, zoomPlugin as unknown as Plugin);
@@ -66,9 +66,10 @@ function post(message: FromWebview): void {
 function assignColors(ids: readonly number[]): void {
   const kept = Object.fromEntries(Object.entries(state.colors).filter(([id]) => ids.includes(Number(id))));
   const used = new Set(Object.values(kept));
-  let slot = 0;
   for (const id of ids) {
     if (kept[String(id)] !== undefined) continue;
+    // A run's own slot (from its id) when free, so it looks the same in every panel and its page.
+    let slot = runSlot(id);
     while (used.has(slot)) slot++;
     kept[String(id)] = slot;
     used.add(slot);
@@ -245,8 +246,9 @@ function renderHeader(): void {
   fillSelect(smoothingSelect, Object.entries(SMOOTHING_LABELS) as [string, string][], state.smoothing);
   strength.value = String(state.strength);
   strength.disabled = state.smoothing === 'off';
-  strengthValue.textContent = state.smoothing === 'mean' ? `window ${windowFor(state.strength)}` : state.strength.toFixed(2);
-  strength.setAttribute('aria-valuetext', strengthValue.textContent);
+  // Off: no value beside a slider that does nothing.
+  strengthValue.textContent = state.smoothing === 'off' ? '' : state.smoothing === 'mean' ? `window ${windowFor(state.strength)}` : state.strength.toFixed(2);
+  strength.setAttribute('aria-valuetext', strengthValue.textContent || 'smoothing is off');
   (logScale as HTMLElement & { checked: boolean }).checked = state.logScale;
 }
 

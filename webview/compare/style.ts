@@ -29,6 +29,8 @@ export const COMPARE_CSS = `
 .chart-info { font-size: 0.9em; color: var(--vscode-descriptionForeground); margin: 2px 0 4px; min-height: 1.3em; }
 .chart-box { position: relative; height: 260px; }
 .chart-box canvas:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
+.chart-targets { display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 0.9em; color: var(--vscode-descriptionForeground); margin: 4px 0 0; }
+.target-swatch { display: inline-block; width: 18px; border-top: 1px dashed var(--vscode-foreground); vertical-align: middle; margin-right: 6px; }
 .chart-hint { font-size: 0.85em; color: var(--vscode-descriptionForeground); margin: 8px 0 0; }
 .table-tools { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: center; margin: 8px 0; }
 .table-wrap { overflow: auto; max-height: 75vh; }

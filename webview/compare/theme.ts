@@ -1,4 +1,5 @@
 // Colours from the VS Code theme, read at run time (and again when the theme changes).
+import { MIN_CONTRAST, MIN_CONTRAST_HIGH, type Rgb, parseRgb, rgbCss, slotRgb } from '../../src/compare/palette.ts';
 
 export interface Theme {
   kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
@@ -11,10 +12,9 @@ export interface Theme {
   hoverBorder: string;
   font: string;
   fontSize: number;
-  palette: string[];
+  /** The editor background run colours must stand out against. */
+  background: Rgb;
 }
-
-const PALETTE_VARIABLES = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-red', '--vscode-charts-purple', '--vscode-charts-yellow'];
 
 export function readTheme(): Theme {
   const style = getComputedStyle(document.documentElement);
@@ -39,11 +39,10 @@ export function readTheme(): Theme {
     hoverBorder: variable('--vscode-editorHoverWidget-border', variable('--vscode-widget-border', foreground)),
     font: variable('--vscode-font-family', 'sans-serif'),
     fontSize: Number.parseFloat(variable('--vscode-font-size', '13')) || 13,
-    palette: PALETTE_VARIABLES.map((name) => style.getPropertyValue(name).trim()).filter(Boolean),
+    background: parseRgb(variable('--vscode-editor-background', '')) ?? (kind === 'light' || kind === 'high-contrast-light' ? [255, 255, 255] : [30, 30, 30]),
   };
 }
 
-/** The colour of palette slot `slot`: the theme's chart colours first, then evenly spread hues. */
 /** Chart.js tooltip colours that match VS Code's hover widget. */
 export function tooltipColors(theme: Theme) {
   return {
@@ -55,11 +54,17 @@ export function tooltipColors(theme: Theme) {
   };
 }
 
+/** The slot a run (or version) prefers: the same in every panel, so its colour is too. */
+export function runSlot(id: number): number {
+  return (id - 1) % 10;
+}
+
+/**
+ * The colour of palette slot `slot`: opaque, Tableau 10 then evenly spread hues, each at least
+ * 3:1 (4.5:1 in high contrast) against the editor background. Chips and lines share it.
+ */
 export function slotColor(theme: Theme, slot: number): string {
-  if (slot < theme.palette.length) return theme.palette[slot]!;
-  const hue = Math.round(((slot - theme.palette.length) * 137.508 + 200) % 360);
-  const light = theme.kind === 'light' || theme.kind === 'high-contrast-light';
-  return `hsl(${hue}, ${light ? 70 : 75}%, ${light ? 38 : 68}%)`;
+  return rgbCss(slotRgb(slot, theme.background, theme.kind.startsWith('high') ? MIN_CONTRAST_HIGH : MIN_CONTRAST));
 }
 
 let probe: CanvasRenderingContext2D | null | undefined;

@@ -17,6 +17,7 @@ export function registerCompare(services: Services): vscode.Disposable[] {
     vscode.commands.registerCommand('mlLifecycle.compareRuns', (clicked?: ExperimentsNode, selection?: ExperimentsNode[]) =>
       services.run('Compare runs', () => compareRuns(services, clicked, selection)),
     ),
+    vscode.commands.registerCommand('mlLifecycle.compareRunsWith', (runId?: unknown) => services.run('Compare runs', () => compareRunsWith(services, runId))),
     vscode.commands.registerCommand('mlLifecycle.compareExperiment', (clicked?: ExperimentsNode) =>
       services.run('Compare experiment', () => compareExperiment(services, clicked)),
     ),
@@ -55,6 +56,15 @@ async function compareRuns(services: Services, clicked: ExperimentsNode | undefi
     runIds = runIds.slice(0, MAX_ITEMS);
   }
   ComparePanel.show(services, { kind: 'runs', runIds }, notes);
+}
+
+/** "Compare with…" on a run page: pick the other runs, then compare them with this one. */
+async function compareRunsWith(services: Services, runId: unknown): Promise<void> {
+  const store = services.stores.current();
+  if (!store || typeof runId !== 'number' || !Number.isInteger(runId)) return;
+  const picked = await pickRuns(store, { exclude: [runId], title: 'Compare this run with…' });
+  if (!picked?.length) return;
+  ComparePanel.show(services, { kind: 'runs', runIds: [runId, ...picked].slice(0, MAX_ITEMS) });
 }
 
 async function compareExperiment(services: Services, clicked: ExperimentsNode | undefined): Promise<void> {

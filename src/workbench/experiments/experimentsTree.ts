@@ -41,6 +41,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     if (!store) return new vscode.TreeItem('');
     const item = toTreeItem(describeNode(store, node, { runDescription: settings().get<'last' | 'best'>('runDescription', 'last') }));
     if (node.kind === 'loadMore') item.command = { command: 'mlLifecycle.loadMoreRuns', title: 'Load More Runs', arguments: [node] };
+    if (node.kind === 'run') item.command = { command: 'mlLifecycle.runClicked', title: 'Open Run Page', arguments: [node] };
     return item;
   }
 }

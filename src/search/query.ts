@@ -106,15 +106,21 @@ export interface ColumnCatalog {
   metrics: string[];
 }
 
-/** Every param, tag and metric key of the live runs of these experiments (all when absent), sorted. */
+/**
+ * Every param, tag and metric key of the runs of these experiments, sorted. For all experiments it
+ * reads the key tables whole (one pass; keys only trashed runs have may be listed, and show empty),
+ * which is several times faster than checking each row's run.
+ */
 export function columnCatalog(store: Store, experimentIds?: readonly number[]): ColumnCatalog {
   const runs = `SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.deleted_at IS NULL AND e.deleted_at IS NULL
-    ${experimentIds ? 'AND r.experiment_id IN (SELECT value FROM json_each(@experiments))' : ''}`;
+    AND r.experiment_id IN (SELECT value FROM json_each(@experiments))`;
+  const where = experimentIds ? `WHERE run_id IN (${runs})` : '';
   const args = experimentIds ? { experiments: JSON.stringify(experimentIds) } : {};
-  const keys = (sql: string) => cachedStatement(store.db, sql).pluck().all(args) as string[];
+  // Sorted here: with ORDER BY, SQLite sorts every row before removing duplicates (3x slower).
+  const keys = (sql: string) => (cachedStatement(store.db, sql).pluck().all(args) as string[]).sort();
   return {
-    params: keys(`SELECT DISTINCT key FROM params WHERE run_id IN (${runs}) ORDER BY key`),
-    tags: keys(`SELECT DISTINCT key FROM tags WHERE run_id IN (${runs}) ORDER BY key`),
-    metrics: keys(`SELECT key FROM metric_blocks WHERE shift = 12 AND run_id IN (${runs}) UNION SELECT key FROM metric_dirty WHERE run_id IN (${runs}) ORDER BY key`),
+    params: keys(`SELECT DISTINCT key FROM params ${where}`),
+    tags: keys(`SELECT DISTINCT key FROM tags ${where}`),
+    metrics: keys(`SELECT DISTINCT key FROM metric_blocks ${where ? `${where} AND` : 'WHERE'} shift = 12 UNION SELECT key FROM metric_dirty ${where}`),
   };
 }

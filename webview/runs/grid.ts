@@ -203,7 +203,7 @@ export class Grid {
         const stats = group.stats[metric]!;
         text = stats.mean === null ? '' : `${formatMetric(stats.mean)} (${formatMetric(stats.min)}–${formatMetric(stats.max)})`;
       }
-      const cell = el('div', { class: 'cell', role: 'gridcell', tabindex: '-1', title: metric >= 0 ? 'mean (min–max)' : '' }, text);
+      const cell = el('div', { class: 'cell', role: 'gridcell', tabindex: '-1', title: metric >= 0 ? `${text}: mean (min–max)` : text }, text);
       this.place(cell, col);
       row.append(cell);
     });

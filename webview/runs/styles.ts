@@ -4,6 +4,7 @@ body { padding-bottom: 0; }
 #app { display: flex; flex-direction: column; height: 100vh; }
 .runs-toolbar { margin: 8px 0 4px; }
 .runs-toolbar vscode-textfield { flex: 1 1 420px; min-width: 260px; font-family: var(--vscode-editor-font-family); }
+.runs-toolbar vscode-single-select { width: 200px; }
 .runs-status { color: var(--vscode-descriptionForeground); font-variant-numeric: tabular-nums; }
 .filter-error { margin: 0 0 6px; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); white-space: pre; overflow-x: auto; }
 .filter-error .caret { color: var(--vscode-errorForeground); font-weight: 700; }

@@ -52,6 +52,8 @@ __all__ = [
     "Run",
     "RunData",
     "RunInfo",
+    "SearchError",
+    "SearchedRun",
     "StoreError",
     "active_run",
     "create_experiment",
@@ -72,6 +74,7 @@ __all__ = [
     "log_params",
     "log_production_metric",
     "log_text",
+    "search_runs",
     "set_experiment",
     "set_experiment_tag",
     "set_experiment_tags",
@@ -1712,6 +1715,390 @@ def get_tracking_uri():
     return _file_uri(discover_store_path())
 
 
+# ---- search_runs: the filter syntax of `ml-lifecycle runs list --filter` and the Runs table -----
+# The same grammar as src/search/parser.ts (MLflow's syntax plus OR, NOT, parentheses, IN on every
+# column and min/max/best/last of a metric), compiled to the same SQL with bound values;
+# test/unit/search/python.test.ts runs both on the same filters and the same store.
+
+_SEARCH_TOKEN = re.compile(
+    r"""(?P<space>\s+)|(?P<string>'(?:[^']|'')*'|"(?:[^"]|"")*")|(?P<number>-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)"""
+    r"""|(?P<op>!=|<>|<=|>=|==|=|<|>)|(?P<lparen>\()|(?P<rparen>\))|(?P<comma>,)"""
+    r"""|(?P<name>(?:[A-Za-z_]\w*|`[^`]*`)(?:\.(?:`[^`]*`|"[^"]*"|'[^']*'|[^\s()=!<>,'"`]*))?)"""
+)
+_SEARCH_KEYWORDS = {"AND", "OR", "NOT", "IN", "LIKE", "ILIKE", "IS", "NULL", "ASC", "DESC"}
+_SEARCH_ENTITIES = {
+    "metric": "metric", "metrics": "metric", "param": "param", "params": "param", "parameter": "param", "parameters": "param",
+    "tag": "tag", "tags": "tag", "attribute": "attribute", "attributes": "attribute", "attr": "attribute", "run": "attribute",
+}
+_STATUS_SQL = "(CASE WHEN r.status = 'RUNNING' AND coalesce(r.heartbeat_at, r.start_time) < ? THEN 'KILLED' ELSE r.status END)"
+_SEARCH_ATTRIBUTES = {  # key -> (type, SQL); as src/search/attributes.ts
+    "run_id": ("text", "r.uuid"), "run_name": ("text", "r.name"), "status": ("text", _STATUS_SQL), "user_id": ("text", "r.user_name"),
+    "start_time": ("number", "r.start_time"), "end_time": ("number", "r.end_time"), "experiment": ("text", "e.name"),
+    "duration": ("number", "(coalesce(r.end_time, r.heartbeat_at, r.start_time) - r.start_time)"),
+    "git_commit": ("text", "r.git_commit"), "git_branch": ("text", "r.git_branch"), "source": ("text", "r.source"),
+    "entry_point": ("text", "r.entry_point"), "host": ("text", "r.host"),
+    "registered_versions": ("number", "(SELECT count(*) FROM model_versions v WHERE v.run_id = r.id)"),
+}
+_SEARCH_ALIASES = {"created": "start_time", "Created": "start_time", "run name": "run_name", "Run name": "run_name", "Run Name": "run_name"}
+_LOWER_IS_BETTER = ("loss", "error", "mae", "mse", "mape", "perplexity", "latency")
+_AS_NUMBER = "(CASE WHEN json_valid($X) AND json_type($X) IN ('integer', 'real') THEN CAST($X AS REAL) END)"
+_NUMBERS_FIRST = "(CASE WHEN json_valid($X) AND json_type($X) IN ('integer', 'real') THEN CAST($X AS REAL) ELSE $X END)"
+
+
+class SearchError(InputError):
+    """A filter that does not parse or does not make sense; .column is where (1-based)."""
+
+    def __init__(self, reason, column):
+        super().__init__("Column %d: %s" % (column, reason))
+        self.reason = reason
+        self.column = column
+
+
+def _search_tokens(text):
+    tokens, at = [], 0
+    while at < len(text):
+        match = _SEARCH_TOKEN.match(text, at)
+        if match is None:
+            char = text[at]
+            if char in "'\"`":
+                raise SearchError("the text quoted with %s that starts here is not closed." % char, at + 1)
+            raise SearchError('"%s" is not expected here.' % char, at + 1)
+        kind = match.lastgroup
+        if kind != "space":
+            value = match.group()
+            if kind == "name" and value.upper() in _SEARCH_KEYWORDS:
+                kind = value.upper()
+            tokens.append((kind, value, at + 1))
+        at = match.end()
+    tokens.append(("end", "", len(text) + 1))
+    return tokens
+
+
+def _strip_key_quotes(text):
+    if len(text) >= 2 and text[0] in "'\"`" and text[-1] == text[0]:
+        return text[1:-1]
+    return text
+
+
+class _SearchParser:
+    def __init__(self, text):
+        self.tokens = _search_tokens(text)
+        self.at = 0
+
+    def peek(self, offset=0):
+        return self.tokens[min(self.at + offset, len(self.tokens) - 1)]
+
+    def take(self, kind, expected):
+        token = self.peek()
+        if token[0] != kind:
+            self.fail(token, "expected %s but found %s." % (expected, self.describe(token)))
+        self.at += 1
+        return token
+
+    @staticmethod
+    def describe(token):
+        return "the end of the filter" if token[0] == "end" else '"%s"' % token[1]
+
+    def fail(self, token, reason):
+        raise SearchError(reason, token[2])
+
+    def filter(self):
+        if self.peek()[0] == "end":
+            return None
+        expr = self.any_of()
+        if self.peek()[0] != "end":
+            self.fail(self.peek(), "%s is not expected here; join conditions with AND or OR." % self.describe(self.peek()))
+        return expr
+
+    def order_by(self):
+        keys = []
+        while True:
+            column = self.column()
+            descending = False
+            if self.peek()[0] in ("ASC", "DESC"):
+                descending = self.take(self.peek()[0], "")[0] == "DESC"
+            keys.append((column, descending))
+            if self.peek()[0] != "comma":
+                break
+            self.at += 1
+        if self.peek()[0] != "end":
+            self.fail(self.peek(), "%s is not expected here; join conditions with AND or OR." % self.describe(self.peek()))
+        return keys
+
+    def any_of(self):
+        items = [self.all_of()]
+        while self.peek()[0] == "OR":
+            self.at += 1
+            items.append(self.all_of())
+        return items[0] if len(items) == 1 else ("or", items)
+
+    def all_of(self):
+        items = [self.term()]
+        while self.peek()[0] == "AND":
+            self.at += 1
+            items.append(self.term())
+        return items[0] if len(items) == 1 else ("and", items)
+
+    def term(self):
+        token = self.peek()
+        if token[0] == "NOT":
+            self.at += 1
+            return ("not", self.term())
+        if token[0] == "lparen":
+            self.at += 1
+            inner = self.any_of()
+            self.take("rparen", "')'")
+            return inner
+        if token[0] == "name":
+            return self.comparison()
+        self.fail(token, '%s is not expected here; expected a condition such as metrics.auc > 0.9, NOT, or "(".' % self.describe(token))
+
+    def comparison(self):
+        column = self.column()
+        token = self.peek()
+        negated = token if token[0] == "NOT" and self.peek(1)[0] in ("LIKE", "ILIKE", "IN") else None
+        if negated:
+            self.at += 1
+            token = self.peek()
+        if token[0] == "op":
+            self.at += 1
+            op = {"<>": "!=", "==": "="}.get(token[1], token[1])
+            return ("compare", column, op, [self.value()], token[2])
+        if token[0] in ("LIKE", "ILIKE"):
+            self.at += 1
+            return ("compare", column, ("NOT " if negated else "") + token[0], [self.value()], (negated or token)[2])
+        if token[0] == "IN":
+            self.at += 1
+            self.take("lparen", "'('")
+            values = [self.value()]
+            while self.peek()[0] == "comma":
+                self.at += 1
+                values.append(self.value())
+            self.take("rparen", "')'")
+            return ("compare", column, "NOT IN" if negated else "IN", values, (negated or token)[2])
+        if token[0] == "IS":
+            self.at += 1
+            present = self.peek()[0] == "NOT"
+            if present:
+                self.at += 1
+            self.take("NULL", "NULL")
+            return ("compare", column, "IS NOT NULL" if present else "IS NULL", [], token[2])
+        self.fail(token, "%s is not expected here; expected a comparison such as =, !=, <, >, LIKE, IN (...) or IS NULL." % self.describe(token))
+
+    def value(self):
+        token = self.peek()
+        if token[0] == "string":
+            self.at += 1
+            quote = token[1][0]
+            return (token[1][1:-1].replace(quote + quote, quote), token[2], token[1])
+        if token[0] == "number":
+            self.at += 1
+            return (float(token[1]), token[2], token[1])
+        self.fail(token, "%s is not expected here; expected a quoted value such as 'v2' or a number." % self.describe(token))
+
+    def column(self):
+        name = self.take("name", "a column such as metrics.auc")
+        if self.peek()[0] != "lparen":
+            return _search_column(name, "last")
+        self.at += 1
+        inner = self.take("name", "a column such as metrics.auc")
+        self.take("rparen", "')'")
+        aggregate = name[1].lower()
+        if aggregate not in ("last", "min", "max", "best"):
+            self.fail(name, "%s() is not known; use last(), min(), max() or best() of a metric." % name[1])
+        return _search_column(inner, aggregate)
+
+
+def _search_column(token, aggregate):
+    text, at = token[1], token[2]
+    dot = text.find(".", text.find("`", 1)) if text.startswith("`") else text.find(".")
+    if dot < 0:
+        entity, key = "attribute", _strip_key_quotes(text)
+    else:
+        prefix, key = _strip_key_quotes(text[:dot]), _strip_key_quotes(text[dot + 1:])
+        if prefix in ("dataset", "datasets"):
+            raise SearchError("%s: ML Lifecycle does not keep MLflow dataset inputs; filter on a tag or param instead." % text, at)
+        entity = _SEARCH_ENTITIES.get(prefix)
+        if entity is None:
+            raise SearchError('"%s" is not a kind of column; write metrics.KEY, params.KEY, tags.KEY or attributes.KEY.' % prefix, at)
+        if not key:
+            raise SearchError("%s names no key; write %s.KEY, quoting the key with backticks if it has spaces or symbols." % (text, prefix), at)
+    if entity == "attribute":
+        if key in ("artifact_uri", "lifecycle_stage"):
+            raise SearchError("attributes.%s is not available in ML Lifecycle." % key, at)
+        key = _SEARCH_ALIASES.get(key, key)
+        if key not in _SEARCH_ATTRIBUTES:
+            raise SearchError('"%s" is not a run attribute. Attributes: %s; or write metrics.%s, params.%s or tags.%s.' % (key, ", ".join(_SEARCH_ATTRIBUTES), key, key, key), at)
+    if aggregate != "last" and entity != "metric":
+        raise SearchError("%s() applies to metrics only, not to %s." % (aggregate, text), at)
+    return {"entity": entity, "key": key, "aggregate": aggregate, "text": text, "at": at}
+
+
+def _search_extreme(fn):
+    return (
+        "SELECT %s(v) FROM (SELECT b.%s AS v FROM metric_blocks b WHERE b.run_id = r.id AND b.key = ? AND b.shift = 12 "
+        "UNION ALL SELECT m.value FROM metric_dirty d JOIN metrics m ON m.run_id = d.run_id AND m.key = d.key AND m.step BETWEEN d.lo AND d.hi "
+        "WHERE d.run_id = r.id AND d.key = ? AND abs(m.value) <= 1.7976931348623157e308)" % (fn, fn)
+    )
+
+
+def _search_type(column):
+    if column["entity"] == "metric":
+        return "number"
+    return _SEARCH_ATTRIBUTES[column["key"]][0] if column["entity"] == "attribute" else "text"
+
+
+def _search_column_sql(column, stale_before):
+    entity, key = column["entity"], column["key"]
+    if entity == "attribute":
+        sql = _SEARCH_ATTRIBUTES[key][1]
+        return sql, ([stale_before] if "?" in sql else [])
+    if entity in ("param", "tag"):
+        return "(SELECT x.value FROM %s x WHERE x.run_id = r.id AND x.key = ?)" % ("params" if entity == "param" else "tags"), [key]
+    aggregate = column["aggregate"]
+    if aggregate == "last":
+        return "(SELECT m.value FROM metrics m WHERE m.run_id = r.id AND m.key = ? ORDER BY m.step DESC, m.timestamp DESC, m.seq DESC LIMIT 1)", [key]
+    if aggregate in ("min", "max"):
+        return "(%s)" % _search_extreme(aggregate), [key, key]
+    guess = "min" if any(word in key.lower() for word in _LOWER_IS_BETTER) else "max"
+    sql = "(CASE WHEN (CASE WHEN e.primary_metric = ? AND e.metric_direction IS NOT NULL THEN e.metric_direction ELSE ? END) = 'min' THEN (%s) ELSE (%s) END)"
+    return sql % (_search_extreme("min"), _search_extreme("max")), [key, guess, key, key, key, key]
+
+
+def _search_reuse(sql, params, template):
+    parts = template.split("$X")
+    return sql.join(parts), params * (len(parts) - 1)
+
+
+def _search_like_to_glob(pattern):
+    return "".join("*" if c == "%" else "?" if c == "_" else "[%s]" % c if c in "*?[" else c for c in pattern)
+
+
+def _search_compile(expr, stale_before):
+    if expr is None:
+        return "1", []
+    if expr[0] in ("and", "or"):
+        parts = [_search_compile(item, stale_before) for item in expr[1]]
+        return "(%s)" % (" %s " % expr[0].upper()).join(p[0] for p in parts), [v for p in parts for v in p[1]]
+    if expr[0] == "not":
+        sql, params = _search_compile(expr[1], stale_before)
+        return "(NOT %s)" % sql, params
+    _, column, op, values, at = expr
+    if op in ("IS NULL", "IS NOT NULL"):
+        if column["entity"] == "metric":
+            return "(%sEXISTS (SELECT 1 FROM metrics m WHERE m.run_id = r.id AND m.key = ?))" % ("" if op == "IS NOT NULL" else "NOT "), [column["key"]]
+        sql, params = _search_column_sql(column, stale_before)
+        return "(%s %s)" % (sql, op), params
+    column_type = _search_type(column)
+    kinds = ["number" if isinstance(v[0], float) else "text" for v in values]
+    for value, kind in zip(values, kinds):
+        if kind != kinds[0]:
+            raise SearchError("the list mixes numbers and quoted text (%s); use one kind." % value[2], value[1])
+    value_type = kinds[0]
+    text_only = op in ("LIKE", "ILIKE", "NOT LIKE", "NOT ILIKE")
+    first = values[0]
+    if text_only and column_type == "number":
+        raise SearchError("%s is a number; %s only applies to text such as params, tags and names." % (column["text"], op), at)
+    if column_type == "number" and value_type == "text":
+        raise SearchError("%s is a number; compare it with a number, not with %s." % (column["text"], first[2]), first[1])
+    if text_only and value_type == "number":
+        raise SearchError("%s matches text; quote the pattern, e.g. '%s%%'." % (op, first[2]), first[1])
+    if op in ("<", "<=", ">", ">=") and value_type == "text":
+        try:
+            numeric = math.isfinite(float(first[0])) and first[0].strip() != ""
+        except ValueError:
+            numeric = False
+        if numeric:
+            raise SearchError("%s compares numbers; write the number without quotes: %s %s %s." % (op, column["text"], op, first[0]), first[1])
+        raise SearchError("%s compares numbers, and %s is text; use =, !=, LIKE, ILIKE or IN for text." % (op, first[2]), first[1])
+    if column_type == "text" and value_type == "number" and column["entity"] == "attribute":
+        raise SearchError("%s is text; quote the value: '%s'." % (column["text"], first[2]), first[1])
+    sql, params = _search_column_sql(column, stale_before)
+    if column_type == "text" and value_type == "number":
+        sql, params = _search_reuse(sql, params, _AS_NUMBER)
+    bound = [v[0] for v in values]
+    if op in ("IN", "NOT IN"):
+        return "(%s %s (%s))" % (sql, op, ", ".join("?" * len(bound))), params + bound
+    if op in ("LIKE", "NOT LIKE"):  # MLflow's LIKE is case-sensitive; SQLite's is not
+        return "(%s%s GLOB ?)" % ("NOT " if op == "NOT LIKE" else "", sql), params + [_search_like_to_glob(first[0])]
+    if op in ("ILIKE", "NOT ILIKE"):
+        return "(%s%s LIKE ?)" % ("NOT " if op == "NOT ILIKE" else "", sql), params + [first[0]]
+    return "(%s %s ?)" % (sql, op), params + [first[0]]
+
+
+class SearchedRun:
+    """A run found by search_runs(): MLflow's Run with .info and .data (latest metric values)."""
+
+    def __init__(self, info, data):
+        self.info = info
+        self.data = data
+
+    def __repr__(self):
+        return "<SearchedRun run_id=%r run_name=%r status=%r>" % (self.info.run_id, self.info.run_name, self.info.status)
+
+
+class _SearchedInfo:
+    def __init__(self, row):
+        self.run_id = self.run_uuid = row[1]
+        self.run_name, self.experiment_id, self.status, self.start_time, self.end_time, self.user_id = row[2:8]
+        self.experiment_id = str(self.experiment_id)
+        self.lifecycle_stage = "active"
+
+    def __repr__(self):
+        return "<RunInfo run_id=%r run_name=%r experiment_id=%r status=%r>" % (self.run_id, self.run_name, self.experiment_id, self.status)
+
+
+def search_runs(experiment_ids=None, filter_string="", run_view_type=None, max_results=100000, order_by=None, output_format="list",
+                search_all_experiments=False, experiment_names=None, *, store=None):
+    """Runs that match filter_string, as MLflow's search_runs(output_format="list") returns them.
+
+    filter_string: MLflow's syntax (metrics.auc > 0.9 and params.lr = '0.01' and tags.d LIKE 'v2%'),
+    plus OR, NOT, parentheses, IN (...) on any column and min()/max()/best() of a metric; the same
+    as `ml-lifecycle runs list --filter` and the Runs table. A bad filter raises SearchError with
+    the 1-based column. order_by: e.g. ["metrics.auc DESC", "params.lr"]; newest first after it.
+    experiment_ids / experiment_names: our experiment ids or names; all experiments when neither.
+    Runs in the trash are never returned. output_format "pandas" is not available (stdlib only).
+    """
+    if output_format != "list":
+        raise NotSupportedError("search_runs(output_format=%r) is not supported: ml_lifecycle is standard library only; use output_format='list' (the default here)." % (output_format,))
+    stale_before = _now_ms() - 120_000
+    expr = _SearchParser(filter_string or "").filter()
+    where, params = _search_compile(expr, stale_before)
+    orders, order_params = [], []
+    for text in [order_by] if isinstance(order_by, str) else (order_by or []):
+        for column, descending in _SearchParser(text).order_by():
+            sql, column_params = _search_column_sql(column, stale_before)
+            if _search_type(column) == "text":
+                sql, column_params = _search_reuse(sql, column_params, _NUMBERS_FIRST)
+            orders.append("%s %s NULLS LAST" % (sql, "DESC" if descending else "ASC"))
+            order_params += column_params
+    scope, scope_params = "", []
+    if experiment_ids:
+        scope, scope_params = "AND r.experiment_id IN (%s)" % ", ".join("?" * len(experiment_ids)), [int(i) for i in experiment_ids]
+    elif experiment_names:
+        scope, scope_params = "AND e.name IN (%s)" % ", ".join("?" * len(experiment_names)), list(experiment_names)
+
+    def work(conn, store_path):
+        rows = conn.execute(
+            "SELECT r.id, r.uuid, r.name, r.experiment_id, %s, r.start_time, r.end_time, r.user_name FROM runs r JOIN experiments e ON e.id = r.experiment_id "
+            "WHERE r.deleted_at IS NULL AND e.deleted_at IS NULL %s AND %s ORDER BY %s LIMIT ?"
+            % (_STATUS_SQL, scope, where, ", ".join(orders + ["r.start_time DESC", "r.id DESC"])),
+            [stale_before] + scope_params + params + order_params + [int(max_results)],
+        ).fetchall()
+        found = []
+        for row in rows:
+            run_params = dict(conn.execute("SELECT key, value FROM params WHERE run_id = ?", (row[0],)))
+            tags = dict(conn.execute("SELECT key, value FROM tags WHERE run_id = ?", (row[0],)))
+            metrics = {}
+            for (key,) in conn.execute("SELECT DISTINCT key FROM metrics WHERE run_id = ?", (row[0],)):
+                value = conn.execute("SELECT value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step DESC, timestamp DESC, seq DESC LIMIT 1", (row[0], key)).fetchone()[0]
+                metrics[key] = float("nan") if value is None else value
+            found.append(SearchedRun(_SearchedInfo(row), RunData(run_params, metrics, tags)))
+        return found
+
+    return _with_store(store, work)
+
+
 # ---- what MLflow has and this module does not ---------------------------------------------------
 
 _LOG_MODEL = "save the model with its library (joblib.dump, torch.save, model.save_model...) and log the file with log_artifact(path, kind='model')"
@@ -1729,7 +2116,6 @@ _UNSUPPORTED = {
     "log_model_params": "log them with log_params",
     "load_table": "read the file you logged with log_artifact",
     "register_model": "register a run's artifact with \"ML Lifecycle: Register Model Version…\" in VS Code",
-    "search_runs": _READ_BACK,
     "search_experiments": _READ_BACK,
     "search_registered_models": "use the Models view in VS Code",
     "search_model_versions": "use the Models view in VS Code",

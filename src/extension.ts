@@ -7,6 +7,7 @@ import { registerLogging } from './workbench/logging/index.ts';
 import { registerMlflow } from './workbench/mlflow/index.ts';
 import { registerRegistry } from './workbench/registry/index.ts';
 import { registerRunPage } from './workbench/run/index.ts';
+import { registerRunsTable } from './workbench/runs/index.ts';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './workbench/experiments/experimentsTree.ts';
 import { type Services, userAction } from './workbench/services.ts';
 import { createActiveRunsStatus } from './workbench/statusBar.ts';
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): Services {
     ...registerFraming(services),
     ...registerRegistry(services),
     ...registerMlflow(services),
+    ...registerRunsTable(services),
   );
   log.info(`ML Lifecycle activated; store ${stores.path ?? '(no folder open)'}`);
   return services;

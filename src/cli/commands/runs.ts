@@ -2,7 +2,10 @@ import { formatDuration, formatMetric, formatTime, truncateLabel } from '../../s
 import { openStore, type Store } from '../../store/database.ts';
 import { discoverStorePath } from '../../store/location.ts';
 import { refreshDirtyBlocks } from '../../store/metricBlocks.ts';
-import { DEFAULT_STALE_MS, type Experiment, type RunSummary, findExperimentByName, listExperiments, listRuns, metricHeadlines } from '../../tracking/experiments.ts';
+import { parseOrderBy } from '../../search/parser.ts';
+import { searchRunIds } from '../../search/query.ts';
+import { SearchError } from '../../search/syntax.ts';
+import { DEFAULT_STALE_MS, type Experiment, type RunSummary, findExperimentByName, getRunsByIds, listExperiments, listRuns, metricHeadlines } from '../../tracking/experiments.ts';
 import { jsonNumber, parseIntegerText, splitAssignment } from '../../tracking/loggingInput.ts';
 import { RUN_STATUSES, type RunStatus } from '../../tracking/model.ts';
 import { FINAL_STATUSES, type FinalStatus, attachRun, createRun } from '../../tracking/runLogger.ts';
@@ -45,10 +48,42 @@ function* runsOf(store: Store, experiment: Experiment, parent: { id: number; uui
   }
 }
 
+interface SearchOptions {
+  filter: string | undefined;
+  orderBy: string | undefined;
+  experiments: Experiment[] | undefined;
+  status: RunStatus | undefined;
+  limit: number;
+  staleBefore: number;
+}
+
+/** Runs that match a filter, in the order asked (newest first after it), flat: children are not nested. */
+function searched(store: Store, options: SearchOptions): ListedRun[] {
+  const orderBy = searchSyntax('--order-by', () => parseOrderBy(options.orderBy ?? ''));
+  const ids = searchSyntax('--filter', () =>
+    searchRunIds(store, { filter: options.filter ?? '', orderBy, experimentIds: options.experiments?.map((e) => e.id), staleBefore: options.staleBefore }),
+  );
+  const experiments = new Map(listExperiments(store, options.staleBefore).map((e) => [e.id, e]));
+  const runs = getRunsByIds(store, ids, options.staleBefore).filter((run) => options.status === undefined || run.status === options.status);
+  runs.length = Math.min(runs.length, options.limit);
+  const parents = new Map(getRunsByIds(store, [...new Set(runs.flatMap((run) => (run.parentRunId === null ? [] : [run.parentRunId])))]).map((p) => [p.id, p.uuid]));
+  return runs.map((run) => ({ run, experiment: experiments.get(run.experimentId)!, parentUuid: run.parentRunId === null ? null : (parents.get(run.parentRunId) ?? null) }));
+}
+
+/** A SearchError as the CLI's one-line reason, naming the option and the column. */
+function searchSyntax<T>(what: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof SearchError) throw new CliError(`${what}, column ${error.column}: ${error.reason}`);
+    throw error;
+  }
+}
+
 const runsList: CliCommand = {
   words: ['runs', 'list'],
-  summary: 'List runs, newest first, with each experiment\'s primary metric.',
-  usage: '[--experiment NAME] [--status RUNNING|FINISHED|FAILED|KILLED] [--limit N] [--json]',
+  summary: 'List runs, newest first, with each experiment\'s primary metric; --filter and --order-by take MLflow\'s search syntax.',
+  usage: '[--experiment NAME] [--status RUNNING|FINISHED|FAILED|KILLED] [--filter EXPR] [--order-by "KEY [DESC], ..."] [--limit N] [--json]',
   run(invocation) {
     const experimentName = option(invocation, 'experiment');
     const statusText = option(invocation, 'status');
@@ -57,6 +92,8 @@ const runsList: CliCommand = {
     const limitText = option(invocation, 'limit');
     const limit = limitText === undefined ? 50 : parseIntegerText(limitText, '--limit');
     if (limit < 1) throw new CliError('--limit must be at least 1.');
+    const filter = option(invocation, 'filter');
+    const orderBy = option(invocation, 'order-by');
 
     const store = openCliStore(invocation, false);
     try {
@@ -78,16 +115,20 @@ const runsList: CliCommand = {
       }
       const staleBefore = Date.now() - DEFAULT_STALE_MS;
       const listed: ListedRun[] = [];
-      for (const experiment of experiments) {
-        let taken = 0;
-        for (const item of runsOf(store, experiment, null, staleBefore)) {
-          if (status !== undefined && item.run.status !== status) continue;
-          listed.push(item);
-          if (++taken >= limit) break;
+      if (filter !== undefined || orderBy !== undefined) {
+        listed.push(...searched(store, { filter, orderBy, experiments: experimentName === undefined ? undefined : experiments, status, limit, staleBefore }));
+      } else {
+        for (const experiment of experiments) {
+          let taken = 0;
+          for (const item of runsOf(store, experiment, null, staleBefore)) {
+            if (status !== undefined && item.run.status !== status) continue;
+            listed.push(item);
+            if (++taken >= limit) break;
+          }
         }
+        listed.sort((a, b) => b.run.startTime - a.run.startTime || b.run.id - a.run.id);
+        listed.length = Math.min(listed.length, limit);
       }
-      listed.sort((a, b) => b.run.startTime - a.run.startTime || b.run.id - a.run.id);
-      listed.length = Math.min(listed.length, limit);
 
       const headlines = new Map<number, { key: string; last: number | null; best: number | null; lastStep: number | null }>();
       for (const experiment of experiments) {

@@ -321,7 +321,7 @@ test('MLflow calls the logger does not support raise, naming what to do instead'
   const code = String.raw`
 import json, ml_lifecycle as mlflow
 seen = {}
-for name in ["autolog", "log_model", "pyfunc", "sklearn", "log_input", "log_figure", "log_image", "log_table", "register_model", "search_runs"]:
+for name in ["autolog", "log_model", "pyfunc", "sklearn", "log_input", "log_figure", "log_image", "log_table", "register_model", "search_experiments"]:
     try:
         getattr(mlflow, name)
         seen[name] = None
@@ -349,7 +349,7 @@ print(json.dumps({"seen": seen, "plain": plain, "hasattr": hasattr(mlflow, "auto
     log_image: /log_artifact/,
     log_table: /log_artifact.*log_dict/,
     register_model: /Register Model Version/,
-    search_runs: /runs list --json/,
+    search_experiments: /runs list --json/,
   };
   for (const [name, pattern] of Object.entries(alternatives)) {
     const seen = out.seen[name];

@@ -15,8 +15,8 @@ export function loggerEnv(storePath: string, extra: NodeJS.ProcessEnv = {}): Nod
   return env;
 }
 
-export function python(code: string, env: NodeJS.ProcessEnv, cwd?: string): SpawnSyncReturns<string> {
-  return spawnSync('python3', ['-c', code], { env, cwd, encoding: 'utf8', timeout: 120_000 });
+export function python(code: string, env: NodeJS.ProcessEnv, cwd?: string, input?: string): SpawnSyncReturns<string> {
+  return spawnSync('python3', ['-c', code], { env, cwd, input, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
 }
 
 /** Runs the CLI from source (Node strips the types), like the ml-lifecycle bin. */

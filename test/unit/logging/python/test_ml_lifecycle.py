@@ -357,7 +357,7 @@ class ComingFromMlflow(StoreTest):
         self.assertEqual(sorted(os.path.relpath(row[0], root) for row in self.rows("SELECT path FROM artifacts")), ["outputs/a.txt", "outputs/sub/b.txt"])
 
     def test_unsupported_mlflow_calls_raise_naming_the_alternative(self):
-        for name, hint in (("autolog", "log_metric"), ("log_figure", "savefig"), ("sklearn", "joblib.dump"), ("search_runs", "runs list --json")):
+        for name, hint in (("autolog", "log_metric"), ("log_figure", "savefig"), ("sklearn", "joblib.dump"), ("search_experiments", "runs list --json")):
             with self.assertRaises(mll.NotSupportedError) as caught:
                 getattr(mll, name)
             self.assertIn("mlflow.%s is not supported by ml_lifecycle" % name, str(caught.exception))

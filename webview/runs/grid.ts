@@ -1,0 +1,268 @@
+// The Runs grid: an ARIA grid whose rows are virtualised with @tanstack/virtual-core, so only the
+// rows on screen are in the DOM. Sizes and offsets are set through the CSSOM (the CSP forbids
+// inline style attributes).
+import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
+import type { RunsLayout, RunsUpdate } from '../../src/contract/runs.ts';
+import type { TableColumn, TableGroupRow, TableRow } from '../../src/search/table.ts';
+import { formatDuration, formatMetric, formatTime } from '../../src/shared/format.ts';
+import { el } from '../shared/vscode.ts';
+
+export type GridResult = Extract<RunsUpdate, { type: 'result' }>;
+
+const ROW = 24;
+const HEADER = 46;
+const DEFAULT_WIDTH = 140;
+
+export interface GridEvents {
+  onSort(column: string, add: boolean): void;
+  onResize(column: string, width: number): void;
+  requestRows(generation: number, start: number, end: number): void;
+}
+
+export class Grid {
+  readonly element = el('div', { class: 'grid', role: 'grid', 'aria-label': 'Runs', tabindex: '0', id: 'runs-grid' });
+  private readonly groupsRow = el('div', { class: 'grid-groups', role: 'presentation' });
+  private readonly header = el('div', { class: 'grid-header', role: 'row', 'aria-rowindex': '1' });
+  private readonly body = el('div', { class: 'grid-body', role: 'rowgroup' });
+  private readonly virtualizer: Virtualizer<HTMLDivElement, Element>;
+  private layout: RunsLayout | undefined;
+  private columns: TableColumn[] = [];
+  private result: GridResult | undefined;
+  private rows = new Map<number, TableRow>();
+  private requested = new Set<number>();
+  /** The focused cell: row -1 is the header. */
+  private active = { row: -1, col: 0 };
+  private selected = -1;
+  private readonly events: GridEvents;
+
+  constructor(events: GridEvents) {
+    this.events = events;
+    this.element.append(this.groupsRow, this.header, this.body);
+    this.virtualizer = new Virtualizer<HTMLDivElement, Element>({
+      count: 0,
+      getScrollElement: () => this.element,
+      estimateSize: () => ROW,
+      overscan: 12,
+      scrollMargin: HEADER,
+      scrollToFn: elementScroll,
+      observeElementRect,
+      observeElementOffset,
+      onChange: () => this.renderRows(),
+    });
+    this.virtualizer._didMount();
+    this.element.addEventListener('keydown', (event) => this.onKey(event));
+    this.element.addEventListener('focus', () => this.focusActive());
+  }
+
+  setLayout(layout: RunsLayout, catalog: readonly TableColumn[]): void {
+    this.layout = layout;
+    const byId = new Map(catalog.map((c) => [c.id, c]));
+    this.columns = layout.columns.map((id) => byId.get(id) ?? { id, label: id, group: 'Attributes', type: 'text' });
+    this.element.setAttribute('aria-colcount', String(this.columns.length));
+    this.renderHeader();
+  }
+
+  setResult(result: GridResult): void {
+    this.result = result;
+    this.rows.clear();
+    this.requested.clear();
+    const count = this.grouped() ? result.groups.length : result.total;
+    this.element.setAttribute('aria-rowcount', String(count + 1));
+    this.virtualizer.setOptions({ ...this.virtualizer.options, count });
+    this.body.style.height = `${count * ROW}px`;
+    this.virtualizer._willUpdate();
+    this.virtualizer.measure();
+    if (result.reveal !== null) {
+      this.selected = this.active.row = result.reveal;
+      this.virtualizer.scrollToIndex(result.reveal, { align: 'center' });
+    }
+    this.renderRows();
+  }
+
+  setRows(generation: number, start: number, rows: readonly TableRow[]): void {
+    if (generation !== this.result?.generation) return;
+    rows.forEach((row, i) => this.rows.set(start + i, row));
+    this.renderRows();
+  }
+
+  private grouped(): boolean {
+    return !!this.result && this.result.groups.length > 0;
+  }
+
+  private width(column: string): number {
+    return this.layout?.widths[column] ?? DEFAULT_WIDTH;
+  }
+
+  /** Width, pinning and ARIA of one cell, shared by header and body cells. */
+  private place(cell: HTMLElement, index: number): void {
+    const column = this.columns[index]!;
+    cell.style.width = `${this.width(column.id)}px`;
+    cell.setAttribute('aria-colindex', String(index + 1));
+    if (index < (this.layout?.pinned ?? 0)) {
+      let left = 0;
+      for (let i = 0; i < index; i++) left += this.width(this.columns[i]!.id);
+      cell.classList.add('pinned');
+      if (index === this.layout!.pinned - 1) cell.classList.add('last-pinned');
+      cell.style.left = `${left}px`;
+    }
+    if (column.type !== 'text') cell.classList.add('number');
+  }
+
+  private renderHeader(): void {
+    this.groupsRow.replaceChildren();
+    this.header.replaceChildren();
+    let previous = '';
+    this.columns.forEach((column, index) => {
+      const group = el('div', { class: 'cell column-group' }, column.group === previous ? '' : column.group);
+      previous = column.group;
+      this.place(group, index);
+      group.removeAttribute('aria-colindex');
+      this.groupsRow.append(group);
+      const sortIndex = this.layout!.sort.findIndex((key) => key.column === column.id);
+      const sort = this.layout!.sort[sortIndex];
+      const cell = el('div', { class: 'cell column-header', role: 'columnheader', tabindex: '-1', 'data-column': column.id, title: `${column.id}\nClick to sort, Shift+click to add to the sort` }, column.label);
+      cell.setAttribute('aria-sort', sort ? (sort.descending ? 'descending' : 'ascending') : 'none');
+      if (sort) cell.append(el('span', { class: 'sort', 'aria-hidden': 'true' }, `${sort.descending ? '▼' : '▲'}${this.layout!.sort.length > 1 ? sortIndex + 1 : ''}`));
+      this.place(cell, index);
+      cell.addEventListener('click', (event) => this.events.onSort(column.id, event.shiftKey));
+      const handle = el('div', { class: 'resize', 'aria-hidden': 'true' });
+      handle.addEventListener('click', (event) => event.stopPropagation());
+      handle.addEventListener('pointerdown', (event) => this.startResize(event, column.id, cell));
+      cell.append(handle);
+      this.header.append(cell);
+    });
+  }
+
+  private startResize(event: PointerEvent, column: string, cell: HTMLElement): void {
+    event.preventDefault();
+    event.stopPropagation();
+    const startX = event.clientX;
+    const startWidth = this.width(column);
+    const target = event.target as HTMLElement;
+    target.setPointerCapture(event.pointerId);
+    const move = (e: PointerEvent) => {
+      cell.style.width = `${Math.max(40, startWidth + e.clientX - startX)}px`;
+    };
+    const up = (e: PointerEvent) => {
+      target.removeEventListener('pointermove', move);
+      target.removeEventListener('pointerup', up);
+      this.events.onResize(column, Math.round(Math.min(2000, Math.max(40, startWidth + e.clientX - startX))));
+    };
+    target.addEventListener('pointermove', move);
+    target.addEventListener('pointerup', up);
+  }
+
+  private renderRows(): void {
+    if (!this.result) return;
+    const items = this.virtualizer.getVirtualItems();
+    const missing = items.filter((item) => !this.grouped() && !this.rows.has(item.index) && !this.requested.has(item.index));
+    if (missing.length) {
+      const start = missing[0]!.index;
+      const end = missing.at(-1)!.index + 1;
+      for (let i = start; i < end; i++) this.requested.add(i);
+      this.events.requestRows(this.result.generation, start, end);
+    }
+    const fragment = document.createDocumentFragment();
+    for (const item of items) {
+      const row = el('div', { class: 'grid-row', role: 'row', 'aria-rowindex': String(item.index + 2) });
+      row.style.transform = `translateY(${item.start - HEADER}px)`;
+      if (this.grouped()) this.fillGroup(row, this.result.groups[item.index]!);
+      else this.fillRun(row, item.index);
+      fragment.append(row);
+    }
+    this.body.replaceChildren(fragment);
+    if (this.element.contains(document.activeElement) && document.activeElement !== this.element) this.focusActive();
+  }
+
+  private fillRun(row: HTMLElement, index: number): void {
+    const run = this.rows.get(index);
+    row.setAttribute('aria-selected', String(index === this.selected));
+    if (run) row.dataset.runId = run.uuid;
+    this.columns.forEach((column, col) => {
+      const value = run?.values[col];
+      const cell = el('div', { class: 'cell', role: 'gridcell', tabindex: index === this.active.row && col === this.active.col ? '0' : '-1' }, run ? format(value, column) : '…');
+      if (column.id === 'attributes.status' && typeof value === 'string') cell.classList.add(`status-${value}`);
+      this.place(cell, col);
+      row.append(cell);
+    });
+    row.addEventListener('click', () => {
+      this.selected = this.active.row = index;
+      this.renderRows();
+    });
+  }
+
+  private fillGroup(row: HTMLElement, group: TableGroupRow): void {
+    row.classList.add('group-row');
+    row.setAttribute('aria-level', String(group.depth + 1));
+    const metrics = this.result!.groupMetrics;
+    this.columns.forEach((column, col) => {
+      let text = '';
+      if (col === 0) text = `${'  '.repeat(group.depth)}${group.keys.at(-1) === null ? '(none)' : String(group.keys.at(-1))} · ${group.count} runs`;
+      const metric = metrics.findIndex((m) => m === column.id || m.endsWith(`(${column.id})`));
+      if (metric >= 0) {
+        const stats = group.stats[metric]!;
+        text = stats.mean === null ? '' : `${formatMetric(stats.mean)} (${formatMetric(stats.min)}–${formatMetric(stats.max)})`;
+      }
+      const cell = el('div', { class: 'cell', role: 'gridcell', tabindex: '-1', title: metric >= 0 ? `${text}: mean (min–max)` : text }, text);
+      this.place(cell, col);
+      row.append(cell);
+    });
+  }
+
+  private count(): number {
+    return this.grouped() ? this.result!.groups.length : (this.result?.total ?? 0);
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const last = this.count() - 1;
+    const page = Math.max(1, Math.floor(this.element.clientHeight / ROW) - 3);
+    const { row, col } = this.active;
+    const moves: Record<string, () => { row: number; col: number }> = {
+      ArrowDown: () => ({ row: Math.min(last, row + 1), col }),
+      ArrowUp: () => ({ row: Math.max(-1, row - 1), col }),
+      ArrowRight: () => ({ row, col: Math.min(this.columns.length - 1, col + 1) }),
+      ArrowLeft: () => ({ row, col: Math.max(0, col - 1) }),
+      PageDown: () => ({ row: Math.min(last, row + page), col }),
+      PageUp: () => ({ row: Math.max(-1, row - page), col }),
+      Home: () => (event.ctrlKey ? { row: 0, col: 0 } : { row, col: 0 }),
+      End: () => (event.ctrlKey ? { row: last, col } : { row, col: this.columns.length - 1 }),
+    };
+    if (moves[event.key]) {
+      event.preventDefault();
+      this.active = moves[event.key]!();
+      if (this.active.row >= 0) this.virtualizer.scrollToIndex(this.active.row);
+      this.renderRows();
+      this.focusActive();
+      return;
+    }
+    if ((event.key === 'Enter' || event.key === ' ') && this.columns[col]) {
+      event.preventDefault();
+      if (row < 0) this.events.onSort(this.columns[col]!.id, event.shiftKey);
+      else {
+        this.selected = row;
+        this.renderRows();
+      }
+    }
+  }
+
+  private focusActive(): void {
+    const { row, col } = this.active;
+    const target =
+      row < 0 ? this.header.children[col] : this.body.querySelector(`[aria-rowindex="${row + 2}"]`)?.children[col];
+    if (target instanceof HTMLElement) {
+      for (const cell of this.element.querySelectorAll('[tabindex="0"]')) if (cell !== this.element) cell.setAttribute('tabindex', '-1');
+      target.setAttribute('tabindex', '0');
+      target.focus({ preventScroll: row >= 0 });
+    }
+  }
+}
+
+function format(value: unknown, column: TableColumn): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') {
+    if (column.type === 'time') return formatTime(value);
+    if (column.type === 'duration') return formatDuration(value);
+    return column.group === 'Metrics' ? formatMetric(value) : String(value);
+  }
+  return String(value);
+}

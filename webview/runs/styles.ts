@@ -1,0 +1,38 @@
+/** Styles of the Runs table. Theme variables only, so light, dark and high-contrast themes all work. */
+export const RUNS_CSS = `
+body { padding-bottom: 0; }
+#app { display: flex; flex-direction: column; height: 100vh; }
+.runs-toolbar { margin: 8px 0 4px; }
+.runs-toolbar vscode-textfield { flex: 1 1 420px; min-width: 260px; font-family: var(--vscode-editor-font-family); }
+.runs-toolbar vscode-single-select { width: 200px; }
+.runs-status { color: var(--vscode-descriptionForeground); font-variant-numeric: tabular-nums; }
+.filter-error { margin: 0 0 6px; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); white-space: pre; overflow-x: auto; }
+.filter-error .caret { color: var(--vscode-errorForeground); font-weight: 700; }
+.filter-error .message { color: var(--vscode-errorForeground); font-family: var(--vscode-font-family); white-space: normal; }
+.chooser { border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); padding: 8px; margin-bottom: 6px; max-height: 40vh; overflow: auto; background: var(--vscode-editorWidget-background); }
+.chooser fieldset { border: none; margin: 0 0 6px; padding: 0; display: flex; flex-wrap: wrap; gap: 2px 14px; }
+.chooser legend { font-weight: 600; padding: 0; margin-bottom: 2px; }
+.grid { flex: 1 1 auto; overflow: auto; position: relative; border-top: 1px solid var(--vscode-panel-border, var(--vscode-widget-border)); outline: none; }
+.grid:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
+.grid-groups, .grid-header { position: sticky; top: 0; z-index: 3; display: flex; background: var(--vscode-editor-background); }
+.grid-header { top: 22px; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border)); }
+.grid-body { position: relative; }
+.grid-row { position: absolute; left: 0; display: flex; height: 24px; }
+.grid-row:hover .cell { background: var(--vscode-list-hoverBackground); }
+.grid-row[aria-selected="true"] .cell { background: var(--vscode-list-inactiveSelectionBackground); color: var(--vscode-list-inactiveSelectionForeground, inherit); }
+.cell { box-sizing: border-box; flex: none; height: 24px; line-height: 24px; padding: 0 6px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; border-right: 1px solid var(--vscode-panel-border, transparent); background: var(--vscode-editor-background); }
+.cell.number { text-align: right; font-variant-numeric: tabular-nums; }
+.cell.pinned { position: sticky; z-index: 2; }
+.cell.last-pinned { border-right: 2px solid var(--vscode-panel-border, var(--vscode-widget-border)); }
+.cell:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+.column-group { height: 22px; line-height: 22px; font-size: 0.9em; color: var(--vscode-descriptionForeground); text-transform: uppercase; letter-spacing: 0.04em; }
+.column-header { font-weight: 600; cursor: pointer; position: relative; user-select: none; }
+.column-header .sort { color: var(--vscode-textLink-foreground); margin-left: 4px; }
+.resize { position: absolute; right: 0; top: 0; width: 6px; height: 100%; cursor: col-resize; }
+.resize:hover { background: var(--vscode-sash-hoverBorder, var(--vscode-focusBorder)); }
+.status-FINISHED { color: var(--vscode-testing-iconPassed, inherit); }
+.status-FAILED, .status-KILLED { color: var(--vscode-testing-iconFailed, var(--vscode-errorForeground)); }
+.status-RUNNING { color: var(--vscode-progressBar-background, inherit); }
+.group-row .cell { font-weight: 600; }
+.group-row .stats { color: var(--vscode-descriptionForeground); font-weight: normal; }
+`;

@@ -135,7 +135,7 @@ export class MlflowClient {
         if (error instanceof MlflowServerError) throw error;
         if (this.options.signal?.aborted) throw this.options.signal.reason;
         reason = networkReason(error);
-        if (/ENOTFOUND|EAI_AGAIN|ERR_INVALID_URL|Invalid URL/.test(reason)) throw new MlflowServerError(`Cannot reach ${this.baseUrl}: ${reason}. Check the tracking URI.`, 0);
+        if (/ENOTFOUND|EAI_AGAIN|ERR_INVALID_URL|Invalid URL|bad port/.test(reason)) throw new MlflowServerError(`Cannot reach ${this.baseUrl}: ${reason}. Check the tracking URI.`, 0);
       }
       if (attempt >= attempts) {
         throw new MlflowServerError(`${what} at ${this.baseUrl} failed ${attempt} times (last: ${reason}). Nothing sent so far is lost: push again when the server is back.`, status, undefined, true);

@@ -3,7 +3,9 @@
  * (python/.venvs/mlflowserver) over a throwaway PostgreSQL cluster from Debian's packages, with
  * the artifact proxy on a temp folder. Everything listens on 127.0.0.1 and is removed afterwards.
  *
- * PostgreSQL refuses to run as root (CI runs as root), so initdb, pg_ctl and psql run as the
+ * SQLAlchemy 2.1 takes postgresql:// to mean psycopg 3, so the URI names psycopg2 (psycopg2-binary).
+ *
+ * PostgreSQL refuses to run as root (CI runs as root), so initdb, pg_ctl and createdb run as the
  * `postgres` user, in a temp dir that user owns.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -159,7 +161,7 @@ export async function startMlflowServer(availability: MlflowServerAvailability =
         'mlflow',
         'server',
         '--backend-store-uri',
-        `postgresql://mlflow@127.0.0.1:${pgPort}/mlflow`,
+        `postgresql+psycopg2://mlflow@127.0.0.1:${pgPort}/mlflow`,
         '--host',
         '127.0.0.1',
         '--port',

@@ -233,6 +233,36 @@ DROP TABLE metrics;
 ALTER TABLE metrics_v5 RENAME TO metrics;
 ALTER TABLE mlflow_sources ADD COLUMN metrics_fingerprint TEXT;
 `,
+  // 6: pushing to MLflow tracking servers. Per server, what each local experiment, run, model,
+  // version, artifact and alias is called there and what was last sent, and per run and metric how
+  // far its history has been sent, so a push sends only what is new and resumes after a crash.
+  `
+CREATE TABLE mlflow_remotes (
+  id INTEGER PRIMARY KEY,
+  uri TEXT NOT NULL UNIQUE,
+  first_pushed_at INTEGER NOT NULL,
+  last_pushed_at INTEGER
+);
+CREATE TABLE mlflow_remote_ids (
+  remote_id INTEGER NOT NULL REFERENCES mlflow_remotes(id) ON DELETE CASCADE,
+  entity TEXT NOT NULL CHECK (entity IN ('experiment', 'run', 'model', 'model_version', 'artifact', 'alias')),
+  local_key TEXT NOT NULL,
+  remote_ref TEXT NOT NULL,
+  sent TEXT,
+  pushed_at INTEGER NOT NULL,
+  PRIMARY KEY (remote_id, entity, local_key)
+) WITHOUT ROWID;
+CREATE TABLE mlflow_pushed_metrics (
+  remote_id INTEGER NOT NULL REFERENCES mlflow_remotes(id) ON DELETE CASCADE,
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  points INTEGER NOT NULL,
+  last_step INTEGER NOT NULL,
+  last_timestamp INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL,
+  PRIMARY KEY (remote_id, run_id, key)
+) WITHOUT ROWID;
+`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

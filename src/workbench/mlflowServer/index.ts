@@ -1,0 +1,124 @@
+import * as vscode from 'vscode';
+import type { Credentials } from '../../mlflowServer/credentials.ts';
+import { normalizeTrackingUri } from '../../mlflowServer/client.ts';
+import { describePush } from '../../mlflowServer/describe.ts';
+import { pushToMlflow } from '../../mlflowServer/push.ts';
+import type { Services } from '../services.ts';
+
+/** Recent tracking URIs (no credentials) for the input's default. */
+const RECENT_KEY = 'mlLifecycle.mlflowServer.recentUris';
+const secretKey = (uri: string) => `mlLifecycle.mlflowServer.credentials:${uri}`;
+
+export function registerMlflowServer(services: Services): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('mlLifecycle.pushToMlflowServer', () => services.run('Push to MLflow Server', () => pushCommand(services))),
+    vscode.commands.registerCommand('mlLifecycle.forgetMlflowServerCredentials', () => services.run('Forget MLflow Server Credentials', () => forgetCommand(services))),
+  ];
+}
+
+async function askUri(services: Services): Promise<string | undefined> {
+  const recent = services.context.workspaceState.get<string[]>(RECENT_KEY, []);
+  const typed = await vscode.window.showInputBox({
+    title: 'Push to MLflow Server',
+    prompt: 'The tracking server’s address. Only what is new since the last push to it is sent.',
+    placeHolder: 'http://mlflow.example.com:5000',
+    value: recent[0] ?? '',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      try {
+        normalizeTrackingUri(value);
+        return undefined;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
+  });
+  return typed ? normalizeTrackingUri(typed) : undefined;
+}
+
+/** Credentials for a server from SecretStorage; asked for (and kept there) when the user says the server needs them. */
+async function credentialsFor(services: Services, uri: string, ask: boolean): Promise<Credentials | undefined> {
+  const stored = await services.context.secrets.get(secretKey(uri));
+  if (stored && !ask) return JSON.parse(stored) as Credentials;
+  if (!ask) return undefined;
+  const kind = await vscode.window.showQuickPick(
+    [
+      { label: 'Token', description: 'bearer token, like MLFLOW_TRACKING_TOKEN', auth: 'token' as const },
+      { label: 'User name and password', description: 'basic auth, like MLFLOW_TRACKING_USERNAME/PASSWORD', auth: 'basic' as const },
+    ],
+    { title: `Credentials for ${uri}`, placeHolder: 'Kept in VS Code’s secret storage, never in settings or the store' },
+  );
+  if (!kind) return undefined;
+  let credentials: Credentials | undefined;
+  if (kind.auth === 'token') {
+    const token = await vscode.window.showInputBox({ title: `Token for ${uri}`, password: true, ignoreFocusOut: true });
+    if (token) credentials = { kind: 'token', token };
+  } else {
+    const username = await vscode.window.showInputBox({ title: `User name for ${uri}`, ignoreFocusOut: true });
+    const password = username ? await vscode.window.showInputBox({ title: `Password of ${username} on ${uri}`, password: true, ignoreFocusOut: true }) : undefined;
+    if (username && password) credentials = { kind: 'basic', username, password };
+  }
+  if (credentials) await services.context.secrets.store(secretKey(uri), JSON.stringify(credentials));
+  return credentials;
+}
+
+async function pushCommand(services: Services): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('Pushing to an MLflow server is off in an untrusted workspace. Trust the workspace first (Manage Workspace Trust), then try again.');
+    return;
+  }
+  const uri = await askUri(services);
+  if (!uri) return;
+  const recent = services.context.workspaceState.get<string[]>(RECENT_KEY, []);
+  await services.context.workspaceState.update(RECENT_KEY, [uri, ...recent.filter((r) => r !== uri)].slice(0, 5));
+  const store = services.stores.forWriting();
+  let credentials = await credentialsFor(services, uri, false);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const summary = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Pushing to ${uri}`, cancellable: true },
+        async (progress, token) => {
+          let reported = 0;
+          return pushToMlflow(store, uri, {
+            ...(credentials ? { credentials } : {}),
+            isCancelled: () => token.isCancellationRequested,
+            onRetry: ({ what, attempt: n, delayMs, reason }) => services.log.warn(`${what}: ${reason}; retry ${n} in ${(delayMs / 1000).toFixed(1)} s`),
+            onProgress: ({ done, total, message }) => {
+              const percent = total ? (done / total) * 100 : 0;
+              progress.report({ message, increment: Math.max(0, percent - reported) });
+              reported = percent;
+            },
+          });
+        },
+      );
+      services.stores.notifyChanged();
+      const lines = describePush(summary);
+      services.log.info(lines.join('\n'));
+      const show = summary.warnings.length
+        ? vscode.window.showWarningMessage(`${lines[0]} Some things were not sent; the log says why.`, 'Show Log')
+        : vscode.window.showInformationMessage(lines[0]!);
+      void show.then((choice) => {
+        if (choice === 'Show Log') services.log.show();
+      });
+      return;
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if ((status === 401 || status === 403) && attempt === 0) {
+        const choice = await vscode.window.showWarningMessage((error as Error).message, 'Enter Credentials');
+        if (choice !== 'Enter Credentials') return;
+        credentials = await credentialsFor(services, uri, true);
+        if (!credentials) return;
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+async function forgetCommand(services: Services): Promise<void> {
+  const recent = services.context.workspaceState.get<string[]>(RECENT_KEY, []);
+  const uri = recent.length ? await vscode.window.showQuickPick(recent, { title: 'Forget the credentials kept for which server?' }) : await askUri(services);
+  if (!uri) return;
+  await services.context.secrets.delete(secretKey(uri));
+  void vscode.window.showInformationMessage(`Credentials for ${uri} removed from secret storage.`);
+}

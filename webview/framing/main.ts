@@ -243,6 +243,7 @@ function cellControl(field: Extract<FieldSpec, { kind: 'list' }>, column: Column
     case 'choice':
       return selectControl(path, column.options, label);
     case 'money':
+    case 'number':
       return numberControl(path, label);
     case 'flag':
       return checkboxControl(path, column.label);
@@ -277,13 +278,44 @@ function derivedPanels(step: StepSpec): HTMLElement[] {
           : 'Name the metric to see its range.';
       return [el('p', { class: 'fw-panel muted', 'data-testid': 'metric-info' }, text)];
     }
+    case 'criteria':
+      return [baselinePanel()];
     case 'roi':
       return [roiPanel()];
+    case 'lifecycle':
+      return [monitorsPanel()];
     case 'review':
       return [reviewPanel()];
     default:
       return [];
   }
+}
+
+/** What the verdict makes of the baseline-first answers, next to them. */
+function baselinePanel(): HTMLElement {
+  const { verdict } = view!.assessment;
+  const risks = verdict.atRisk.filter((r) => r.id.startsWith('baseline.'));
+  return el(
+    'section',
+    { class: 'fw-panel', 'data-testid': 'baseline-summary', 'aria-label': 'Baseline first' },
+    el('h3', {}, `Verdict: ${catalogue!.verdictLabels[verdict.level]}`),
+    risks.length
+      ? el('ul', {}, ...risks.map((r) => el('li', {}, el('strong', {}, `${r.label} (${r.status}): `), r.risk)))
+      : el('p', { class: 'muted' }, 'Answer the baseline questions below: a solution without ML that meets the success threshold changes the verdict.'),
+  );
+}
+
+/** The kill criteria as the monitors that production will be checked against. */
+function monitorsPanel(): HTMLElement {
+  const { monitors } = view!.assessment;
+  return el(
+    'section',
+    { class: 'fw-panel', 'data-testid': 'monitors', 'aria-label': 'Monitors from the kill criteria' },
+    el('h3', {}, `Monitors from the kill criteria (${monitors.length})`),
+    monitors.length
+      ? el('ul', {}, ...monitors.map((m) => el('li', {}, m)))
+      : el('p', { class: 'muted' }, 'Add kill criteria below: each complete row is checked in the Models view and by "ml-lifecycle monitor status".'),
+  );
 }
 
 function amount(value: number): string {
@@ -308,9 +340,11 @@ function roiPanel(): HTMLElement {
         {},
         row(`Gain per ${per}`, amount(roi.gainPerPeriod)),
         row(`Recurring cost per ${per}`, amount(roi.recurringCostPerPeriod)),
+        row(`of which cost of ownership per ${per}`, amount(roi.ownershipPerPeriod), 'roi-ownership'),
         row('One-off cost', amount(roi.oneOffCost)),
         row(`Total gain over ${roi.horizon} ${per}s`, amount(roi.totalGain), 'roi-total-gain'),
         row(`Total cost over ${roi.horizon} ${per}s`, amount(roi.totalCost), 'roi-total-cost'),
+        ...(roi.opportunityCost === null ? [] : [row(`Opportunity cost over ${roi.horizon} ${per}s`, amount(roi.opportunityCost)), row('Net of the opportunity cost', amount(roi.netOfOpportunity!), 'roi-net-opportunity')]),
       ),
     ),
     el('p', { class: 'muted' }, roi.roi === null ? 'ROI = (gain − cost) / cost needs a cost above zero.' : `ROI = (total gain − total cost) / total cost = (${amount(roi.totalGain)} − ${amount(roi.totalCost)}) / ${amount(roi.totalCost)}`),
@@ -348,6 +382,7 @@ function displayValue(field: FieldSpec): string | null {
             if (c.kind === 'choice') return v === null ? '' : (c.options.find((o) => o.value === v)?.label ?? '');
             if (c.kind === 'flag') return v ? c.label.toLowerCase() : '';
             if (c.kind === 'money') return typeof v === 'number' ? amount(v) : '';
+            if (c.kind === 'number') return typeof v === 'number' ? String(v) : '';
             return String(v ?? '');
           })
           .filter(Boolean)
@@ -361,6 +396,7 @@ function displayValue(field: FieldSpec): string | null {
 function reviewPanel(): HTMLElement {
   const { assessment } = view!;
   const verdict = assessment.verdict;
+  const missingPaths = new Set(assessment.missing.map((m) => m.path));
   const sections = steps()
     .filter((s) => s.fields.length)
     .map((step) =>
@@ -374,7 +410,8 @@ function reviewPanel(): HTMLElement {
           ...step.fields.flatMap((field) => {
             const value = displayValue(field);
             const label = field.kind === 'criterion' ? catalogue!.criteria.find((c) => c.id === field.criterion)!.label : field.label;
-            return [el('dt', {}, label), el('dd', value === null ? { class: 'missing' } : {}, value ?? (field.optional ? '—' : 'missing'))];
+            const missing = value === null && missingPaths.has(field.path);
+            return [el('dt', {}, label), el('dd', missing ? { class: 'missing' } : {}, value ?? (missing ? 'missing' : '—'))];
           }),
         ),
       ),
@@ -387,7 +424,7 @@ function reviewPanel(): HTMLElement {
       { class: 'fw-panel', 'data-testid': 'review-verdict' },
       el('h3', {}, `Verdict: ${catalogue!.verdictLabels[verdict.level]}`),
       el('ul', {}, ...verdict.reasons.map((r) => el('li', {}, r))),
-      ...(verdict.atRisk.length ? [el('h3', {}, 'At risk'), el('ul', {}, ...verdict.atRisk.map((r) => el('li', {}, el('strong', {}, `${r.label} (${ANSWER_TEXT[r.answer]?.toLowerCase()}): `), r.risk)))] : []),
+      ...(verdict.atRisk.length ? [el('h3', {}, 'At risk'), el('ul', {}, ...verdict.atRisk.map((r) => el('li', {}, el('strong', {}, `${r.label} (${r.status}): `), r.risk)))] : []),
     ),
     el(
       'section',

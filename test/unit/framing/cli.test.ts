@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createFraming } from '../../../src/framing/store.ts';
 import { exampleFraming } from '../../../src/framing/examples.ts';
-import { framingFromMarkdown } from '../../../src/framing/markdown.ts';
+import { framingFromMarkdown } from '../../../src/framing/markdownImport.ts';
 import { tempStore } from '../helpers.ts';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/cli/main.ts');

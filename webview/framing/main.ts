@@ -15,6 +15,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { FramingCatalogue, FramingHostMessage, FramingPanelState, FramingView, FramingWebviewMessage } from '../../src/contract/framing.ts';
 import type { ChoiceOption, ColumnSpec, FieldSpec, StepId, StepSpec } from '../../src/framing/steps.ts';
 import { adoptStyles, connect, el } from '../shared/vscode.ts';
+import { baselinePanel, monitorsPanel } from './panels.ts';
 import { FRAMING_CSS } from './styles.ts';
 
 type RawValue = string | boolean | null;
@@ -279,43 +280,16 @@ function derivedPanels(step: StepSpec): HTMLElement[] {
       return [el('p', { class: 'fw-panel muted', 'data-testid': 'metric-info' }, text)];
     }
     case 'criteria':
-      return [baselinePanel()];
+      return [baselinePanel(assessment, catalogue!.verdictLabels)];
     case 'roi':
       return [roiPanel()];
     case 'lifecycle':
-      return [monitorsPanel()];
+      return [monitorsPanel(assessment.monitors)];
     case 'review':
       return [reviewPanel()];
     default:
       return [];
   }
-}
-
-/** What the verdict makes of the baseline-first answers, next to them. */
-function baselinePanel(): HTMLElement {
-  const { verdict } = view!.assessment;
-  const risks = verdict.atRisk.filter((r) => r.id.startsWith('baseline.'));
-  return el(
-    'section',
-    { class: 'fw-panel', 'data-testid': 'baseline-summary', 'aria-label': 'Baseline first' },
-    el('h3', {}, `Verdict: ${catalogue!.verdictLabels[verdict.level]}`),
-    risks.length
-      ? el('ul', {}, ...risks.map((r) => el('li', {}, el('strong', {}, `${r.label} (${r.status}): `), r.risk)))
-      : el('p', { class: 'muted' }, 'Answer the baseline questions below: a solution without ML that meets the success threshold changes the verdict.'),
-  );
-}
-
-/** The kill criteria as the monitors that production will be checked against. */
-function monitorsPanel(): HTMLElement {
-  const { monitors } = view!.assessment;
-  return el(
-    'section',
-    { class: 'fw-panel', 'data-testid': 'monitors', 'aria-label': 'Monitors from the kill criteria' },
-    el('h3', {}, `Monitors from the kill criteria (${monitors.length})`),
-    monitors.length
-      ? el('ul', {}, ...monitors.map((m) => el('li', {}, m)))
-      : el('p', { class: 'muted' }, 'Add kill criteria below: each complete row is checked in the Models view and by "ml-lifecycle monitor status".'),
-  );
 }
 
 function amount(value: number): string {

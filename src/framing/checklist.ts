@@ -133,6 +133,14 @@ export function framingChecklist(record: FramingRecord, linkedExperiments: reado
   };
 }
 
+/** For the baseline, "no" (nothing launches without ML) is the answer that supports ML. */
+const BASELINE_ICONS: Record<Answer | 'unanswered', { id: string; color?: string }> = {
+  yes: { id: 'warning', color: 'list.warningForeground' },
+  no: { id: 'pass-filled', color: 'testing.iconPassed' },
+  'not-sure': ANSWER_ICONS['not-sure'],
+  unanswered: ANSWER_ICONS.unanswered,
+};
+
 /** Baseline first, under the criteria: whether a solution without ML could launch, and what it scores. */
 function baselineEntry(record: FramingRecord): ChecklistEntry {
   const { withoutMl, solution, score, sourcing } = record.document.baseline;
@@ -147,7 +155,7 @@ function baselineEntry(record: FramingRecord): ChecklistEntry {
       '',
       'Click to answer in the Framing Wizard.',
     ].join('\n'),
-    icon: ANSWER_ICONS[withoutMl ?? 'unanswered'],
+    icon: BASELINE_ICONS[withoutMl ?? 'unanswered'],
     contextValue: 'framingBaseline',
     open: { framingId: record.id, step: 'criteria' },
     children: [],

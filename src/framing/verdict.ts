@@ -39,6 +39,8 @@ export interface Verdict {
   level: VerdictLevel;
   reasons: string[];
   atRisk: AtRisk[];
+  /** What the baseline-first answers say (also among the reasons or risks); null while there is nothing to say. */
+  baseline: string | null;
 }
 
 export type Answers = Readonly<Partial<Record<CriterionId, Answer | null>>>;
@@ -93,7 +95,8 @@ export function verdict(answers: Answers, context: { roi?: RoiResult | null; bas
         : `Unanswered (${unanswered.length} of ${CRITERIA.length}): ${list(unanswered.map((c) => c.label))}. The verdict is provisional.`,
     );
   }
-  if (context.baseline) level = weighBaseline(context.baseline, level, reasons, atRisk);
+  let baselineNote: string | null = null;
+  if (context.baseline) [level, baselineNote] = weighBaseline(context.baseline, level, reasons, atRisk);
   const changing = CRITERIA.find((c) => c.id === 'changingPatterns')!;
   if (answers.changingPatterns === 'yes' && changing.ifYes && level !== 'consider-non-ml') reasons.push(changing.ifYes);
 
@@ -109,7 +112,7 @@ export function verdict(answers: Answers, context: { roi?: RoiResult | null; bas
     }
   }
   atRisk.push(...(context.risks ?? []));
-  return { level, reasons, atRisk };
+  return { level, reasons, atRisk, baseline: baselineNote };
 }
 
 const BASELINE_LABEL = 'Baseline first';
@@ -119,7 +122,7 @@ const BASELINE_LABEL = 'Baseline first';
  * already meets the success threshold points away from ML; one that could launch, or that nobody
  * has tried yet, means care.
  */
-function weighBaseline(baseline: BaselineCheck, level: VerdictLevel, reasons: string[], atRisk: AtRisk[]): VerdictLevel {
+function weighBaseline(baseline: BaselineCheck, level: VerdictLevel, reasons: string[], atRisk: AtRisk[]): [VerdictLevel, string | null] {
   const { withoutMl, score, threshold, direction } = baseline;
   const scored = score !== null && threshold !== null && direction !== null;
   const meets = scored && (score === threshold || isBetter(score, threshold, direction));
@@ -128,27 +131,25 @@ function weighBaseline(baseline: BaselineCheck, level: VerdictLevel, reasons: st
     const risk = `The solution without ML already meets the success threshold${bar}: launch it, and turn to ML once it no longer keeps up.`;
     reasons.push(risk);
     atRisk.push({ id: 'baseline.score', label: BASELINE_LABEL, status: 'meets the threshold without ML', risk, step: 'criteria' });
-    return 'consider-non-ml';
+    return ['consider-non-ml', risk];
   }
   if (withoutMl === 'yes') {
     const risk = `A solution without ML could launch${bar}. Ship it first, measure it, and make its score the bar the model has to clear.`;
     reasons.push(risk);
     atRisk.push({ id: 'baseline.withoutMl', label: BASELINE_LABEL, status: 'yes', answer: 'yes', risk, step: 'criteria' });
-    return level === 'strong-fit' ? 'proceed-with-care' : level;
+    return [level === 'strong-fit' ? 'proceed-with-care' : level, risk];
   }
   if (withoutMl === 'not-sure') {
-    atRisk.push({
-      id: 'baseline.withoutMl',
-      label: BASELINE_LABEL,
-      status: 'not sure',
-      answer: 'not-sure',
-      risk: 'Nobody has tried a solution without ML yet. Measure the best rule, heuristic, vendor API or pre-trained model before building: if it is good enough, launch that first.',
-      step: 'criteria',
-    });
-    return level === 'strong-fit' ? 'proceed-with-care' : level;
+    const risk = 'Nobody has tried a solution without ML yet. Measure the best rule, heuristic, vendor API or pre-trained model before building: if it is good enough, launch that first.';
+    atRisk.push({ id: 'baseline.withoutMl', label: BASELINE_LABEL, status: 'not sure', answer: 'not-sure', risk, step: 'criteria' });
+    return [level === 'strong-fit' ? 'proceed-with-care' : level, risk];
   }
-  if (withoutMl === 'no' && scored) reasons.push(`Without ML the best option falls short${bar}: that is the bar a model has to clear.`);
-  return level;
+  if (withoutMl === 'no' && scored) {
+    const note = `Without ML the best option falls short${bar}: that is the bar a model has to clear.`;
+    reasons.push(note);
+    return [level, note];
+  }
+  return [level, withoutMl === 'no' ? 'No solution without ML is good enough to launch. Give its score to know the bar a model has to clear.' : null];
 }
 
 /** One line for a tree item's description or a heading: "Proceed with care · 2 at risk". */

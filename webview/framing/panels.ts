@@ -7,13 +7,12 @@ import { el } from '../shared/vscode.ts';
 /** What the verdict makes of the baseline-first answers (step 2). */
 export function baselinePanel(assessment: FramingAssessment, verdictLabels: Record<VerdictLevel, string>): HTMLElement {
   const { verdict } = assessment;
-  const risks = verdict.atRisk.filter((r) => r.id.startsWith('baseline.'));
   return el(
     'section',
     { class: 'fw-panel', 'data-testid': 'baseline-summary', 'aria-label': 'Baseline first' },
     el('h3', {}, `Verdict: ${verdictLabels[verdict.level]}`),
-    risks.length
-      ? el('ul', {}, ...risks.map((r) => el('li', {}, el('strong', {}, `${r.label} (${r.status}): `), r.risk)))
+    verdict.baseline
+      ? el('p', {}, el('strong', {}, 'Baseline first: '), verdict.baseline)
       : el('p', { class: 'muted' }, 'Answer the baseline questions below: a solution without ML that meets the success threshold changes the verdict.'),
   );
 }

@@ -83,6 +83,8 @@ describe('verdict', () => {
     const fallsShort = verdict(all('yes'), { baseline: { withoutMl: 'no', score: 0.81, ...bar } });
     assert.equal(fallsShort.level, 'strong-fit');
     assert.ok(fallsShort.reasons.some((r) => r.includes('Without ML the best option falls short (it scores 0.81')));
+    assert.equal(fallsShort.baseline, fallsShort.reasons.find((r) => r.startsWith('Without ML')), 'the wizard shows it beside the baseline questions');
+    assert.equal(verdict(all('yes')).baseline, null);
   });
 
   test('the cost of ownership counts in the ROI, and a better next-best use downgrades a strong fit', () => {

@@ -4,7 +4,9 @@ import { type FieldIssue, changedPaths, valueAt } from './edit.ts';
 import { metricInfo, thresholdProblem, type MetricInfo } from './metrics.ts';
 import { describeRoi, roi, type RoiResult } from './roi.ts';
 import { STEPS, type FieldSpec, type StepId } from './steps.ts';
-import { verdict, type Verdict } from './verdict.ts';
+import { describeMonitor, killCriteriaMonitors } from './monitors.ts';
+import { planRisks } from './risks.ts';
+import { type BaselineCheck, verdict, type Verdict } from './verdict.ts';
 
 /** Everything the views show beside the answers themselves, computed from one document. */
 export interface FramingAssessment {
@@ -18,12 +20,14 @@ export interface FramingAssessment {
   sentence: SentencePart[];
   metric: MetricInfo | null;
   issues: FieldIssue[];
+  /** The kill criteria as the monitors production is checked against: "f1 below 0.9 → retrain". */
+  monitors: string[];
 }
 
 export function assess(document: FramingDocument): FramingAssessment {
   const roiResult = roiOf(document);
   return {
-    verdict: verdict(answersOf(document), { roi: roiResult }),
+    verdict: verdict(answersOf(document), { roi: roiResult, baseline: baselineOf(document), risks: planRisks(document) }),
     roi: roiResult,
     roiSummary: roiResult.hasAmounts ? describeRoi(roiResult) : null,
     completion: completion(document),
@@ -32,6 +36,7 @@ export function assess(document: FramingDocument): FramingAssessment {
     sentence: valueSentence(document),
     metric: metricInfo(document.evaluation.metric) ?? null,
     issues: documentIssues(document),
+    monitors: killCriteriaMonitors(document.lifecycle.killCriteria, document.problem.name).monitors.map(describeMonitor),
   };
 }
 
@@ -39,8 +44,15 @@ export function answersOf(document: FramingDocument) {
   return Object.fromEntries(CRITERIA.map((c) => [c.id, document.criteria[c.id].answer]));
 }
 
+export function baselineOf(document: FramingDocument): BaselineCheck {
+  const { withoutMl, score } = document.baseline;
+  const { threshold, direction, metric } = document.evaluation;
+  return { withoutMl, score, threshold, direction: direction ?? metricInfo(metric)?.direction ?? null };
+}
+
 export function roiOf(document: FramingDocument): RoiResult {
-  return roi({ gains: document.roi.gains, costs: document.roi.costs, period: document.roi.period, horizon: document.roi.horizon });
+  const { gains, costs, period, horizon, servingCost, monitoringCost, retrainingCost, peopleCost, opportunityCost } = document.roi;
+  return roi({ gains, costs, ownership: [servingCost, monitoringCost, retrainingCost, peopleCost], opportunityPerPeriod: opportunityCost, period, horizon });
 }
 
 /** Problems that involve more than one field, reported at the field to fix. */
@@ -93,23 +105,29 @@ function isAnswered(document: FramingDocument, field: FieldSpec): boolean {
       return field.flags.some((flag) => valueAt(document, flag.path.split('.')) === true);
     case 'list': {
       // A row counts once its text is written: prefilled labels ("False positive") alone do not.
-      const texts = field.columns.filter((c) => c.kind === 'text').map((c) => c.key);
+      const texts = field.columns.filter((c) => c.kind === 'text' && !c.optional).map((c) => c.key);
       return (value as Record<string, unknown>[]).some((row) => texts.every((key) => filledText(row[key])));
     }
   }
 }
 
-/** Answered questions per step (steps 1 to 10; the review has none). Optional notes do not count. */
+/** Whether a question counts: optional notes and questions another answer made moot do not. */
+function counts(document: FramingDocument, field: FieldSpec): boolean {
+  if (field.optional) return false;
+  return !field.skipWhen || valueAt(document, field.skipWhen.path.split('.')) !== field.skipWhen.equals;
+}
+
+/** Answered questions per step (steps 1 to 10; the review has none). */
 export function completion(document: FramingDocument): StepCompletion[] {
   return STEPS.filter((step) => step.fields.length > 0).map((step) => {
-    const counted = step.fields.filter((f) => !f.optional);
+    const counted = step.fields.filter((f) => counts(document, f));
     return { step: step.id, number: step.number, title: step.title, done: counted.filter((f) => isAnswered(document, f)).length, total: counted.length };
   });
 }
 
 export function missingFields(document: FramingDocument): MissingField[] {
   return STEPS.flatMap((step) =>
-    step.fields.filter((f) => !f.optional && !isAnswered(document, f)).map((f) => ({ step: step.id, stepTitle: step.title, path: f.path, label: f.label })),
+    step.fields.filter((f) => counts(document, f) && !isAnswered(document, f)).map((f) => ({ step: step.id, stepTitle: step.title, path: f.path, label: f.label })),
   );
 }
 

@@ -2,6 +2,7 @@ import { assess } from './assess.ts';
 import { CRITERIA, answerLabel } from './criteria.ts';
 import type { Answer, CriterionId } from './document.ts';
 import { STEPS, type StepId } from './steps.ts';
+import { formatMetric } from '../shared/format.ts';
 import type { TreeEntry } from '../shared/treeEntry.ts';
 import type { FramingRecord } from './store.ts';
 import { VERDICT_LABELS, summarizeVerdict, type VerdictLevel } from './verdict.ts';
@@ -42,7 +43,7 @@ export function framingChecklist(record: FramingRecord, linkedExperiments: reado
     id: `${key}:verdict`,
     label: `Verdict: ${VERDICT_LABELS[verdict.level]}`,
     ...(verdict.atRisk.length ? { description: `${verdict.atRisk.length} at risk` } : {}),
-    tooltip: [VERDICT_LABELS[verdict.level], '', ...verdict.reasons.map((r) => `• ${r}`), ...(verdict.atRisk.length ? ['', 'At risk:', ...verdict.atRisk.map((r) => `• ${r.label} (${answerLabel(r.answer)}): ${r.risk}`)] : [])].join('\n'),
+    tooltip: [VERDICT_LABELS[verdict.level], '', ...verdict.reasons.map((r) => `• ${r}`), ...(verdict.atRisk.length ? ['', 'At risk:', ...verdict.atRisk.map((r) => `• ${r.label} (${r.status}): ${r.risk}`)] : [])].join('\n'),
     icon: VERDICT_ICONS[verdict.level],
     contextValue: `verdict.${verdict.level}`,
     expanded: false,
@@ -50,12 +51,13 @@ export function framingChecklist(record: FramingRecord, linkedExperiments: reado
     children: [
       ...verdict.reasons.map((reason, i) => ({ id: `${key}:reason:${i}`, label: reason, tooltip: reason, icon: { id: 'info' }, contextValue: 'verdictReason', children: [] })),
       ...verdict.atRisk.map((risk) => ({
-        id: `${key}:risk:${risk.criterion}`,
-        label: `${risk.label}: ${answerLabel(risk.answer)}`,
+        id: `${key}:risk:${risk.id}`,
+        label: `${risk.label}: ${risk.status}`,
         description: risk.risk,
-        tooltip: risk.risk,
-        icon: ANSWER_ICONS[risk.answer],
+        tooltip: `${risk.risk}\n\nClick to open this in the Framing Wizard.`,
+        icon: risk.answer ? ANSWER_ICONS[risk.answer] : { id: 'warning', color: 'list.warningForeground' },
         contextValue: 'verdictRisk',
+        open: { framingId: record.id, step: risk.step },
         children: [],
       })),
     ],
@@ -70,7 +72,7 @@ export function framingChecklist(record: FramingRecord, linkedExperiments: reado
     icon: { id: 'checklist' },
     contextValue: 'criteria',
     expanded: true,
-    children: CRITERIA.map((c) => {
+    children: CRITERIA.map((c): ChecklistEntry => {
       const answer = document.criteria[c.id].answer;
       const note = document.criteria[c.id].note.trim();
       return {
@@ -84,7 +86,7 @@ export function framingChecklist(record: FramingRecord, linkedExperiments: reado
         criterion: { framingId: record.id, id: c.id, answer },
         children: [],
       };
-    }),
+    }).concat(baselineEntry(record)),
   };
 
   const steps: ChecklistEntry[] = assessment.completion
@@ -128,6 +130,35 @@ export function framingChecklist(record: FramingRecord, linkedExperiments: reado
     contextValue: 'framing',
     expanded: true,
     children: [verdictEntry, criteriaEntry, ...steps, ...links],
+  };
+}
+
+/** For the baseline, "no" (nothing launches without ML) is the answer that supports ML. */
+const BASELINE_ICONS: Record<Answer | 'unanswered', { id: string; color?: string }> = {
+  yes: { id: 'warning', color: 'list.warningForeground' },
+  no: { id: 'pass-filled', color: 'testing.iconPassed' },
+  'not-sure': ANSWER_ICONS['not-sure'],
+  unanswered: ANSWER_ICONS.unanswered,
+};
+
+/** Baseline first, under the criteria: whether a solution without ML could launch, and what it scores. */
+function baselineEntry(record: FramingRecord): ChecklistEntry {
+  const { withoutMl, solution, score, sourcing } = record.document.baseline;
+  const parts = [answerLabel(withoutMl), ...(score === null ? [] : [`scores ${formatMetric(score)}`]), ...(sourcing ? [sourcing] : [])];
+  return {
+    id: `framing:${record.id}:baseline`,
+    label: 'Baseline first: launch without ML?',
+    description: parts.join(' · '),
+    tooltip: [
+      'Could rules, a heuristic, a vendor API or a pre-trained model meet the goal well enough to launch?',
+      ...(solution.trim() ? ['', `Without ML: ${solution.trim()}`] : []),
+      '',
+      'Click to answer in the Framing Wizard.',
+    ].join('\n'),
+    icon: BASELINE_ICONS[withoutMl ?? 'unanswered'],
+    contextValue: 'framingBaseline',
+    open: { framingId: record.id, step: 'criteria' },
+    children: [],
   };
 }
 

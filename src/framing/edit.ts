@@ -100,6 +100,8 @@ function columnTarget(column: ColumnSpec, listPath: string): Target {
       return { kind: 'choice', options: column.options, nullable: true };
     case 'money':
       return { kind: 'number', min: 0, nullable: true, money: listPath === 'roi.gains' ? 'gain' : 'cost' };
+    case 'number':
+      return { kind: 'number', nullable: true };
     case 'flag':
       return { kind: 'flag' };
   }
@@ -181,7 +183,7 @@ export function applyFieldEdit(document: FramingDocument, path: string, raw: Raw
   return { document: withValueAt(document, parts, result.value), issue: null };
 }
 
-/** Appends an empty row to a list field (stakeholders, sources, gains, costs, kinds of error). */
+/** Appends an empty row to a list field (stakeholders, sources, gains, costs, kinds of error, owners…). */
 export function addListRow(document: FramingDocument, listPath: string): EditResult {
   const list = listSpec(listPath);
   const rows = valueAt(document, listPath.split('.')) as unknown[];

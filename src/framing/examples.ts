@@ -34,6 +34,13 @@ function spam(): FramingDocument {
       atScale: ['yes', 'Every message of every user passes through it.'],
       changingPatterns: ['yes', 'Attackers change tactics weekly; hand-written rules cannot keep up, a retrained model can.'],
     }),
+    baseline: {
+      withoutMl: 'no',
+      solution: 'Public blocklists plus the five keyword rules in production today. A vendor spam API was also tried on a month of our mail.',
+      score: 0.81,
+      sourcing: 'build',
+      sourcingNote: 'The vendor API scored F1 0.90 but cannot learn from our users’ reports and is priced per message; we build our own, reusing an open multilingual text encoder.',
+    },
     value: {
       targetCustomer: 'people who use our hosted email',
       need: 'want to read their real mail without wading through junk and scams',
@@ -64,6 +71,19 @@ function spam(): FramingDocument {
       labellingCost: 'Two reviewers, half a day each per week.',
       drift: 'yes',
       driftNote: 'New campaigns use new domains and wording; watch the share of mail from senders never seen in training.',
+      labelDelayDays: 2,
+      outcomeCost: 'Users’ clicks are free but noisy, and most missed spam is never reported. Checking a weekly sample costs the two reviewers’ half days.',
+      rights: [
+        {
+          source: 'Messages and users’ reports',
+          owner: 'Mail platform team',
+          personalData: 'personal',
+          permission: 'Terms of service § 7: mail is processed to protect the service; only hashed features leave the mail cluster',
+          retention: '18 months',
+        },
+        { source: 'Public spam corpora', owner: 'Their publishers', personalData: 'pseudonymised', permission: 'Licences that allow commercial training, checked by legal', retention: 'Until our own labels replace them' },
+        { source: 'Sender-reputation feed', owner: 'The vendor', personalData: 'none', permission: 'Yearly licence: use as a model input, no resale', retention: 'Lookups cached 30 days' },
+      ],
     },
     prediction: {
       learning: 'supervised',
@@ -71,14 +91,22 @@ function spam(): FramingDocument {
       inputs: 'Headers, body text, links and attachments metadata, and the sender’s history with us.',
       outputs: 'A spam probability per message. Above 0.9 the message goes to the spam folder; nothing is deleted.',
       features: 'Age of linked domains, ratio of images to text, share of recipients who reported the sender before, mismatch between display name and address. Derived with the trust & safety analysts.',
+      featureAvailability: [
+        { feature: 'Sender’s earlier reports', available: 'yes', note: 'Counted up to the moment the message arrives' },
+        { feature: 'Age of linked domains', available: 'yes', note: 'From the cached domain lookup at delivery' },
+        { feature: 'Reports on this very message', available: 'no', note: 'Only exist after delivery; the first model used them by mistake' },
+      ],
       domainExperts: 'Two trust & safety analysts who handle abuse reports today.',
+      decision: 'Whether each incoming message is delivered to the inbox or to the spam folder.',
+      actor: 'The mail delivery service, automatically, in the delivery path.',
+      humanInLoop: 'exceptions',
+      humanInLoopNote: 'Users’ "not spam" appeals and a weekly sample go to two reviewers, who can allow a sender.',
     },
     evaluation: {
       metric: 'val_f1',
       direction: 'max',
       threshold: 0.95,
       baseline: 'Current rules: F1 0.81 on last month’s reported mail.',
-      nonMlBaseline: 'Public blocklists plus the five keyword rules in production today.',
       split: 'time-based',
       splitNote: 'Train on the oldest 10 months, validate on the next one, test on the most recent month.',
       errorCosts: [
@@ -95,6 +123,10 @@ function spam(): FramingDocument {
       scalability: { required: true, note: 'Ten times today’s volume within two years.' },
       maintainability: { required: true, note: 'Retraining reproducible from a commit and a data snapshot.' },
       adaptability: { required: true, note: 'Retrain and ship within a day when a new campaign appears.' },
+      explainability: 'global',
+      fairnessGroups: 'Messages by language, detected from the text; each language compared with English.',
+      fairnessMetric: 'false-positive-rate',
+      fairnessGap: 0.01,
     },
     roi: {
       currency: 'USD',
@@ -107,9 +139,13 @@ function spam(): FramingDocument {
       costs: [
         { label: 'Build: two engineers for four months', kind: 'build', amount: 120_000, recurring: false },
         { label: 'Review team and reputation feed', kind: 'data', amount: 6_000, recurring: true },
-        { label: 'Training and serving', kind: 'infrastructure', amount: 4_000, recurring: true },
-        { label: 'Monitoring and retraining', kind: 'upkeep', amount: 5_000, recurring: true },
       ],
+      servingCost: 3_000,
+      monitoringCost: 2_000,
+      retrainingCost: 2_000,
+      peopleCost: 2_000,
+      opportunityCost: 10_000,
+      opportunityNote: 'The same two engineers would otherwise ship calendar sync, worth about 10,000 a month in retention.',
     },
     lifecycle: {
       serving: 'online',
@@ -124,6 +160,19 @@ function spam(): FramingDocument {
       retrainOnChangedObjective: true,
       retrainingNote: 'Weekly on the last 90 days of reports, and at once after a new campaign; a reviewer approves each promotion.',
       governance: 'Every model version is registered with its training data window and approver; the audit trail is kept two years.',
+      owners: [
+        { role: 'model', owner: 'Priya Raman, ML lead', duties: 'Approves each retraining and promotion' },
+        { role: 'data', owner: 'Jonas Berg, data engineering', duties: 'Report pipeline, features, data rights' },
+        { role: 'on-call', owner: 'Mail platform on-call rotation', duties: 'Answers monitor alerts; can switch the filter to fail-open' },
+      ],
+      launchCriteria:
+        'F1 of at least 0.95 on the latest month; two weeks in shadow mode flagging no more legitimate mail than the rules do; fail-open tested; trust & safety signs off.',
+      killCriteria: [
+        { criterion: 'F1 on reviewed mail falls too low', signal: 'metric', key: 'f1', comparison: 'below', limit: 0.9, action: 'retrain' },
+        { criterion: 'Real mail flagged more often in one language', signal: 'metric', key: 'fpr_gap_language', comparison: 'above', limit: 0.01, action: 'rollback' },
+        { criterion: 'Incoming mail drifts from the training data', signal: 'drift', key: '', comparison: 'above', limit: 0.25, action: 'retrain' },
+        { criterion: 'Serving costs outgrow the savings', signal: 'metric', key: 'cost_per_day', comparison: 'above', limit: 500, action: 'stop' },
+      ],
     },
   };
 }
@@ -150,6 +199,13 @@ function sales(): FramingDocument {
       atScale: ['yes', '20,000 products in 300 stores, every week.'],
       changingPatterns: ['yes', 'Market trends and customer habits move; rules written once go stale.'],
     }),
+    baseline: {
+      withoutMl: 'no',
+      solution: 'Seasonal naive: the same week last year, scaled by this year’s trend. The forecasting add-on of our ERP was trialled too.',
+      score: 0.24,
+      sourcing: 'build',
+      sourcingNote: 'The ERP add-on reached MAPE 0.21 but cannot use our promotion calendar; we build on an open-source gradient-boosting library.',
+    },
     value: {
       targetCustomer: 'replenishment planners',
       need: 'have to order the right quantity of every product for every store each week',
@@ -181,6 +237,13 @@ function sales(): FramingDocument {
       labellingCost: 'No manual labelling; a week of an analyst’s time to clean stock-out periods.',
       drift: 'yes',
       driftNote: 'Promotions, new products and store openings change demand; compare the forecast error per category every week.',
+      labelDelayDays: 7,
+      outcomeCost: 'Nothing extra: sales are recorded anyway. Days out of stock hide the true demand and take an analyst about a week a year to correct.',
+      rights: [
+        { source: 'Point-of-sale records', owner: 'Retail finance', personalData: 'none', permission: 'Internal data; loyalty-card numbers are dropped before export', retention: '5 years' },
+        { source: 'Market-trend reports', owner: 'The vendor', personalData: 'none', permission: 'Yearly licence: internal models allowed, no redistribution', retention: 'While the licence runs' },
+        { source: 'Weather forecasts', owner: 'Weather API provider', personalData: 'none', permission: 'Commercial API terms', retention: '2 years' },
+      ],
     },
     prediction: {
       learning: 'supervised',
@@ -188,14 +251,22 @@ function sales(): FramingDocument {
       inputs: 'Past sales, prices, planned promotions, calendar, holidays and weather per store.',
       outputs: 'Units expected to sell per product and store for each of the next four weeks.',
       features: 'Promotion calendar, product life-cycle stage, cannibalisation between similar products, distance to the next holiday. Derived with the category managers.',
+      featureAvailability: [
+        { feature: 'Planned promotions', available: 'yes', note: 'In the promotion calendar six weeks ahead' },
+        { feature: 'Weather per store', available: 'yes', note: 'The forecast issued the night before, never the weather that actually came' },
+        { feature: 'Stock on hand', available: 'delayed', note: 'Counted at closing time: use the count of the day before' },
+      ],
       domainExperts: 'Two category managers and a senior planner.',
+      decision: 'How many units of each product to order for each store next week.',
+      actor: 'Replenishment planners, who accept or change each suggested order in the ordering tool.',
+      humanInLoop: 'every-decision',
+      humanInLoopNote: 'Planners see the forecast with its main drivers and may override it; overrides are logged with a reason.',
     },
     evaluation: {
       metric: 'val_mape',
       direction: 'min',
       threshold: 0.15,
       baseline: 'Planners’ spreadsheet: MAPE 0.28 on last year’s held-out quarter.',
-      nonMlBaseline: 'Seasonal naive: the same week last year, scaled by this year’s trend.',
       split: 'time-based',
       splitNote: 'Train on two years, validate on the next quarter, test on the latest quarter.',
       errorCosts: [
@@ -212,6 +283,10 @@ function sales(): FramingDocument {
       scalability: { required: true, note: 'New stores and products without re-engineering.' },
       maintainability: { required: true, note: 'One pipeline for all categories, rerunnable from a commit.' },
       adaptability: { required: true, note: 'Pick up new products within two weeks of launch.' },
+      explainability: 'per-prediction',
+      fairnessGroups: 'None: the forecasts are about products and stores, not people.',
+      fairnessMetric: 'not-applicable',
+      fairnessGap: null,
     },
     roi: {
       currency: 'EUR',
@@ -224,9 +299,13 @@ function sales(): FramingDocument {
       costs: [
         { label: 'Build: data science and engineering, six months', kind: 'build', amount: 150_000, recurring: false },
         { label: 'Market-trend reports', kind: 'data', amount: 2_000, recurring: true },
-        { label: 'Nightly training and forecasting', kind: 'infrastructure', amount: 3_000, recurring: true },
-        { label: 'Monitoring, retraining and support', kind: 'upkeep', amount: 8_000, recurring: true },
       ],
+      servingCost: 1_500,
+      monitoringCost: 1_000,
+      retrainingCost: 1_500,
+      peopleCost: 7_000,
+      opportunityCost: 20_000,
+      opportunityNote: 'The pricing dashboard the category managers have asked for.',
     },
     lifecycle: {
       serving: 'batch',
@@ -241,6 +320,18 @@ function sales(): FramingDocument {
       retrainOnChangedObjective: true,
       retrainingNote: 'Monthly, and when stores open or close, or when the business moves from volume to margin targets.',
       governance: 'Forecasts and model versions are kept two years for the finance audit; planners’ overrides are logged with a reason.',
+      owners: [
+        { role: 'model', owner: 'Ana Costa, data science lead', duties: 'Monthly retraining; accuracy per category' },
+        { role: 'data', owner: 'Retail data platform team', duties: 'Sales and stock pipelines; the licences' },
+        { role: 'on-call', owner: 'Data platform on-call', duties: 'Nightly job failures and monitor alerts; falls back to last week’s forecast' },
+      ],
+      launchCriteria:
+        'MAPE of at most 0.15 on the latest held-out quarter and better than seasonal naive in every category; a month beside the spreadsheet with fewer empty shelves in the pilot stores; purchasing signs off.',
+      killCriteria: [
+        { criterion: 'Forecast error too high', signal: 'metric', key: 'mape', comparison: 'above', limit: 0.2, action: 'retrain' },
+        { criterion: 'Price mix drifts from the training data', signal: 'drift', key: 'price', comparison: 'above', limit: 0.25, action: 'retrain' },
+        { criterion: 'No better than seasonal naive', signal: 'metric', key: 'mape_vs_naive', comparison: 'above', limit: 1, action: 'stop' },
+      ],
     },
   };
 }

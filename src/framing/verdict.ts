@@ -1,6 +1,9 @@
-import { CRITERIA } from './criteria.ts';
+import { formatMetric } from '../shared/format.ts';
+import { isBetter } from '../tracking/model.ts';
+import { CRITERIA, answerLabel } from './criteria.ts';
 import type { Answer, CriterionId } from './document.ts';
-import { describeRoi, formatPercent, type RoiResult } from './roi.ts';
+import type { StepId } from './fieldSpec.ts';
+import { describeRoi, formatAmount, formatPercent, type RoiResult } from './roi.ts';
 
 export type VerdictLevel = 'strong-fit' | 'proceed-with-care' | 'consider-non-ml';
 
@@ -11,17 +14,33 @@ export const VERDICT_LABELS: Record<VerdictLevel, string> = {
 };
 
 export interface AtRisk {
-  criterion: CriterionId;
+  /** The criterion's id, or the path of the answer at fault ("prediction.featureAvailability.2"). */
+  id: string;
   label: string;
-  answer: Answer;
+  /** The answer or finding as it reads in a list: "no", "not sure", "not known when predicting". */
+  status: string;
   /** What the answer puts at risk and what to do about it. */
   risk: string;
+  /** The wizard step where it is fixed. */
+  step: StepId;
+  /** Set when the risk is an answer to a yes / no / not sure question (picks the icon). */
+  answer?: Answer;
+}
+
+/** Baseline first: the solution without ML, and the bar it sets (src/framing/steps/discovery.ts). */
+export interface BaselineCheck {
+  withoutMl: Answer | null;
+  score: number | null;
+  threshold: number | null;
+  direction: 'min' | 'max' | null;
 }
 
 export interface Verdict {
   level: VerdictLevel;
   reasons: string[];
   atRisk: AtRisk[];
+  /** What the baseline-first answers say (also among the reasons or risks); null while there is nothing to say. */
+  baseline: string | null;
 }
 
 export type Answers = Readonly<Partial<Record<CriterionId, Answer | null>>>;
@@ -34,7 +53,7 @@ const SUPPORTING_NO_LIMIT = 3;
  * one): an essential condition answered "no" points away from ML; all essentials "yes" with no
  * supporting "no" and at most one "not sure" is a strong fit; everything between needs care.
  */
-export function verdict(answers: Answers, context: { roi?: RoiResult | null } = {}): Verdict {
+export function verdict(answers: Answers, context: { roi?: RoiResult | null; baseline?: BaselineCheck; risks?: readonly AtRisk[] } = {}): Verdict {
   const reasons: string[] = [];
   const atRisk: AtRisk[] = [];
   const list = (labels: string[]) => labels.map((l) => `"${l}"`).join(', ');
@@ -42,8 +61,8 @@ export function verdict(answers: Answers, context: { roi?: RoiResult | null } = 
 
   for (const criterion of CRITERIA) {
     const answer = answers[criterion.id] ?? null;
-    if (answer === 'no') atRisk.push({ criterion: criterion.id, label: criterion.label, answer, risk: criterion.ifNo });
-    if (answer === 'not-sure') atRisk.push({ criterion: criterion.id, label: criterion.label, answer, risk: `Not settled yet. If the answer turns out to be no: ${criterion.ifNo}` });
+    const risk = answer === 'no' ? criterion.ifNo : answer === 'not-sure' ? `Not settled yet. If the answer turns out to be no: ${criterion.ifNo}` : null;
+    if (risk && answer) atRisk.push({ id: criterion.id, label: criterion.label, status: answerLabel(answer), answer, risk, step: 'criteria' });
   }
 
   const essentialNo = of('essential', 'no');
@@ -76,6 +95,8 @@ export function verdict(answers: Answers, context: { roi?: RoiResult | null } = 
         : `Unanswered (${unanswered.length} of ${CRITERIA.length}): ${list(unanswered.map((c) => c.label))}. The verdict is provisional.`,
     );
   }
+  let baselineNote: string | null = null;
+  if (context.baseline) [level, baselineNote] = weighBaseline(context.baseline, level, reasons, atRisk);
   const changing = CRITERIA.find((c) => c.id === 'changingPatterns')!;
   if (answers.changingPatterns === 'yes' && changing.ifYes && level !== 'consider-non-ml') reasons.push(changing.ifYes);
 
@@ -85,8 +106,50 @@ export function verdict(answers: Answers, context: { roi?: RoiResult | null } = 
       reasons.push(`Over the horizon the costs exceed the gains (${describeRoi(result)}): the numbers alone do not justify building it.`);
       if (level === 'strong-fit') level = 'proceed-with-care';
     } else reasons.push(`${describeRoi(result)}.`);
+    if (result.netOfOpportunity !== null && result.netOfOpportunity < 0) {
+      reasons.push(`The next-best use of the same people and money would bring ${formatAmount(-result.netOfOpportunity)} more over the horizon: fund that first, or find a larger gain.`);
+      if (level === 'strong-fit') level = 'proceed-with-care';
+    }
   }
-  return { level, reasons, atRisk };
+  atRisk.push(...(context.risks ?? []));
+  return { level, reasons, atRisk, baseline: baselineNote };
+}
+
+const BASELINE_LABEL = 'Baseline first';
+
+/**
+ * Baseline first (Rules of ML #1: launch without ML when you can). A solution without ML that
+ * already meets the success threshold points away from ML; one that could launch, or that nobody
+ * has tried yet, means care.
+ */
+function weighBaseline(baseline: BaselineCheck, level: VerdictLevel, reasons: string[], atRisk: AtRisk[]): [VerdictLevel, string | null] {
+  const { withoutMl, score, threshold, direction } = baseline;
+  const scored = score !== null && threshold !== null && direction !== null;
+  const meets = scored && (score === threshold || isBetter(score, threshold, direction));
+  const bar = scored ? ` (it scores ${formatMetric(score)}; the success threshold is ${formatMetric(threshold)})` : '';
+  if (meets) {
+    const risk = `The solution without ML already meets the success threshold${bar}: launch it, and turn to ML once it no longer keeps up.`;
+    reasons.push(risk);
+    atRisk.push({ id: 'baseline.score', label: BASELINE_LABEL, status: 'meets the threshold without ML', risk, step: 'criteria' });
+    return ['consider-non-ml', risk];
+  }
+  if (withoutMl === 'yes') {
+    const risk = `A solution without ML could launch${bar}. Ship it first, measure it, and make its score the bar the model has to clear.`;
+    reasons.push(risk);
+    atRisk.push({ id: 'baseline.withoutMl', label: BASELINE_LABEL, status: 'yes', answer: 'yes', risk, step: 'criteria' });
+    return [level === 'strong-fit' ? 'proceed-with-care' : level, risk];
+  }
+  if (withoutMl === 'not-sure') {
+    const risk = 'Nobody has tried a solution without ML yet. Measure the best rule, heuristic, vendor API or pre-trained model before building: if it is good enough, launch that first.';
+    atRisk.push({ id: 'baseline.withoutMl', label: BASELINE_LABEL, status: 'not sure', answer: 'not-sure', risk, step: 'criteria' });
+    return [level === 'strong-fit' ? 'proceed-with-care' : level, risk];
+  }
+  if (withoutMl === 'no' && scored) {
+    const note = `Without ML the best option falls short${bar}: that is the bar a model has to clear.`;
+    reasons.push(note);
+    return [level, note];
+  }
+  return [level, withoutMl === 'no' ? 'No solution without ML is good enough to launch. Give its score to know the bar a model has to clear.' : null];
 }
 
 /** One line for a tree item's description or a heading: "Proceed with care · 2 at risk". */

@@ -1,7 +1,8 @@
-import { FramingFormatError, QUALITY_IDS, type QualityId, parseFramingJson } from '../framing/document.ts';
+import { FramingFormatError, QUALITY_IDS, type QualityId, migrateFramingDocument, parseFramingJson } from '../framing/document.ts';
+import { killCriteriaMonitors, killCriteriaOf } from '../framing/monitors.ts';
 import { valueAt } from '../framing/edit.ts';
 import { metricInfo } from '../framing/metrics.ts';
-import type { MonitoringTargets } from '../monitoring/health.ts';
+import type { CriterionMonitor, MonitoringTargets } from '../monitoring/health.ts';
 import type { Store } from '../store/database.ts';
 import { type Experiment, getExperiment, getRun } from '../tracking/experiments.ts';
 import type { MetricDirection } from '../tracking/model.ts';
@@ -35,6 +36,8 @@ export interface FramingView {
     retrainingNote: string;
     governance: string;
   };
+  /** The kill criteria that monitoring checks. */
+  monitors: CriterionMonitor[];
 }
 
 export function readFraming(store: Store, framingId: number): FramingView | undefined {
@@ -50,7 +53,7 @@ export function readFraming(store: Store, framingId: number): FramingView | unde
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(row.document);
+    raw = migrateFramingDocument(JSON.parse(row.document));
   } catch {
     raw = {};
   }
@@ -105,6 +108,7 @@ export function readFraming(store: Store, framingId: number): FramingView | unde
       retrainingNote: text('lifecycle.retrainingNote'),
       governance: text('lifecycle.governance'),
     },
+    monitors: killCriteriaMonitors(killCriteriaOf(valueAt(raw, ['lifecycle'])), row.name).monitors,
   };
 }
 
@@ -137,6 +141,7 @@ export function versionTargets(store: Store, version: Pick<ModelVersion, 'runId'
     direction: direction ?? (metric ? (metricInfo(metric)?.direction ?? null) : null),
     threshold,
     latencyBudgetMs: framing?.latencyMs ?? null,
+    monitors: framing?.monitors ?? [],
     source: sources.join(', ') || 'no framing',
     experiment,
     framing,

@@ -62,6 +62,8 @@ export function describeVersion(node: Extract<ModelsNode, { kind: 'version' }>, 
   if (version.aliases.length) parts.push(version.aliases.map((a) => `@${truncateLabel(a, 30)}`).join(' '));
   if (status.headline) parts.push(`${truncateLabel(status.headline.key, 30)} ${formatMetric(status.headline.value)}`);
   const artifactProblem = artifactWarning(artifact);
+  const breached = status.problems.filter((p) => p.kind === 'kill-criterion');
+  if (breached.length) parts.push(`⚠ kill criterion: ${truncateLabel(breached[0]!.criterion ?? breached[0]!.key, 40)}${breached.length > 1 ? ` (+${breached.length - 1})` : ''}`);
   if (status.problems.some((p) => p.kind === 'below-floor')) parts.push(`⚠ below ${status.targets.direction === 'min' ? 'ceiling' : 'floor'}`);
   if (status.problems.some((p) => p.kind === 'over-latency')) parts.push('⚠ over latency budget');
   if (artifact?.status === 'changed') parts.push('⚠ artifact changed');
@@ -87,7 +89,8 @@ export function describeVersion(node: Extract<ModelsNode, { kind: 'version' }>, 
     tooltip.push('', 'Production (latest):');
     for (const point of [...status.latest.values()].slice(0, 12)) tooltip.push(`  ${truncateLabel(point.key, 60)} = ${formatMetric(point.value)} at ${formatTime(point.timestamp)}`);
   }
-  if (status.problems.length) tooltip.push('', ...status.problems.map((p) => `⚠ ${p.message}. Consider retraining.`));
+  if (status.drift) tooltip.push('', `Latest drift report: ${status.drift.verdict}, worst PSI ${formatMetric(status.drift.worstPsi)} at ${formatTime(status.drift.createdAt)}`);
+  if (status.problems.length) tooltip.push('', ...status.problems.map((p) => (p.kind === 'kill-criterion' ? `⚠ ${p.message}.` : `⚠ ${p.message}. Consider retraining.`)));
 
   const warned = status.problems.length > 0 || artifactProblem !== undefined;
   return {

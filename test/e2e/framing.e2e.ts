@@ -1,8 +1,9 @@
 /**
  * Project framing in a real VS Code (code-server + Chromium): the wizard fills the checklist and
  * the checklist fills the wizard, bad input is reported at the field, a worked example prefills
- * every step (one screenshot per step), the Markdown export lands in the workspace, and a reload
- * brings the wizard back where it was.
+ * every step (one screenshot per step), the questions of the ML canvases are answered and shown in
+ * light, dark and high contrast, a breached kill criterion shows in the Models view, the Markdown
+ * export lands in the workspace, and a reload brings the wizard back where it was.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -10,10 +11,24 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import { createEmptyWorkspace, demoStorePath, queryStore } from './demoData.ts';
-import { startSession, waitUntil, type Session } from './harness.ts';
+import { logProductionMetrics } from '../../src/monitoring/productionMetrics.ts';
+import { registerModelVersion, setAlias } from '../../src/registry/models.ts';
+import { openStore } from '../../src/store/database.ts';
+import { startRun } from '../../src/tracking/runLogger.ts';
+import { startSession, waitUntil, type Session, type Theme } from './harness.ts';
 
 const FRAMING = 'Framing';
 const STEPS = ['problem', 'criteria', 'value', 'stakeholders', 'data', 'prediction', 'evaluation', 'requirements', 'roi', 'lifecycle', 'review'];
+/** The steps that gained questions in format 2, each with the first of them (scrolled into view for its screenshot). */
+const NEW_QUESTIONS: readonly [step: string, anchor: string][] = [
+  ['criteria', '[data-testid="field-baseline.withoutMl"]'],
+  ['data', '[data-testid="field-data.labelDelayDays"]'],
+  ['prediction', '[data-list="prediction.featureAvailability"]'],
+  ['requirements', '[data-testid="field-requirements.explainability"]'],
+  ['roi', '[data-testid="field-roi.servingCost"]'],
+  ['lifecycle', '[data-list="lifecycle.killCriteria"]'],
+];
+const THEMES: readonly Theme[] = ['light', 'dark', 'high-contrast'];
 
 
 describe('Project framing', () => {
@@ -81,6 +96,9 @@ describe('Project framing', () => {
     await field('criteria.learnable.answer-yes').click();
     await field('criteria.complexPatterns.answer-yes').click();
     await field('criteria.cheapErrors.answer-not-sure').click();
+    // Baseline first: a solution without ML that could launch is named beside the answers.
+    await field('baseline.withoutMl-yes').click();
+    await wizard.locator('[data-testid="baseline-summary"]', { hasText: /Baseline first: A solution without ML could launch/ }).waitFor();
     await wb.screenshot('framing-wizard-step-2-typed');
 
     await wb.waitForTreeItem(FRAMING, 'Churn <b>prediction</b>');
@@ -90,6 +108,7 @@ describe('Project framing', () => {
     }, 'checklist shows the answers from the wizard');
     const rows = await wb.treeRows(FRAMING);
     assert.equal(rows.find((r) => r.label === 'Should we use ML?')?.description, '3/9 answered');
+    assert.equal(rows.find((r) => r.label === 'Baseline first: launch without ML?')?.description, 'yes');
     assert.equal(rows.find((r) => r.label === '1. Business problem')?.description, '3/5');
     await bothThemes('framing-checklist');
   });
@@ -131,6 +150,36 @@ describe('Project framing', () => {
       if (index < STEPS.length - 1) await wizard.locator('[data-testid="next"]').click();
     }
     await bothThemes('framing-wizard-review');
+  });
+
+  test('the new questions in light, dark and high contrast; kill criteria listed as monitors', async () => {
+    const wb = session.workbench;
+    await wizard.locator('[data-testid="rail-lifecycle"]').click();
+    const monitors = await wizard.locator('[data-testid="monitors"]').innerText();
+    assert.match(monitors, /Monitors from the kill criteria \(3\)/);
+    assert.match(monitors, /mape above 0\.2 → retrain/);
+    assert.match(monitors, /PSI of column "price" above 0\.25 → retrain/);
+    // A new kill criterion typed in the table becomes a monitor.
+    await wizard.locator('[data-testid="add-lifecycle.killCriteria"]').click();
+    await typeInto('lifecycle.killCriteria.3.criterion', 'Job runs too long');
+    await typeInto('lifecycle.killCriteria.3.key', 'job_minutes');
+    await typeInto('lifecycle.killCriteria.3.limit', '90');
+    await wizard.locator('[data-testid="monitors"]', { hasText: /job_minutes below 90/ }).waitFor();
+    await wizard.locator('[data-testid="remove-lifecycle.killCriteria-3"]').click();
+    await wizard.locator('[data-testid="monitors"]', { hasText: /\(3\)/ }).waitFor();
+    await wizard.locator('[data-testid="rail-roi"]').click();
+    assert.match(await wizard.locator('[data-testid="roi-net-opportunity"]').innerText(), /234,000/);
+
+    for (const theme of THEMES) {
+      await wb.setTheme(theme);
+      for (const [step, anchor] of NEW_QUESTIONS) {
+        await wizard.locator(`[data-testid="rail-${step}"]`).click();
+        await wizard.locator(`[data-testid="step-${step}"]`).waitFor();
+        await wizard.locator(anchor).scrollIntoViewIfNeeded();
+        await wb.screenshot(`framing-${step}`);
+      }
+    }
+    await wb.setTheme('light');
   });
 
   test('the rail is keyboard friendly', async () => {
@@ -195,6 +244,41 @@ describe('Project framing', () => {
     await wizard.locator('[data-testid="rail-evaluation"]').click();
     await typeInto('evaluation.threshold', '0.12');
     await waitUntil(() => linked().metric_target === 0.12, 'the linked experiment follows the new threshold');
+  });
+
+  test('a production value past a kill criterion shows in the Models view, naming the criterion', async () => {
+    const wb = session.workbench;
+    // Training and registration as the loggers do them: a run of the linked experiment, a version, a production reading.
+    const storePath = demoStorePath(workspace);
+    const run = startRun({ experiment: 'forecast-lgbm', name: 'lgbm-v1', storePath });
+    run.logMetrics({ val_mape: 0.11 }, 0);
+    run.end('FINISHED');
+    const store = openStore(storePath);
+    try {
+      const runId = (store.db.prepare('SELECT id FROM runs WHERE uuid = ?').get(run.id) as { id: number }).id;
+      const version = registerModelVersion(store, { modelName: 'demand-forecast', runId, artifact: { uri: 'file:///models/demand.pkl', sha256: 'a'.repeat(64), size: 1 }, artifactSource: 'run' });
+      setAlias(store, { versionId: version.id, alias: 'champion' });
+      logProductionMetrics(store, version.id, [{ key: 'mape', value: 0.23, timestamp: Date.now() }]);
+    } finally {
+      store.close();
+    }
+    await wb.expandView('Models');
+    await wb.expandTreeItem('Models', 'demand-forecast');
+    await waitUntil(async () => (await wb.treeRows('Models')).find((r) => r.label === 'v1')?.description.includes('⚠ kill criterion: Forecast error too high') === true, 'the version shows the breached kill criterion');
+    const row = (await wb.treeRows('Models')).find((r) => r.label === 'v1')!;
+    assert.match(row.description, /@champion · mape 0\.23/);
+    await wb.waitForNotification(/Kill criterion "Forecast error too high" of framing "Sales forecasting" is breached: mape 0\.23 is above 0\.2; the framing says: retrain/);
+    // Widen the side bar so the version's warning reads in full.
+    const sidebar = await wb.page.locator('.part.sidebar').boundingBox();
+    if (sidebar) {
+      const edge = sidebar.x + sidebar.width + 1;
+      await wb.page.mouse.move(edge, sidebar.y + sidebar.height / 2);
+      await wb.page.mouse.down();
+      await wb.page.mouse.move(edge + 260, sidebar.y + sidebar.height / 2, { steps: 8 });
+      await wb.page.mouse.up();
+    }
+    await wb.captureThemes('framing-kill-criterion', THEMES);
+    await wb.clearNotifications();
   });
 
   test('after a reload the wizard comes back at the same step', async () => {

@@ -15,6 +15,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { FramingCatalogue, FramingHostMessage, FramingPanelState, FramingView, FramingWebviewMessage } from '../../src/contract/framing.ts';
 import type { ChoiceOption, ColumnSpec, FieldSpec, StepId, StepSpec } from '../../src/framing/steps.ts';
 import { adoptStyles, connect, el } from '../shared/vscode.ts';
+import { baselinePanel, monitorsPanel } from './panels.ts';
 import { FRAMING_CSS } from './styles.ts';
 
 type RawValue = string | boolean | null;
@@ -243,6 +244,7 @@ function cellControl(field: Extract<FieldSpec, { kind: 'list' }>, column: Column
     case 'choice':
       return selectControl(path, column.options, label);
     case 'money':
+    case 'number':
       return numberControl(path, label);
     case 'flag':
       return checkboxControl(path, column.label);
@@ -277,8 +279,12 @@ function derivedPanels(step: StepSpec): HTMLElement[] {
           : 'Name the metric to see its range.';
       return [el('p', { class: 'fw-panel muted', 'data-testid': 'metric-info' }, text)];
     }
+    case 'criteria':
+      return [baselinePanel(assessment, catalogue!.verdictLabels)];
     case 'roi':
       return [roiPanel()];
+    case 'lifecycle':
+      return [monitorsPanel(assessment.monitors)];
     case 'review':
       return [reviewPanel()];
     default:
@@ -308,9 +314,11 @@ function roiPanel(): HTMLElement {
         {},
         row(`Gain per ${per}`, amount(roi.gainPerPeriod)),
         row(`Recurring cost per ${per}`, amount(roi.recurringCostPerPeriod)),
+        row(`of which cost of ownership per ${per}`, amount(roi.ownershipPerPeriod), 'roi-ownership'),
         row('One-off cost', amount(roi.oneOffCost)),
         row(`Total gain over ${roi.horizon} ${per}s`, amount(roi.totalGain), 'roi-total-gain'),
         row(`Total cost over ${roi.horizon} ${per}s`, amount(roi.totalCost), 'roi-total-cost'),
+        ...(roi.opportunityCost === null ? [] : [row(`Opportunity cost over ${roi.horizon} ${per}s`, amount(roi.opportunityCost)), row('Net of the opportunity cost', amount(roi.netOfOpportunity!), 'roi-net-opportunity')]),
       ),
     ),
     el('p', { class: 'muted' }, roi.roi === null ? 'ROI = (gain − cost) / cost needs a cost above zero.' : `ROI = (total gain − total cost) / total cost = (${amount(roi.totalGain)} − ${amount(roi.totalCost)}) / ${amount(roi.totalCost)}`),
@@ -348,6 +356,7 @@ function displayValue(field: FieldSpec): string | null {
             if (c.kind === 'choice') return v === null ? '' : (c.options.find((o) => o.value === v)?.label ?? '');
             if (c.kind === 'flag') return v ? c.label.toLowerCase() : '';
             if (c.kind === 'money') return typeof v === 'number' ? amount(v) : '';
+            if (c.kind === 'number') return typeof v === 'number' ? String(v) : '';
             return String(v ?? '');
           })
           .filter(Boolean)
@@ -361,6 +370,7 @@ function displayValue(field: FieldSpec): string | null {
 function reviewPanel(): HTMLElement {
   const { assessment } = view!;
   const verdict = assessment.verdict;
+  const missingPaths = new Set(assessment.missing.map((m) => m.path));
   const sections = steps()
     .filter((s) => s.fields.length)
     .map((step) =>
@@ -374,7 +384,8 @@ function reviewPanel(): HTMLElement {
           ...step.fields.flatMap((field) => {
             const value = displayValue(field);
             const label = field.kind === 'criterion' ? catalogue!.criteria.find((c) => c.id === field.criterion)!.label : field.label;
-            return [el('dt', {}, label), el('dd', value === null ? { class: 'missing' } : {}, value ?? (field.optional ? '—' : 'missing'))];
+            const missing = value === null && missingPaths.has(field.path);
+            return [el('dt', {}, label), el('dd', missing ? { class: 'missing' } : {}, value ?? (missing ? 'missing' : '—'))];
           }),
         ),
       ),
@@ -387,7 +398,7 @@ function reviewPanel(): HTMLElement {
       { class: 'fw-panel', 'data-testid': 'review-verdict' },
       el('h3', {}, `Verdict: ${catalogue!.verdictLabels[verdict.level]}`),
       el('ul', {}, ...verdict.reasons.map((r) => el('li', {}, r))),
-      ...(verdict.atRisk.length ? [el('h3', {}, 'At risk'), el('ul', {}, ...verdict.atRisk.map((r) => el('li', {}, el('strong', {}, `${r.label} (${ANSWER_TEXT[r.answer]?.toLowerCase()}): `), r.risk)))] : []),
+      ...(verdict.atRisk.length ? [el('h3', {}, 'At risk'), el('ul', {}, ...verdict.atRisk.map((r) => el('li', {}, el('strong', {}, `${r.label} (${r.status}): `), r.risk)))] : []),
     ),
     el(
       'section',

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assess } from '../../framing/assess.ts';
 import { framingToMarkdown } from '../../framing/markdown.ts';
+import { killCriteriaMonitors } from '../../framing/monitors.ts';
 import { getFraming, listFramings } from '../../framing/store.ts';
 import { type CliCommand, CliError, option } from '../command.ts';
 import { openCliStore } from './runs.ts';
@@ -9,7 +10,7 @@ import { openCliStore } from './runs.ts';
 /** `ml-lifecycle framing export`: the framing as ML_FRAMING.md (stdout or --out), or as JSON with its verdict and ROI. */
 export const framingExportCommand: CliCommand = {
   words: ['framing', 'export'],
-  summary: 'Print the project framing as Markdown, write it with --out, or print it with its verdict and ROI as --json',
+  summary: 'Print the project framing as Markdown, write it with --out, or print it with its verdict, risks, ROI and kill-criterion monitors as --json',
   usage: '[--name NAME] [--out FILE] [--json]',
   run(invocation) {
     const name = option(invocation, 'name');
@@ -30,9 +31,10 @@ export const framingExportCommand: CliCommand = {
       }
       if (invocation.json) {
         const { verdict, roi, completion, conflicts, missing, issues } = assess(record.document);
+        const { monitors } = killCriteriaMonitors(record.document.lifecycle.killCriteria, record.name);
         invocation.print(
           JSON.stringify(
-            { id: record.id, name: record.name, revision: record.revision, updatedAt: record.updatedAt, ...(file ? { written: file } : {}), document: record.document, verdict, roi, completion, conflicts, missing, issues },
+            { id: record.id, name: record.name, revision: record.revision, updatedAt: record.updatedAt, ...(file ? { written: file } : {}), document: record.document, verdict, roi, completion, conflicts, missing, issues, monitors },
             null,
             2,
           ),

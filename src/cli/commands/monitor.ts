@@ -1,3 +1,4 @@
+import type { HealthProblem } from '../../monitoring/health.ts';
 import { logProductionMetrics, parseMetricValue } from '../../monitoring/productionMetrics.ts';
 import { listAllVersions, resolveVersion } from '../../registry/models.ts';
 import { versionStatuses } from '../../registry/status.ts';
@@ -12,6 +13,16 @@ function timestampOption(invocation: CliInvocation): number {
   const value = /^\d+$/.test(text.trim()) ? Number(text) : Date.parse(text);
   if (!Number.isFinite(value)) throw new CliError(`--time ${text} is neither milliseconds since 1970 nor a date such as 2025-06-01T12:00:00Z.`);
   return value;
+}
+
+/** A problem in --json output; a breached kill criterion also names the criterion, its framing and the action. */
+function problemJson(problem: HealthProblem) {
+  return {
+    kind: problem.kind,
+    key: problem.key,
+    message: problem.message,
+    ...(problem.criterion === undefined ? {} : { criterion: problem.criterion, framing: problem.source ?? null, action: problem.action ?? null }),
+  };
 }
 
 const monitorLog: CliCommand = {
@@ -39,7 +50,7 @@ const monitorLog: CliCommand = {
             model: version.modelName,
             version: version.version,
             logged: points.map((p) => ({ key: p.key, value: jsonNumber(p.value), timestamp: p.timestamp })),
-            problems: problems.map((p) => ({ kind: p.kind, key: p.key, message: p.message })),
+            problems: problems.map(problemJson),
           }),
         );
         return;
@@ -54,12 +65,12 @@ const monitorLog: CliCommand = {
 
 const monitorStatus: CliCommand = {
   words: ['monitor', 'status'],
-  summary: 'Latest production metrics of every model version that has some, with problems against the framing.',
+  summary: 'Latest production metrics and drift report of every model version that has some, with problems against the framing (floors, latency budget, kill criteria).',
   usage: '[--json]',
   run(invocation) {
     const store = openCliStore(invocation, false);
     try {
-      const statuses = versionStatuses(store, listAllVersions(store)).filter((s) => s.latest.size > 0);
+      const statuses = versionStatuses(store, listAllVersions(store)).filter((s) => s.latest.size > 0 || s.drift);
       if (invocation.json) {
         invocation.print(
           JSON.stringify(
@@ -68,7 +79,8 @@ const monitorStatus: CliCommand = {
               version: s.version.version,
               aliases: s.version.aliases,
               latest: [...s.latest.values()].map((p) => ({ key: p.key, value: jsonNumber(p.value), timestamp: p.timestamp })),
-              problems: s.problems.map((p) => ({ kind: p.kind, key: p.key, message: p.message })),
+              ...(s.drift ? { drift: { verdict: s.drift.verdict, worstPsi: jsonNumber(s.drift.worstPsi), createdAt: s.drift.createdAt } } : {}),
+              problems: s.problems.map(problemJson),
             })),
           ),
         );
@@ -82,6 +94,7 @@ const monitorStatus: CliCommand = {
         const aliases = s.version.aliases.map((a) => ` @${a}`).join('');
         invocation.print(`${truncateLabel(s.version.modelName, 60)} v${s.version.version}${aliases}: ${s.problems.length ? `${s.problems.length} problem(s)` : 'ok'}`);
         for (const p of s.latest.values()) invocation.print(`  ${truncateLabel(p.key, 40)} = ${formatMetric(p.value)} (${new Date(p.timestamp).toISOString()})`);
+        if (s.drift) invocation.print(`  drift: ${s.drift.verdict}, worst PSI ${formatMetric(s.drift.worstPsi)} (${new Date(s.drift.createdAt).toISOString()})`);
         for (const p of s.problems) invocation.print(`  Warning: ${p.message}`);
       }
     } finally {

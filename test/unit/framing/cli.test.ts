@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createFraming } from '../../../src/framing/store.ts';
 import { exampleFraming } from '../../../src/framing/examples.ts';
-import { framingFromMarkdown } from '../../../src/framing/markdown.ts';
+import { framingFromMarkdown } from '../../../src/framing/markdownImport.ts';
 import { tempStore } from '../helpers.ts';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/cli/main.ts');
@@ -44,6 +44,21 @@ describe('ml-lifecycle framing export', () => {
     assert.equal(output.verdict.level, 'strong-fit');
     assert.equal(Math.round(output.roi.roi * 100), 92);
     assert.equal(Number(output.roi.paybackPeriods.toFixed(2)), 3.64);
+    // The questions of format 2: in the document, the verdict's risks, the ROI and the monitors.
+    const more = JSON.parse(json.stdout) as {
+      document: { baseline: { score: number }; lifecycle: { owners: unknown[] } };
+      verdict: { atRisk: { id: string; status: string }[]; baseline: string };
+      roi: { ownershipPerPeriod: number; netOfOpportunity: number };
+      monitors: { criterion: string; signal: string; key: string; comparison: string; limit: number; action: string; source: string }[];
+    };
+    assert.equal(more.document.baseline.score, 0.81);
+    assert.equal(more.document.lifecycle.owners.length, 3);
+    assert.deepEqual(more.verdict.atRisk.map((r) => r.id), ['similarData', 'prediction.featureAvailability.2']);
+    assert.match(more.verdict.baseline, /falls short \(it scores 0\.81; the success threshold is 0\.95\)/);
+    assert.equal(more.roi.ownershipPerPeriod, 9_000);
+    assert.equal(more.roi.netOfOpportunity, 156_000);
+    assert.deepEqual(more.monitors[0], { criterion: 'F1 on reviewed mail falls too low', signal: 'metric', key: 'f1', comparison: 'below', limit: 0.9, action: 'retrain', source: 'framing "Email spam detection"' });
+    assert.equal(more.monitors.length, 4);
   });
 
   test('explains an unknown name and an empty store', () => {

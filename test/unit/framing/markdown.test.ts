@@ -4,7 +4,8 @@ import { assess, isBlank } from '../../../src/framing/assess.ts';
 import { emptyFramingDocument, type FramingDocument } from '../../../src/framing/document.ts';
 import { addListRow, applyFieldEdit, changedPaths } from '../../../src/framing/edit.ts';
 import { EXAMPLE_IDS, exampleFraming } from '../../../src/framing/examples.ts';
-import { framingFromMarkdown, framingToMarkdown, type MarkdownImport } from '../../../src/framing/markdown.ts';
+import { framingToMarkdown } from '../../../src/framing/markdown.ts';
+import { framingFromMarkdown, type MarkdownImport } from '../../../src/framing/markdownImport.ts';
 
 function edit(document: FramingDocument, path: string, value: string | boolean | null): FramingDocument {
   const result = applyFieldEdit(document, path, value);
@@ -26,9 +27,10 @@ describe('Markdown export', () => {
   test('reads like a review document: verdict, ROI, risks, conflicts, then every step', () => {
     const markdown = framingToMarkdown(exampleFraming('sales'));
     const lines = markdown.split('\n');
-    assert.match(lines[0]!, /^<!-- ml-lifecycle framing · format 1 · /);
+    assert.match(lines[0]!, /^<!-- ml-lifecycle framing · format 2 · /);
     assert.equal(lines[2], '# ML framing: Sales forecasting');
-    assert.equal(lines[4], '**Verdict: Proceed with care** · ROI 155% over 12 months; pays back in 2.9 months · 56/56 questions answered');
+    assert.equal(lines[4], '**Verdict: Proceed with care** · ROI 155% over 12 months; pays back in 2.9 months; beats the next-best use by 234,000 · 77/77 questions answered');
+    assert.ok(markdown.includes('- Without ML the best option falls short (it scores 0.24; the success threshold is 0.15): that is the bar a model has to clear.'));
     assert.ok(markdown.includes('- *Wrong predictions are cheap* (not sure): Not settled yet.'));
     assert.ok(markdown.includes('- Purchasing vs Store managers: Maximising sales'));
     assert.ok(markdown.includes('> For replenishment planners who have to order the right quantity'));
@@ -36,6 +38,20 @@ describe('Markdown export', () => {
     assert.ok(markdown.includes('- **Success threshold:** 0.15'));
     assert.ok(markdown.includes('| Build: data science and engineering, six months | Build | 150,000 | no |'));
     assert.ok(markdown.includes('  - [ ] A new pattern appears (new fraud or spam tactic)'));
+    // The questions of version 2, each where it belongs.
+    assert.ok(markdown.includes('- **Could we launch without ML?:** No'));
+    assert.ok(markdown.includes('- **Its score on the evaluation metric:** 0.24'));
+    assert.ok(markdown.includes('- **Build, buy or reuse:** Build'));
+    assert.ok(markdown.includes('- **Label delay (days):** 7'));
+    assert.ok(markdown.includes('| Point-of-sale records | Retail finance | None | Internal data; loyalty-card numbers are dropped before export | 5 years |'));
+    assert.ok(markdown.includes('| Planned promotions | Yes | In the promotion calendar six weeks ahead |'));
+    assert.ok(markdown.includes('- **Human in the loop:** Every decision'));
+    assert.ok(markdown.includes('- **Explainability level agreed:** Per prediction'));
+    assert.ok(markdown.includes('- **Fairness: metric:** Not applicable: no decisions about people'));
+    assert.ok(markdown.includes('- **Cost of ownership: people (per period):** 7000'));
+    assert.ok(markdown.includes('- **Opportunity cost (per period):** 20000'));
+    assert.ok(markdown.includes('| On-call | Data platform on-call | Nightly job failures and monitor alerts; falls back to last week’s forecast |'));
+    assert.ok(markdown.includes('| Price mix drifts from the training data | Data drift (PSI) | price | Above | 0.25 | Retrain |'));
     const headings = lines.filter((l) => l.startsWith('## '));
     assert.deepEqual(headings, [
       '## 1. Business problem',
@@ -100,13 +116,15 @@ describe('Markdown import validation', () => {
   });
 
   test('a non-numeric amount and a negative cost are refused, naming the field and line', () => {
-    const edited = exported.replace('| Training and serving | Infrastructure | 4,000 | yes |', '| Training and serving | Infrastructure | 4k | yes |').replace('| Monitoring and retraining | Upkeep | 5,000 | yes |', '| Monitoring and retraining | Upkeep | -5000 | yes |');
+    const edited = exported
+      .replace('| Build: two engineers for four months | Build | 120,000 | no |', '| Build: two engineers for four months | Build | 120k | no |')
+      .replace('| Review team and reputation feed | Data | 6,000 | yes |', '| Review team and reputation feed | Data | -6000 | yes |');
     const found = problems(framingFromMarkdown(edited));
     assert.equal(found.length, 2);
-    assert.equal(found[0]!.line, lineOf(edited, '| 4k |'));
-    assert.equal(found[0]!.field, 'Return on investment › Costs row 3 › Amount');
-    assert.match(found[0]!.message, /"4k" is not a number/);
-    assert.match(found[1]!.message, /Costs row 4 › Amount: -5000 is negative\. Costs cannot be negative/);
+    assert.equal(found[0]!.line, lineOf(edited, '| 120k |'));
+    assert.equal(found[0]!.field, 'Return on investment › Costs row 1 › Amount');
+    assert.match(found[0]!.message, /"120k" is not a number/);
+    assert.match(found[1]!.message, /Costs row 2 › Amount: -6000 is negative\. Costs cannot be negative/);
   });
 
   test('a threshold outside the metric’s range is refused at its line', () => {

@@ -135,11 +135,12 @@ export class TensorBoardWriter {
   }
 
   /**
-   * RUNNING while a file changed recently (`liveSince`, its last change, stands for a heartbeat) or
-   * the hparams session says so; else the session's end status, or FINISHED.
+   * The hparams session's end status once it ended; else RUNNING while a file changed recently
+   * (`liveSince`, its last change, stands for a heartbeat), and FINISHED after.
    */
   private upsertRun(run: TensorBoardRun, batch: RunBatch, liveSince: number | undefined): number {
-    const status: RunStatus = liveSince !== undefined ? 'RUNNING' : (batch.endStatus ?? 'FINISHED');
+    const ended = batch.endStatus !== 'RUNNING' ? batch.endStatus : undefined;
+    const status: RunStatus = ended ?? (liveSince !== undefined ? 'RUNNING' : 'FINISHED');
     const first = Number.isFinite(batch.firstTimestamp) ? batch.firstTimestamp : undefined;
     const last = Number.isFinite(batch.lastTimestamp) ? batch.lastTimestamp : undefined;
     const existing = this.existingRun(run.name);

@@ -6,6 +6,7 @@ import { registerFraming } from './workbench/framing/index.ts';
 import { registerLogging } from './workbench/logging/index.ts';
 import { registerMlflow } from './workbench/mlflow/index.ts';
 import { registerRegistry } from './workbench/registry/index.ts';
+import { registerTensorBoard } from './workbench/tensorboard/index.ts';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './workbench/experiments/experimentsTree.ts';
 import { type Services, userAction } from './workbench/services.ts';
 import { createActiveRunsStatus } from './workbench/statusBar.ts';
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): Services {
     ...registerFraming(services),
     ...registerRegistry(services),
     ...registerMlflow(services),
+    ...registerTensorBoard(services),
   );
   log.info(`ML Lifecycle activated; store ${stores.path ?? '(no folder open)'}`);
   return services;

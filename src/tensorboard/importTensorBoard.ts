@@ -1,6 +1,5 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { sourceKey } from '../mlflow/source.ts';
 import type { Store } from '../store/database.ts';
 import { type TensorBoardRun, discoverRuns } from './discovery.ts';
 import { type SkippedKind, type TagPlugins, readEvent } from './events.ts';
@@ -8,6 +7,7 @@ import { RunBatch } from './runBatch.ts';
 import { type FileState, TensorBoardWriter, keptEndStatus } from './storeWriter.ts';
 import { type TensorBoardSummary, addUnreadable, emptySummary } from './summary.ts';
 import { HEADER_BYTES, readRecords, startsWithRecord } from './tfrecord.ts';
+import { logdirKey } from './workspace.ts';
 
 export interface TensorBoardImportOptions {
   /** Import a folder's `train` and `validation` sub-folders as one run, keys prefixed `train/` and `validation/`. */
@@ -45,7 +45,7 @@ export async function importTensorBoard(store: Store, logdir: string, options: T
   const root = path.resolve(logdir);
   const runs = discoverRuns(root, options);
   const summary = emptySummary(root);
-  const writer = new TensorBoardWriter(store, `tensorboard:${sourceKey(root, store.path)}`, root, summary);
+  const writer = new TensorBoardWriter(store, logdirKey(root, store.path), root, summary);
   writer.experiment(path.basename(root) || root);
 
   const planned: PlannedFile[][] = [];

@@ -9,6 +9,7 @@ import { discoverRuns } from '../../../src/tensorboard/discovery.ts';
 import { importTensorBoard } from '../../../src/tensorboard/importTensorBoard.ts';
 import { TensorProtoSchema } from '../../../src/tensorboard/proto/tensorboard/compat/proto/tensor_pb.js';
 import { DataType } from '../../../src/tensorboard/proto/tensorboard/compat/proto/types_pb.js';
+import { findWorkspaceLogdirs, importedLogdirs, wasImported } from '../../../src/tensorboard/workspace.ts';
 import { tempDir, tempStore } from '../helpers.ts';
 import { fileVersionEvent, frameRecord, simpleValueRecord, summaryEvent } from './framing.ts';
 
@@ -105,4 +106,21 @@ test('ml-lifecycle import tensorboard: a summary, JSON with --json, a one-line r
   assert.equal(empty.status, 1);
   assert.equal(empty.stderr.trim().split('\n').length, 1);
   assert.match(empty.stderr, /^ml-lifecycle import tensorboard: .*empty is not a TensorBoard logdir: no event file/m);
+});
+
+test('a workspace’s logdirs are its top-level folders with event files; imported ones are remembered', async () => {
+  const store = tempStore();
+  const root = store.dir;
+  write(path.join(root, 'lightning_logs', 'version_0', EVENTS), simpleValueRecord('loss', 0, 1));
+  write(path.join(root, 'runs', 'May01', 'train', EVENTS), simpleValueRecord('loss', 0, 1));
+  write(path.join(root, 'node_modules', 'pkg', EVENTS), simpleValueRecord('loss', 0, 1));
+  write(path.join(root, '.venv', EVENTS), simpleValueRecord('loss', 0, 1));
+  fs.mkdirSync(path.join(root, 'src'));
+  const logdirs = findWorkspaceLogdirs(root);
+  assert.deepEqual(logdirs, [path.join(root, 'lightning_logs'), path.join(root, 'runs')]);
+  assert.equal(wasImported(store, logdirs[0]!), false);
+  await importTensorBoard(store, logdirs[0]!);
+  assert.equal(wasImported(store, logdirs[0]!), true);
+  assert.equal(wasImported(store, logdirs[1]!), false);
+  assert.deepEqual(importedLogdirs(store, root), [logdirs[0]]);
 });

@@ -46,10 +46,9 @@ export class TensorBoardWriter {
   private readonly marker: BetterSqlite3.Statement<unknown[]>;
   private readonly pointsAt: BetterSqlite3.Statement<unknown[]>;
   private readonly fileState: BetterSqlite3.Statement<unknown[]>;
+  private readonly lastPoint: BetterSqlite3.Statement<unknown[]>;
   /** Runs this import has written to, counted once as updated. */
   private readonly written = new Set<number>();
-  /** Runs this import made: their first batch has nothing stored to number ties against. */
-  private readonly fresh = new Set<number>();
 
   constructor(store: Store, key: string, logdir: string, summary: TensorBoardSummary) {
     this.store = store;
@@ -60,6 +59,7 @@ export class TensorBoardWriter {
     this.points = new PointWriter(this.db);
     this.marker = this.db.prepare(MARK_DIRTY_SQL);
     this.pointsAt = this.db.prepare('SELECT count(*) FROM metrics WHERE run_id = ? AND key = ? AND step = ? AND timestamp = ?').pluck();
+    this.lastPoint = this.db.prepare('SELECT step, timestamp FROM metrics WHERE run_id = ? AND key = ? ORDER BY step DESC, timestamp DESC LIMIT 1').raw();
     this.fileState = this.db.prepare(
       'INSERT INTO mlflow_metric_files (run_id, key, bytes, lines) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET bytes = excluded.bytes, lines = excluded.lines',
     );
@@ -170,20 +170,30 @@ export class TensorBoardWriter {
     tag.run(id, RUN_TAG, run.name);
     this.summary.runs++;
     this.written.add(id);
-    this.fresh.add(id);
     return id;
   }
 
+  /**
+   * Points go in with their seq among stored points at the same step and timestamp. Only a point
+   * at or before the key's last stored one can meet such points, so only those are looked up.
+   */
   private writePoints(id: number, batch: RunBatch): void {
-    const firstWrite = this.fresh.delete(id);
     for (const [key, points] of batch.points) {
       let lo = Number.POSITIVE_INFINITY;
       let hi = Number.NEGATIVE_INFINITY;
-      for (const step of points.steps) {
-        if (step < lo) lo = step;
+      let loTime = Number.POSITIVE_INFINITY;
+      const { steps, timestamps } = points;
+      for (let i = 0; i < steps.length; i++) {
+        const step = steps[i]!;
+        if (step < lo || (step === lo && timestamps[i]! < loTime)) {
+          lo = step;
+          loTime = timestamps[i]!;
+        }
         if (step > hi) hi = step;
       }
-      const before = firstWrite ? undefined : (step: number, timestamp: number) => this.pointsAt.get(id, key, step, timestamp) as number;
+      const last = this.lastPoint.get(id, key) as [number, number] | undefined;
+      const after = (step: number, timestamp: number) => !last || step > last[0] || (step === last[0] && timestamp > last[1]);
+      const before = after(lo, loTime) ? undefined : (step: number, timestamp: number) => (after(step, timestamp) ? 0 : (this.pointsAt.get(id, key, step, timestamp) as number));
       numberTies(points, before, (step, timestamp, value, seq) => this.points.add(id, key, step, timestamp, value, seq));
       this.marker.run(id, key, lo, hi);
     }

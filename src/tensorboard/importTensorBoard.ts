@@ -19,6 +19,8 @@ export interface TensorBoardImportOptions {
 
 /** Bytes of an event file read and written to the store at a time. */
 const CHUNK_BYTES = 8 * 1024 * 1024;
+/** WAL pages between checkpoints while importing. */
+const IMPORT_CHECKPOINT_PAGES = 100_000;
 /** A file changed this recently may still be getting its last record, and its run is still training. */
 const LIVE_MS = 30_000;
 /** A last record still this short this long after the file changed is truncated, not being written. */
@@ -56,12 +58,20 @@ export async function importTensorBoard(store: Store, logdir: string, options: T
     done += bytes;
     options.onProgress?.({ done, total, message: `${(done / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB of event files` });
   };
-  for (const files of planned) {
-    if (options.isCancelled?.()) break;
-    await importRun(writer, files, options, progress);
+  // As the MLflow import does: a checkpoint after every batch would double the writing.
+  const checkpointPages = store.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  store.db.pragma(`wal_autocheckpoint = ${IMPORT_CHECKPOINT_PAGES}`);
+  try {
+    for (const files of planned) {
+      if (options.isCancelled?.()) break;
+      await importRun(writer, files, options, progress);
+    }
+  } finally {
+    store.db.pragma(`wal_autocheckpoint = ${checkpointPages}`);
   }
   summary.cancelled = options.isCancelled?.() ?? false;
   writer.finish();
+  store.db.pragma('wal_checkpoint(PASSIVE)');
   summary.durationMs = performance.now() - started;
   return summary;
 }

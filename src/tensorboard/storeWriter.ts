@@ -47,7 +47,7 @@ export class TensorBoardWriter {
   private readonly pointsAt: BetterSqlite3.Statement<unknown[]>;
   private readonly fileState: BetterSqlite3.Statement<unknown[]>;
   private readonly lastPoint: BetterSqlite3.Statement<unknown[]>;
-  /** Runs this import has written to, counted once as updated. */
+  /** Runs this import made or changed: each counts once as new or updated. */
   private readonly written = new Set<number>();
 
   constructor(store: Store, key: string, logdir: string, summary: TensorBoardSummary) {
@@ -151,8 +151,8 @@ export class TensorBoardWriter {
       if (changed || batch.pointCount) {
         this.db.prepare('UPDATE runs SET status = ?, start_time = ?, end_time = ?, heartbeat_at = ? WHERE id = ?').run(status, start, end, liveSince ?? null, existing.id);
         if (!this.written.has(existing.id)) this.summary.runsUpdated++;
+        this.written.add(existing.id);
       }
-      this.written.add(existing.id);
       return existing.id;
     }
     const start = first ?? Date.now();

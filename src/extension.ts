@@ -9,6 +9,7 @@ import { registerMlflowServer } from './workbench/mlflowServer/index.ts';
 import { registerRegistry } from './workbench/registry/index.ts';
 import { registerRunPage } from './workbench/run/index.ts';
 import { registerRunsTable } from './workbench/runs/index.ts';
+import { registerTensorBoard } from './workbench/tensorboard/index.ts';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './workbench/experiments/experimentsTree.ts';
 import { type Services, userAction } from './workbench/services.ts';
 import { createActiveRunsStatus } from './workbench/statusBar.ts';
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): Services {
     ...registerMlflow(services),
     ...registerRunsTable(services),
     ...registerMlflowServer(services),
+    ...registerTensorBoard(services),
   );
   log.info(`ML Lifecycle activated; store ${stores.path ?? '(no folder open)'}`);
   return services;

@@ -4,13 +4,14 @@ import { CliError } from './command.ts';
 import { driftCommand } from './commands/drift.ts';
 import { framingExportCommand } from './commands/framing.ts';
 import { importMlflowCommand } from './commands/importMlflow.ts';
+import { importTensorBoardCommand } from './commands/importTensorBoard.ts';
 import { LOG_COMMANDS } from './commands/log.ts';
 import { MONITOR_COMMANDS } from './commands/monitor.ts';
 import { pushMlflowCommand } from './commands/pushMlflow.ts';
 import { RUN_COMMANDS } from './commands/runs.ts';
 
 /** Every subcommand; helpers add theirs here. */
-const COMMANDS: readonly CliCommand[] = [framingExportCommand, importMlflowCommand, pushMlflowCommand, ...RUN_COMMANDS, ...LOG_COMMANDS, driftCommand, ...MONITOR_COMMANDS];
+const COMMANDS: readonly CliCommand[] = [framingExportCommand, importMlflowCommand, importTensorBoardCommand, pushMlflowCommand, ...RUN_COMMANDS, ...LOG_COMMANDS, driftCommand, ...MONITOR_COMMANDS];
 
 function parse(argv: readonly string[]): { words: string[]; options: Map<string, (string | true)[]> } {
   const words: string[] = [];

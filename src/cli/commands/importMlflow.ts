@@ -1,13 +1,9 @@
 import { importMlflow } from '../../mlflow/importMlflow.ts';
 import { NotMlflowError } from '../../mlflow/source.ts';
 import { describeSummary } from '../../mlflow/summary.ts';
-import { StoreError, openStore } from '../../store/database.ts';
-import { discoverStorePath } from '../../store/location.ts';
-import { refreshDirtyBlocks } from '../../store/metricBlocks.ts';
+import { StoreError } from '../../store/database.ts';
 import { type CliCommand, CliError } from '../command.ts';
-
-/** How often building the summaries checks for Ctrl+C. */
-const SUMMARY_SLICE_MS = 500;
+import { buildChartSummaries, openImportStore, throttledProgress } from '../importSupport.ts';
 
 export const importMlflowCommand: CliCommand = {
   words: ['import', 'mlflow'],
@@ -16,34 +12,10 @@ export const importMlflowCommand: CliCommand = {
   async run(invocation) {
     const input = invocation.args[0];
     if (!input) throw new CliError('Give the mlruns/ folder, a folder containing it, or an mlflow.db file.');
-    const storePath = discoverStorePath(invocation.cwd, invocation.env);
-    let store;
+    const { store, storePath } = openImportStore(invocation);
     try {
-      store = openStore(storePath, { create: true });
-    } catch (error) {
-      throw error instanceof StoreError ? new CliError(error.message) : error;
-    }
-    try {
-      let lastReport = 0;
-      const summaries = await importMlflow(store, input, {
-        isCancelled: invocation.cancelled,
-        onProgress: ({ done, total, message }) => {
-          const now = Date.now();
-          if (now - lastReport < 1000 || done === total) return;
-          lastReport = now;
-          invocation.progress(`Importing: ${message}`);
-        },
-      });
-      // A script that imports then reads should find the chart summaries ready; a cancel leaves them to the next reader.
-      const started = performance.now();
-      if (summaries.some((s) => s.metricPoints > 0)) invocation.progress('Building chart summaries of the new points…');
-      let complete = false;
-      while (!complete && !invocation.cancelled()) {
-        complete = refreshDirtyBlocks(store.db, { budgetMs: SUMMARY_SLICE_MS });
-        // Lets a Ctrl+C handler run between slices.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      const summariesMs = Math.round(performance.now() - started);
+      const summaries = await importMlflow(store, input, { isCancelled: invocation.cancelled, onProgress: throttledProgress(invocation) });
+      const summariesMs = await buildChartSummaries(store, invocation, summaries.some((s) => s.metricPoints > 0));
       if (invocation.json) invocation.print(JSON.stringify({ store: storePath, sources: summaries, summariesMs }, null, 2));
       else {
         for (const summary of summaries) invocation.print(describeSummary(summary).join('\n'));

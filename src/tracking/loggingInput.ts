@@ -11,8 +11,7 @@ export const MAX_TAG_VALUE_LENGTH = 8000;
 export const BATCH_SIZE = 5000;
 export const FLUSH_INTERVAL_MS = 1000;
 export const HEARTBEAT_INTERVAL_MS = 10_000;
-/** How long a write keeps retrying while another process holds the store's lock. */
-export const LOCK_WAIT_MS = 30_000;
+export { LOCK_WAIT_MS } from '../store/lockRetry.ts';
 
 export const ARTIFACT_KINDS = ['file', 'model', 'data'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];

@@ -393,6 +393,8 @@ def _check_name(kind, name):
         raise InputError("The %s name is empty. Give at least one visible character." % kind)
     if len(clean) > MAX_NAME_LENGTH:
         raise InputError("The %s name is %s characters long; keep it under %s." % (kind, format(len(clean), ","), format(MAX_NAME_LENGTH, ",")))
+    if _CONTROL_CHARS.search(clean):
+        raise InputError("The %s name %s contains a control character (newline, tab, NUL...); remove it." % (kind, _preview(clean)))
     return clean
 
 
@@ -407,11 +409,27 @@ def _metric_value(key, value):
     if value is None:
         raise InputError("metric %s: the value is None; log float('nan') for a missing value." % _preview(key))
     try:
-        return float(value)  # ints, numpy scalars, Decimal, 0-d tensors
+        number = float(value)  # ints, numpy scalars, Decimal, 0-d tensors
     except OverflowError:
-        raise InputError("metric %s: %s is too large for a 64-bit float." % (_preview(key), _preview(value))) from None
+        raise InputError("metric %s: %s is too large for a 64-bit float." % (_preview(key), _preview(value, 30))) from None
     except (TypeError, ValueError) as error:
         raise InputError("metric %s: %s (%s) is not a number: %s" % (_preview(key), _preview(value), type(value).__name__, error)) from None
+    # float() turns Decimal('1e400') into inf and Decimal('1e-400') into 0.0 without a word.
+    if math.isinf(number) and _finite(value):
+        raise InputError("metric %s: %s is too large for a 64-bit float." % (_preview(key), _preview(value, 30)))
+    if number == 0.0 and _nonzero(value):
+        raise InputError("metric %s: %s is too small for a 64-bit float: it would be stored as 0." % (_preview(key), _preview(value, 30)))
+    return number
+
+
+def _finite(value):
+    is_finite = getattr(value, "is_finite", None)  # Decimal
+    return bool(is_finite()) if callable(is_finite) else False
+
+
+def _nonzero(value):
+    is_zero = getattr(value, "is_zero", None)  # Decimal
+    return not is_zero() if callable(is_zero) else False
 
 
 def _integer(kind, key, value):
@@ -427,7 +445,7 @@ def _integer(kind, key, value):
         except TypeError:
             raise InputError("metric %s: %s %s is a %s; give an integer." % (_preview(key), kind, _preview(value), type(value).__name__)) from None
     if abs(value) > MAX_SAFE_INTEGER:
-        raise InputError("metric %s: %s %d is out of range (at most 2**53 - 1 in size)." % (_preview(key), kind, value))
+        raise InputError("metric %s: %s %s is out of range (at most 2**53 - 1 in size)." % (_preview(key), kind, _preview(value, 30)))
     return value
 
 

@@ -17,7 +17,7 @@ import { logProductionMetrics } from '../monitoring/productionMetrics.ts';
 import { hashPath } from '../registry/artifacts.ts';
 import { recordAudit } from '../store/audit.ts';
 import { resolveVersion } from '../registry/models.ts';
-import { StoreError, openStore, writeTransaction, type Store } from '../store/database.ts';
+import { openStore, writeTransaction, type Store } from '../store/database.ts';
 import { discoverStorePath } from '../store/location.ts';
 import { retryWhileLocked } from '../store/lockRetry.ts';
 import { MARK_DIRTY_SQL } from '../store/metricBlocks.ts';

@@ -91,12 +91,15 @@ function openReadWrite(storePath: string, exists: boolean, busyTimeoutMs: number
 /**
  * `mode=ro` reads a store while others write it. In a folder we may not write, a WAL store cannot
  * get its -shm file that way: then `immutable=1`, which reads the file as it is, with no locks.
+ * The plain path is the last resort, for a SQLite loaded without URI filenames.
  */
 function openReadOnly(storePath: string, busyTimeoutMs: number): Db {
-  for (const mode of ['mode=ro', 'immutable=1']) {
+  const uri = pathToFileURL(storePath).href;
+  const names = [`${uri}?mode=ro`, `${uri}?immutable=1`, storePath];
+  for (const name of names) {
     let db: Db | undefined;
     try {
-      db = new Database(`${pathToFileURL(storePath).href}?${mode}`, { readonly: true, fileMustExist: true });
+      db = new Database(name, { readonly: true, fileMustExist: true });
       db.pragma(`busy_timeout = ${busyTimeoutMs}`);
       db.pragma('foreign_keys = ON');
       if (checkedVersion(db, storePath) < SCHEMA_VERSION) {
@@ -111,7 +114,7 @@ function openReadOnly(storePath: string, busyTimeoutMs: number): Db {
     } catch (error) {
       db?.close();
       const code = (error as { code?: string }).code ?? '';
-      if (mode === 'mode=ro' && (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY'))) continue;
+      if (name !== storePath && (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY'))) continue;
       throw translateSqliteError(error, storePath);
     }
   }

@@ -586,10 +586,29 @@ def _open(path):
             raise StoreError("Cannot create the store folder %s (%s). Create it yourself, or set %s to a writable place." % (folder, error.strerror or error, STORE_ENV)) from None
         if not os.access(folder, os.W_OK):
             raise StoreError("Cannot create the store in %s: the folder is read-only. Make it writable, or set %s to a writable place." % (folder, STORE_ENV))
-    try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
-    except sqlite3.Error as error:
-        raise _translate(error, path) from None
+    # Another process holding the lock is waited for as long as a write would wait.
+    deadline = time.monotonic() + LOCK_WAIT_S
+    delay = 0.05
+    while True:
+        try:
+            return _connect(path)
+        except sqlite3.OperationalError as error:
+            if not _is_locked(error):
+                raise _translate(error, path) from None
+            if time.monotonic() + delay > deadline:
+                raise StoreError(
+                    "Could not open the store %s: it stayed locked by another process for %g s (%s). "
+                    "Close programs that hold it open in a transaction (a database browser?), then retry." % (path, LOCK_WAIT_S, error)
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+        except sqlite3.Error as error:
+            raise _translate(error, path) from None
+
+
+def _connect(path):
+    """One try at opening: the version is checked before anything is written."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         _refuse_newer(version, path)
@@ -598,10 +617,8 @@ def _open(path):
         conn.execute("PRAGMA synchronous = NORMAL")
         if version < SCHEMA_VERSION:
             _migrate(conn, path, version)
-    except BaseException as error:
+    except BaseException:
         conn.close()
-        if isinstance(error, sqlite3.Error):
-            raise _translate(error, path) from None
         raise
     return conn
 

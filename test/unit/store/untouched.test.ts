@@ -122,19 +122,34 @@ describe('a store that can only be read', () => {
   });
 });
 
-test('opening a locked rollback-journal store waits for the lock, as writes do', async () => {
-  const file = storeFile('delete');
-  // Another process holds the write lock for a second, longer than one busy timeout.
-  const holder = spawn(
-    process.execPath,
-    ['-e', `const D=require('better-sqlite3');const db=new D(process.argv[1]);db.exec('BEGIN EXCLUSIVE');process.stdout.write('locked');setTimeout(()=>{db.exec('COMMIT');db.close()},1000);`, file],
-    { cwd: process.cwd() },
-  );
-  await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
-  const store = openStore(file, { busyTimeoutMs: 100, lockWaitMs: 20_000 });
-  assert.equal((store.db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n, 1);
-  store.close();
-  await new Promise((resolve) => holder.once('close', resolve));
+describe('opening a locked rollback-journal store waits for the lock, as writes do', () => {
+  /** Another process holds the write lock for a second, longer than one busy timeout. */
+  async function lockFor(file: string, ms: number): Promise<Promise<unknown>> {
+    const holder = spawn(
+      process.execPath,
+      ['-e', `const D=require('better-sqlite3');const db=new D(process.argv[1]);db.exec('BEGIN EXCLUSIVE');process.stdout.write('locked');setTimeout(()=>{db.exec('COMMIT');db.close()},${ms});`, file],
+      { cwd: process.cwd() },
+    );
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    return new Promise((resolve) => holder.once('close', resolve));
+  }
+
+  test('in Node', async () => {
+    const file = storeFile('delete');
+    const released = await lockFor(file, 1000);
+    const store = openStore(file, { busyTimeoutMs: 100, lockWaitMs: 20_000 });
+    assert.equal((store.db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n, 1);
+    store.close();
+    await released;
+  });
+
+  test('in Python', async () => {
+    const file = storeFile('delete');
+    const released = await lockFor(file, 1000);
+    const done = python('import ml_lifecycle as m\nm.BUSY_TIMEOUT_S = 0.1\nm.start_run(experiment="kept").end()\nprint("ok")', loggerEnv(file));
+    assert.equal(done.stdout.trim(), 'ok', done.stderr);
+    await released;
+  });
 });
 
 function spawnAs(command: string[], storePath: string) {

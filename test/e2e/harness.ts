@@ -173,6 +173,9 @@ export async function ensureCodeServer(log: (line: string) => void = (line) => p
   }
 }
 
+/** Every Debian package the demo and the e2e suite need, for one install line (README: Two commands). */
+export const SYSTEM_PACKAGES_LINE = 'sudo apt-get install -y libkrb5-dev python3 make g++ chromium';
+
 function checkBuildPrerequisites(): void {
   const missing: string[] = [];
   if (process.platform === 'linux' && !fs.existsSync('/usr/include/gssapi/gssapi.h') && !fs.existsSync('/usr/include/krb5.h')) missing.push('libkrb5-dev');
@@ -180,7 +183,7 @@ function checkBuildPrerequisites(): void {
     if (spawnSync(tool, ['--version'], { stdio: 'ignore' }).status !== 0) missing.push(tool);
   }
   if (missing.length > 0) {
-    throw new Error(`e2e: code-server's native modules need ${missing.join(', ')}. On Debian: apt-get install -y ${missing.join(' ')}`);
+    throw new Error(`e2e: code-server's native modules need ${missing.join(', ')}, which this machine lacks. On Debian or Ubuntu install everything the demo needs with: ${SYSTEM_PACKAGES_LINE}`);
   }
 }
 
@@ -407,7 +410,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
 
 /** Debian's Chromium, headless, with the flags this closed network needs. */
 export async function launchBrowser(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`e2e: no Chromium at ${CHROMIUM}; on Debian: apt-get install -y chromium (or set ML_E2E_CHROMIUM)`);
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`e2e: no Chromium at ${CHROMIUM}; on Debian or Ubuntu: ${SYSTEM_PACKAGES_LINE} (or set ML_E2E_CHROMIUM)`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: process.env.ML_E2E_HEADED !== '1',

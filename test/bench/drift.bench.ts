@@ -15,7 +15,7 @@ const CATEGORICAL = 5;
 const PLANS = ['basic', 'plus', 'pro', 'team', 'enterprise', 'trial', 'student', 'legacy'];
 
 /** Writes `rows` rows unless a complete file from an earlier run is there; returns its path. */
-async function generate(rows: number, side: 'reference' | 'current'): Promise<string> {
+export async function generate(rows: number, side: 'reference' | 'current'): Promise<string> {
   const file = path.join(os.tmpdir(), `ml-lifecycle-drift-bench-v1-${rows}-${side}.csv`);
   const done = `${file}.complete`;
   if (fs.existsSync(done) && fs.existsSync(file)) return file;

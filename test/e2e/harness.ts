@@ -246,6 +246,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Fixed port; default a free one. */
   port?: number;
+  /** Turn workspace trust on, so the folder opens in Restricted Mode (untrusted) without asking. */
+  restricted?: boolean;
 }
 
 export interface CodeServer {
@@ -289,7 +291,8 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
-  writeJson(settingsFile, { ...BASE_SETTINGS, 'workbench.colorTheme': THEME_NAMES[options.theme ?? 'light'], ...options.settings });
+  const trust = options.restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' } : {};
+  writeJson(settingsFile, { ...BASE_SETTINGS, ...trust, 'workbench.colorTheme': THEME_NAMES[options.theme ?? 'light'], ...options.settings });
 
   const env: NodeJS.ProcessEnv = {
     ...cleanEnv(),
@@ -333,7 +336,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
       '--bind-addr', `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.restricted ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
       workspace,

@@ -423,6 +423,8 @@ def _check_name(kind, name):
         raise InputError("The %s name is empty. Give at least one visible character." % kind)
     if len(clean) > MAX_NAME_LENGTH:
         raise InputError("The %s name is %s characters long; keep it under %s." % (kind, format(len(clean), ","), format(MAX_NAME_LENGTH, ",")))
+    if _CONTROL_CHARS.search(clean):
+        raise InputError("The %s name %s contains a control character (newline, tab, NUL...); remove it." % (kind, _preview(clean)))
     return clean
 
 
@@ -437,11 +439,27 @@ def _metric_value(key, value):
     if value is None:
         raise InputError("metric %s: the value is None; log float('nan') for a missing value." % _preview(key))
     try:
-        return float(value)  # ints, numpy scalars, Decimal, 0-d tensors
+        number = float(value)  # ints, numpy scalars, Decimal, 0-d tensors
     except OverflowError:
-        raise InputError("metric %s: %s is too large for a 64-bit float." % (_preview(key), _preview(value))) from None
+        raise InputError("metric %s: %s is too large for a 64-bit float." % (_preview(key), _preview(value, 30))) from None
     except (TypeError, ValueError) as error:
         raise InputError("metric %s: %s (%s) is not a number: %s" % (_preview(key), _preview(value), type(value).__name__, error)) from None
+    # float() turns Decimal('1e400') into inf and Decimal('1e-400') into 0.0 without a word.
+    if math.isinf(number) and _finite(value):
+        raise InputError("metric %s: %s is too large for a 64-bit float." % (_preview(key), _preview(value, 30)))
+    if number == 0.0 and _nonzero(value):
+        raise InputError("metric %s: %s is too small for a 64-bit float: it would be stored as 0." % (_preview(key), _preview(value, 30)))
+    return number
+
+
+def _finite(value):
+    is_finite = getattr(value, "is_finite", None)  # Decimal
+    return bool(is_finite()) if callable(is_finite) else False
+
+
+def _nonzero(value):
+    is_zero = getattr(value, "is_zero", None)  # Decimal
+    return not is_zero() if callable(is_zero) else False
 
 
 def _integer(kind, key, value):
@@ -457,7 +475,7 @@ def _integer(kind, key, value):
         except TypeError:
             raise InputError("metric %s: %s %s is a %s; give an integer." % (_preview(key), kind, _preview(value), type(value).__name__)) from None
     if abs(value) > MAX_SAFE_INTEGER:
-        raise InputError("metric %s: %s %d is out of range (at most 2**53 - 1 in size)." % (_preview(key), kind, value))
+        raise InputError("metric %s: %s %s is out of range (at most 2**53 - 1 in size)." % (_preview(key), kind, _preview(value, 30)))
     return value
 
 
@@ -598,10 +616,29 @@ def _open(path):
             raise StoreError("Cannot create the store folder %s (%s). Create it yourself, or set %s to a writable place." % (folder, error.strerror or error, STORE_ENV)) from None
         if not os.access(folder, os.W_OK):
             raise StoreError("Cannot create the store in %s: the folder is read-only. Make it writable, or set %s to a writable place." % (folder, STORE_ENV))
-    try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
-    except sqlite3.Error as error:
-        raise _translate(error, path) from None
+    # Another process holding the lock is waited for as long as a write would wait.
+    deadline = time.monotonic() + LOCK_WAIT_S
+    delay = 0.05
+    while True:
+        try:
+            return _connect(path)
+        except sqlite3.OperationalError as error:
+            if not _is_locked(error):
+                raise _translate(error, path) from None
+            if time.monotonic() + delay > deadline:
+                raise StoreError(
+                    "Could not open the store %s: it stayed locked by another process for %g s (%s). "
+                    "Close programs that hold it open in a transaction (a database browser?), then retry." % (path, LOCK_WAIT_S, error)
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+        except sqlite3.Error as error:
+            raise _translate(error, path) from None
+
+
+def _connect(path):
+    """One try at opening: the version is checked before anything is written."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         _refuse_newer(version, path)
@@ -610,10 +647,8 @@ def _open(path):
         conn.execute("PRAGMA synchronous = NORMAL")
         if version < SCHEMA_VERSION:
             _migrate(conn, path, version)
-    except BaseException as error:
+    except BaseException:
         conn.close()
-        if isinstance(error, sqlite3.Error):
-            raise _translate(error, path) from None
         raise
     return conn
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import type { CliCommand, CliInvocation } from './command.ts';
 import { CliError } from './command.ts';
+import { commandWords, parseCommandArgs } from './parse.ts';
 import { driftCommand } from './commands/drift.ts';
 import { framingExportCommand } from './commands/framing.ts';
 import { importMlflowCommand } from './commands/importMlflow.ts';
@@ -13,26 +14,6 @@ import { RUN_COMMANDS } from './commands/runs.ts';
 /** Every subcommand; helpers add theirs here. */
 const COMMANDS: readonly CliCommand[] = [framingExportCommand, importMlflowCommand, importTensorBoardCommand, pushMlflowCommand, ...RUN_COMMANDS, ...LOG_COMMANDS, driftCommand, ...MONITOR_COMMANDS];
 
-function parse(argv: readonly string[]): { words: string[]; options: Map<string, (string | true)[]> } {
-  const words: string[] = [];
-  const options = new Map<string, (string | true)[]>();
-  const set = (name: string, value: string | true) => options.set(name, [...(options.get(name) ?? []), value]);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      words.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      if (eq > 0) set(arg.slice(2, eq), arg.slice(eq + 1));
-      else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--') && arg !== '--json' && arg !== '--help') set(arg.slice(2), argv[++i]!);
-      else set(arg.slice(2), true);
-    } else words.push(arg);
-  }
-  return { words, options };
-}
-
 function help(): string {
   const lines = ['Usage: ml-lifecycle <command> [options]', '', 'Commands:'];
   for (const command of COMMANDS) lines.push(`  ${[...command.words, command.usage].join(' ').padEnd(48)} ${command.summary}`);
@@ -41,8 +22,18 @@ function help(): string {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const { words, options } = parse(argv);
-  const command = [...COMMANDS].sort((a, b) => b.words.length - a.words.length).find((c) => c.words.every((w, i) => words[i] === w));
+  const given = commandWords(argv);
+  const command = [...COMMANDS].sort((a, b) => b.words.length - a.words.length).find((c) => c.words.every((w, i) => given[i] === w));
+  let words = given;
+  let options = new Map<string, (string | true)[]>();
+  if (command) {
+    try {
+      ({ words, options } = parseCommandArgs(command, argv));
+    } catch (error) {
+      process.stderr.write(`ml-lifecycle ${command.words.join(' ')}: ${(error as Error).message}\n`);
+      return 2;
+    }
+  } else if (argv.includes('--help') || argv.includes('-h')) options.set('help', [true]);
   if (!command || options.has('help')) {
     const out = command ? `Usage: ml-lifecycle ${command.words.join(' ')} ${command.usage}\n${command.summary}` : help();
     if (command || words.length === 0 || options.has('help')) {

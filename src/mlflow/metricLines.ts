@@ -123,7 +123,8 @@ function parseLine(text: string, start: number, end: number, sink: PointSink): b
 /**
  * Parses the complete lines of `text`, which starts at line `firstLine` (1-based) of its file.
  * A last line without its newline is left unread unless `final` (the file is no longer being
- * written), so a line MLflow is still appending is never taken half-written.
+ * written), so a line MLflow is still appending is never taken half-written; even then, one that
+ * lacks its step is reported as cut off and left unread, never stored at step 0.
  */
 export function parseMetricChunk(text: string, firstLine: number, final: boolean, sink: PointSink): ParsedChunk {
   const result: ParsedChunk = { bytes: 0, lines: 0, points: 0, problems: [] };
@@ -132,6 +133,12 @@ export function parseMetricChunk(text: string, firstLine: number, final: boolean
     let end = text.indexOf('\n', start);
     if (end === -1) {
       if (!final) break;
+      // MLflow ends every line with a newline: a last line without one and without its step was cut off.
+      const fields = text.slice(start).trim().split(' ').length;
+      if (fields < 3 && text.slice(start).trim() !== '') {
+        result.problems.push({ line: firstLine + result.lines, reason: 'the last line ends without its step or a line end, so the file looks cut off' });
+        break;
+      }
       end = text.length;
     }
     result.lines++;

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Db } from '../store/database.ts';
+import { readOnlyUri } from './readOnly.ts';
 import { NotMlflowError } from './source.ts';
 import { skip } from './summary.ts';
 import type { ImportWriter } from './writer.ts';
@@ -16,6 +17,23 @@ export function integer(value: unknown): number | undefined {
   return Number.isFinite(number) ? Math.trunc(number) : undefined;
 }
 
+/** The columns every MLflow version has had, which the importer relies on (metrics may be absent). */
+const MLFLOW_COLUMNS: Record<string, readonly string[]> = {
+  experiments: ['experiment_id', 'name'],
+  runs: ['run_uuid', 'experiment_id'],
+  metrics: ['run_uuid', 'key', 'value', 'timestamp'],
+};
+
+/** Through a URI that writes nothing beside the file; by its plain path where this SQLite takes no URIs. */
+function openWithFallback(file: string): Db {
+  try {
+    return new Database(readOnlyUri(file), { readonly: true, fileMustExist: true });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SQLITE_CANTOPEN') throw error;
+    return new Database(file, { readonly: true, fileMustExist: true });
+  }
+}
+
 /** A read-only view of MLflow's database that tolerates tables and columns older versions lack. */
 export class MlflowDatabase {
   readonly db: Db;
@@ -26,7 +44,7 @@ export class MlflowDatabase {
   constructor(file: string) {
     this.file = file;
     try {
-      this.db = new Database(file, { readonly: true, fileMustExist: true });
+      this.db = openWithFallback(file);
     } catch (error) {
       throw new NotMlflowError(`${file} cannot be opened read-only: ${(error as Error).message}.`);
     }
@@ -38,11 +56,34 @@ export class MlflowDatabase {
       const code = (error as { code?: string }).code;
       throw new NotMlflowError(code === 'SQLITE_NOTADB' ? `${file} is not an MLflow store: it is not a SQLite database.` : `${file} cannot be read: ${(error as Error).message}.`);
     }
-    for (const table of ['experiments', 'runs']) {
+    const missing = this.missingParts();
+    if (missing.length) {
+      this.db.close();
+      throw new NotMlflowError(`${file} is not an MLflow store: ${missing.join('; ')}.`);
+    }
+  }
+
+  /** What an MLflow tracking database must have that this one lacks, e.g. "table runs has no run_uuid column". */
+  private missingParts(): string[] {
+    const missing: string[] = [];
+    for (const [table, columns] of Object.entries(MLFLOW_COLUMNS)) {
       if (!this.tables.has(table)) {
-        this.db.close();
-        throw new NotMlflowError(`${file} is not an MLflow store: no ${table} table.`);
+        if (table !== 'metrics') missing.push(`no ${table} table`);
+        continue;
       }
+      const absent = columns.filter((column) => !this.columns(table).has(column));
+      if (absent.length) missing.push(`table ${table} has no ${absent.join(', ')} column${absent.length === 1 ? '' : 's'}`);
+      else if (!this.hasRowid(table)) missing.push(`table ${table} is not a rowid table, as MLflow's are`);
+    }
+    return missing;
+  }
+
+  private hasRowid(table: string): boolean {
+    try {
+      this.db.prepare(`SELECT rowid FROM "${table}" LIMIT 0`).all();
+      return true;
+    } catch {
+      return false;
     }
   }
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { formatMetric, truncateLabel } from '../shared/format.ts';
 import { seededRandom } from '../shared/random.ts';
 import {
+  BinIndexer,
   type ChiSquareResult,
   PSI_EPSILON,
   binIndex,
@@ -12,7 +13,10 @@ import {
   populationStabilityIndex,
   quantileEdges,
 } from './stats.ts';
-import { type Cell, TableError, readTable } from './tableReader.ts';
+import { MISSING, NUMBER, type TableRow } from './cells.ts';
+import { TableError, readRows, readTable } from './tableReader.ts';
+
+export { classifyCell } from './cells.ts';
 
 /**
  * Data drift between a reference snapshot (what the model was trained on) and a current one,
@@ -115,31 +119,8 @@ export class DriftCancelled extends Error {
   }
 }
 
-const MISSING_TOKENS = new Set(['na', 'n/a', 'nan', 'null', 'none']);
-
-/** null for a missing value, a number for a numeric one, the text otherwise. */
-export function classifyCell(cell: Cell): number | string | null {
-  if (cell === null) return null;
-  if (typeof cell === 'number') return Number.isFinite(cell) ? cell : null;
-  if (typeof cell === 'boolean') return String(cell);
-  const text = cell;
-  if (text.length === 0) return null;
-  if (text.length <= 4 && MISSING_TOKENS.has(text.toLowerCase())) return null;
-  if (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32) {
-    const trimmed = text.trim();
-    if (trimmed.length === 0) return null;
-    if (trimmed !== text) return classifyCell(trimmed);
-  }
-  const value = Number(text);
-  if (!Number.isFinite(value)) return text;
-  // Number() also reads hex, binary and octal literals; data files mean text by those.
-  if (text.charCodeAt(0) === 48 && text.length > 2) {
-    const second = text.charCodeAt(1) | 0x20;
-    if (second === 120 || second === 98 || second === 111) return text;
-  }
-  return value;
-}
-
+/** Numbers binned at a time per column. */
+const PENDING_BATCH = 4096;
 
 /** Algorithm R: a uniform sample of at most `capacity` numbers from a stream of any length. */
 class Reservoir {
@@ -185,21 +166,21 @@ class ReferenceColumn {
     this.categoryLimit = categoryLimit;
   }
 
-  add(cell: Cell): void {
-    const value = classifyCell(cell);
-    if (value === null) {
+  add(row: TableRow, column: number): void {
+    const kind = row.kind(column);
+    if (kind === MISSING) {
       this.missing++;
       return;
     }
-    if (typeof value === 'number') {
+    if (kind === NUMBER) {
       this.numbers++;
-      this.reservoir.add(value);
+      this.reservoir.add(row.numberAt(column));
     } else {
       this.nonNumeric++;
-      this.nonNumericExample ??= value;
+      this.nonNumericExample ??= row.textAt(column);
     }
     if (this.overflowed) return;
-    const key = typeof value === 'number' ? String(cell).trim() : value;
+    const key = row.textAt(column);
     const index = this.categories.get(key);
     if (index !== undefined) this.categoryCounts[index]!++;
     else if (this.categories.size < this.categoryLimit) {
@@ -219,7 +200,10 @@ class ReferenceColumn {
  * each value costs one binary search.
  */
 class NumericCounts {
-  readonly fine: Float64Array;
+  private readonly counts: Float64Array;
+  /** Numbers waiting to be binned: a batch per column keeps that column's lookup tables in cache. */
+  private readonly pending = new Float64Array(PENDING_BATCH);
+  private pendingCount = 0;
   missing = 0;
   nonNumeric = 0;
   nonNumericExample: string | undefined;
@@ -227,30 +211,45 @@ class NumericCounts {
   private kept: Float64Array | undefined;
   private count = 0;
   private readonly edges: Float64Array;
+  private readonly bins: BinIndexer;
 
   constructor(edges: Float64Array, keep: number) {
     this.edges = edges;
-    this.fine = new Float64Array(edges.length + 1);
+    this.bins = new BinIndexer(edges);
+    this.counts = new Float64Array(edges.length + 1);
     this.kept = keep > 0 ? new Float64Array(keep) : undefined;
   }
 
-  add(cell: Cell): void {
-    const value = classifyCell(cell);
-    if (value === null) this.missing++;
-    else if (typeof value === 'number') this.addNumber(value);
+  add(row: TableRow, column: number): void {
+    const kind = row.kind(column);
+    if (kind === NUMBER) this.addNumber(row.numberAt(column));
+    else if (kind === MISSING) this.missing++;
     else {
       this.nonNumeric++;
-      this.nonNumericExample ??= value;
+      this.nonNumericExample ??= row.textAt(column);
     }
   }
 
   addNumber(value: number): void {
-    this.fine[binIndex(this.edges, value)]!++;
+    this.pending[this.pendingCount++] = value;
+    if (this.pendingCount === PENDING_BATCH) this.binPending();
     if (this.kept) {
       if (this.count < this.kept.length) this.kept[this.count] = value;
       else this.kept = undefined;
     }
     this.count++;
+  }
+
+  private binPending(): void {
+    const { pending, counts, bins } = this;
+    for (let i = 0; i < this.pendingCount; i++) counts[bins.index(pending[i]!)]!++;
+    this.pendingCount = 0;
+  }
+
+  /** Counts per fine bin. */
+  get fine(): Float64Array {
+    this.binPending();
+    return this.counts;
   }
 
   /** All numbers seen, sorted, or undefined when there were more than could be kept. */
@@ -261,8 +260,9 @@ class NumericCounts {
   /** Counts in the bins (-inf, e1], (e1, e2], ... of `psiEdges`, a subset of the fine edges. */
   coarse(psiEdges: readonly number[]): Float64Array {
     const counts = new Float64Array(psiEdges.length + 1);
-    for (let i = 0; i < this.fine.length; i++) {
-      counts[i < this.edges.length ? binIndex(psiEdges, this.edges[i]!) : psiEdges.length]! += this.fine[i]!;
+    const fine = this.fine;
+    for (let i = 0; i < fine.length; i++) {
+      counts[i < this.edges.length ? binIndex(psiEdges, this.edges[i]!) : psiEdges.length]! += fine[i]!;
     }
     return counts;
   }
@@ -285,13 +285,12 @@ class CategoryCounts {
     this.newLimit = newLimit;
   }
 
-  add(cell: Cell): void {
-    const value = classifyCell(cell);
-    if (value === null) {
+  add(row: TableRow, column: number): void {
+    if (row.kind(column) === MISSING) {
       this.missing++;
       return;
     }
-    const key = typeof value === 'number' ? String(cell).trim() : value;
+    const key = row.textAt(column);
     const index = this.known.get(key) ?? this.added.get(key);
     if (index !== undefined) this.counts[index]!++;
     else if (this.added.size < this.newLimit) {
@@ -350,9 +349,9 @@ export async function checkDrift(referencePath: string, currentPath: string, opt
   let totalBytes = 2 * refBytes + curBytes;
   let doneBytes = 0;
   const progress = (message: string) => (bytes: number) => options.onProgress?.(Math.min(1, (doneBytes + bytes) / totalBytes), message);
-  const read = async (file: string, visit: (cells: readonly Cell[]) => void, message: string, order?: (names: readonly string[]) => void) => {
+  const read = async (file: string, visit: (row: TableRow) => void, message: string, order?: (names: readonly string[]) => void) => {
     try {
-      const rows = await readTable(file, { header: (names) => order?.(names), row: visit }, { signal: options.signal, onBytes: progress(message) });
+      const rows = await readRows(file, { header: (names) => order?.(names), row: visit }, { signal: options.signal, onBytes: progress(message) });
       doneBytes += fs.statSync(file).size;
       return rows;
     } catch (error) {
@@ -365,8 +364,8 @@ export async function checkDrift(referencePath: string, currentPath: string, opt
   const refColumns = columns.map((_, index) => new ReferenceColumn(sampleSize, categoryLimit, 0x5eed + index));
   const referenceRows = await read(
     referencePath,
-    (cells) => {
-      for (let j = 0; j < refColumns.length; j++) refColumns[j]!.add(cells[j]!);
+    (row) => {
+      for (let j = 0; j < refColumns.length; j++) refColumns[j]!.add(row, j);
     },
     'Reading the reference (pass 1)',
   );
@@ -379,8 +378,8 @@ export async function checkDrift(referencePath: string, currentPath: string, opt
     const indexes = recount.map((plan) => columns.indexOf(plan.name));
     await read(
       referencePath,
-      (cells) => {
-        for (let k = 0; k < recount.length; k++) recount[k]!.refCounts.add(cells[indexes[k]!]!);
+      (row) => {
+        for (let k = 0; k < recount.length; k++) recount[k]!.refCounts.add(row, indexes[k]!);
       },
       'Counting the reference (pass 2)',
     );
@@ -397,8 +396,8 @@ export async function checkDrift(referencePath: string, currentPath: string, opt
   let positions: number[] = [];
   const currentRows = await read(
     currentPath,
-    (cells) => {
-      for (let j = 0; j < curCounts.length; j++) curCounts[j]!.add(cells[positions[j]!]!);
+    (row) => {
+      for (let j = 0; j < curCounts.length; j++) curCounts[j]!.add(row, positions[j]!);
     },
     'Reading the current snapshot',
     (names) => {

@@ -1,3 +1,4 @@
+import { parseDecimal } from '../shared/numberText.ts';
 import { writeTransaction, type Store } from '../store/database.ts';
 
 /** One production measurement of a model version (NaN is stored as NULL and reads back as null). */
@@ -15,17 +16,13 @@ export function validateMetricKey(key: string): string {
 }
 
 /**
- * Reads a metric value typed by a person or on a command line: a number, or nan / inf / -inf.
- * Throws with a message that says what is accepted.
+ * Reads a metric value typed by a person or on a command line: a decimal number, or nan / inf /
+ * -inf. Throws with a message that says what is accepted.
  */
 export function parseMetricValue(text: string, key: string): number {
-  const trimmed = text.trim().toLowerCase();
-  if (trimmed === 'nan') return Number.NaN;
-  if (trimmed === 'inf' || trimmed === '+inf' || trimmed === 'infinity') return Infinity;
-  if (trimmed === '-inf' || trimmed === '-infinity') return -Infinity;
-  const value = Number(trimmed);
-  if (trimmed === '' || Number.isNaN(value)) throw new Error(`The value of "${key}" is "${text}", which is not a number. Write it like 0.87, 120 or 1e-3.`);
-  return value;
+  const parsed = parseDecimal(text);
+  if ('value' in parsed) return parsed.value;
+  throw new Error(`The value of "${key}" is "${text}", which is ${parsed.problem}. Write it like 0.87, 120, 1e-3, nan or -inf.`);
 }
 
 /** Appends production measurements of a model version, in one transaction. */

@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { parse, CsvError } from 'csv-parse';
+import { type Cell, CellRow, type TableRow } from './cells.ts';
+import { CsvScanner, CsvSyntaxError } from './csvScanner.ts';
 
-/** One value of a row: CSV gives strings; JSON lines may also give numbers, booleans and null. */
-export type Cell = string | number | boolean | null;
+export type { Cell, TableRow } from './cells.ts';
 
 export type TableFormat = 'csv' | 'tsv' | 'jsonl';
 
@@ -43,6 +43,28 @@ export interface ReadOptions {
 
 /** Streams a CSV, TSV or JSON-lines file through `visitor`; memory stays flat whatever the file size. Returns the row count. */
 export async function readTable(file: string, visitor: TableVisitor, options: ReadOptions = {}): Promise<number> {
+  return readRows(
+    file,
+    {
+      header: (columns) => visitor.header(columns),
+      row: (row) => {
+        const cells = new Array<Cell>(row.length);
+        for (let j = 0; j < row.length; j++) cells[j] = row.cell(j);
+        visitor.row(cells);
+      },
+    },
+    options,
+  );
+}
+
+export interface RowVisitor {
+  header(columns: readonly string[]): void;
+  /** Every data row, with as many cells as the header has columns. The row object is reused: read it before returning. */
+  row(row: TableRow): void;
+}
+
+/** Like readTable, with rows read cell by cell: CSV numbers never become strings. */
+export async function readRows(file: string, visitor: RowVisitor, options: ReadOptions = {}): Promise<number> {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -52,43 +74,62 @@ export async function readTable(file: string, visitor: TableVisitor, options: Re
   if (!stat.isFile()) throw new TableError(`${file} is not a file. Pick a CSV or JSON-lines file.`);
   if (stat.size === 0) throw new TableError(`${file} is empty. A data snapshot needs a header and at least one row.`);
   const format = tableFormat(file);
-  const input = fs.createReadStream(file, { highWaterMark: options.chunkBytes ?? 1 << 20 });
-  if (options.onBytes) {
-    const report = options.onBytes;
-    input.on('data', () => report(input.bytesRead));
-  }
   let rows = 0;
   let columns: readonly string[] | undefined;
-  const onRecord = (cells: readonly Cell[], line: number): void => {
+  const onRecord = (row: TableRow, line: number): void => {
     if (!columns) {
-      columns = checkHeader(file, cells, line);
+      const names: Cell[] = [];
+      for (let j = 0; j < row.length; j++) names.push(row.cell(j));
+      columns = checkHeader(file, names, line);
       visitor.header(columns);
       return;
     }
+    if (row.length !== columns.length) {
+      throw new TableError(`${file}, line ${line}: this row has ${row.length} values but the header has ${columns.length} columns. Every row needs one value per column (quote values that contain commas).`);
+    }
     rows++;
-    visitor.row(cells);
+    visitor.row(row);
   };
   try {
-    if (format === 'jsonl') await pipeline(input, jsonLines(file, onRecord), { signal: options.signal });
-    else {
-      const parser = parse({
-        delimiter: format === 'tsv' ? '\t' : ',',
-        bom: true,
-        skip_empty_lines: true,
-        max_record_size: MAX_RECORD_BYTES,
-        on_record: (record: string[], context) => {
-          onRecord(record, context.lines);
-          return null;
-        },
-      });
-      await pipeline(input, parser, discard(), { signal: options.signal });
-    }
+    if (format === 'jsonl') {
+      const input = fs.createReadStream(file, { highWaterMark: options.chunkBytes ?? 1 << 20 });
+      if (options.onBytes) {
+        const report = options.onBytes;
+        input.on('data', () => report(input.bytesRead));
+      }
+      const cellRow = new CellRow();
+      await pipeline(input, jsonLines(file, (cells, line) => onRecord(cellRow.set(cells), line)), { signal: options.signal });
+    } else await scanCsv(file, format === 'tsv' ? '\t' : ',', onRecord, options);
   } catch (error) {
-    throw explain(file, error, columns?.length);
+    throw explain(file, error);
   }
   if (!columns) throw new TableError(`${file} has no header row. Its first line must name the columns.`);
   if (rows === 0) throw new TableError(`${file} has a header but no rows. Export at least one row of data.`);
   return rows;
+}
+
+/** Reads the file in chunks; each is scanned synchronously, and the event loop runs between them. */
+async function scanCsv(file: string, delimiter: string, onRecord: (row: TableRow, line: number) => void, options: ReadOptions): Promise<void> {
+  const scanner = new CsvScanner(delimiter, MAX_RECORD_BYTES, onRecord);
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    let total = 0;
+    for (;;) {
+      if (options.signal?.aborted) {
+        const error = new Error('The operation was aborted');
+        error.name = 'AbortError';
+        throw error;
+      }
+      const buffer = Buffer.allocUnsafe(options.chunkBytes ?? 1 << 20);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      total += bytesRead;
+      scanner.push(buffer.subarray(0, bytesRead), bytesRead === 0);
+      options.onBytes?.(total);
+      if (bytesRead === 0) return;
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 function checkHeader(file: string, cells: readonly Cell[], line: number): string[] {
@@ -162,35 +203,11 @@ function jsonCell(value: unknown): Cell {
   return JSON.stringify(value);
 }
 
-function discard(): Writable {
-  return new Writable({
-    objectMode: true,
-    write(_chunk, _encoding, callback) {
-      callback();
-    },
-  });
-}
-
 /** Turns parser errors into messages that name the file and line and say what to fix. */
-function explain(file: string, error: unknown, headerLength: number | undefined): Error {
+function explain(file: string, error: unknown): Error {
   if (error instanceof TableError) return error;
   if ((error as Error).name === 'AbortError') return error as Error;
-  if (error instanceof CsvError) {
-    const line = (error as CsvError & { lines?: number }).lines;
-    const where = line ? `${file}, line ${line}` : file;
-    switch (error.code) {
-      case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH': {
-        const record = (error as CsvError & { record?: unknown[] }).record;
-        return new TableError(`${where}: this row has ${record?.length ?? 'a different number of'} values but the header has ${headerLength ?? 'another number of'} columns. Every row needs one value per column (quote values that contain commas).`);
-      }
-      case 'CSV_QUOTE_NOT_CLOSED':
-        return new TableError(`${where}: a quoted value is never closed. Check for a stray double quote.`);
-      case 'CSV_MAX_RECORD_SIZE':
-        return new TableError(`${where}: a row is longer than ${MAX_RECORD_BYTES / 1024 / 1024} MB. Check for an unclosed quote, or that this is really a CSV file.`);
-      default:
-        return new TableError(`${where}: ${error.message}`);
-    }
-  }
+  if (error instanceof CsvSyntaxError) return new TableError(`${file}, line ${error.line}: ${error.message}`);
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new TableError(`${file} was not found. Check the path and pick the file again.`);
   if (code === 'EACCES' || code === 'EPERM') return new TableError(`${file} cannot be read (permission denied). Check its permissions.`);

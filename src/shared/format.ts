@@ -1,6 +1,13 @@
-/** Shortens a label for a one-line UI spot; the full text belongs in a tooltip. */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/** Bidi embeddings, overrides and isolates as visible "<U+202E>": they would reorder what follows them on screen. */
+export function visibleBidi(text: string): string {
+  return text.replace(BIDI_CONTROLS, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase()}>`);
+}
+
+/** Shortens a label for a one-line UI spot (bidi controls made visible); the full text belongs in a tooltip. */
 export function truncateLabel(text: string, max = 120): string {
-  const oneLine = text.replace(/\s+/g, ' ');
+  const oneLine = visibleBidi(text).replace(/\s+/g, ' ');
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 

@@ -11,6 +11,8 @@ export interface TreeEntry {
   icon: { id: string; color?: string };
   contextValue: string;
   collapsible: boolean;
+  /** What a screen reader says, when the label and description do not say it all (a run's status is only an icon). */
+  accessibilityLabel?: string;
   /** Starts expanded (only when collapsible). */
   expanded?: boolean;
 }

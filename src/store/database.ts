@@ -1,12 +1,15 @@
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LOCK_WAIT_MS, retryWhileLocked } from './lockRetry.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
+import { StoreError, translateSqliteError } from './storeError.ts';
 
 export type Db = Database.Database;
 
 /*
- * The MLflow importer ATTACHes a user's mlflow.db read-only, which SQLite allows only through a URI
+ * Read-only stores, and the user's mlflow.db the MLflow importer ATTACHes, open through a URI
  * filename (`file:…?mode=ro`). better-sqlite3 reads SQLITE_USE_URI once, when its addon loads on
  * the first `new Database`, so load it here, before any store is opened, and restore the variable.
  */
@@ -19,19 +22,7 @@ try {
   else process.env.SQLITE_USE_URI = previousUseUri;
 }
 
-export type StoreProblem = 'not-sqlite' | 'locked' | 'read-only' | 'newer-schema' | 'missing' | 'corrupt';
-
-/** A store that cannot be used as asked. `message` is for people: it names the file and what to do. */
-export class StoreError extends Error {
-  readonly problem: StoreProblem;
-  readonly storePath: string;
-  constructor(problem: StoreProblem, storePath: string, message: string) {
-    super(message);
-    this.name = 'StoreError';
-    this.problem = problem;
-    this.storePath = storePath;
-  }
-}
+export { StoreError, type StoreProblem, translateSqliteError } from './storeError.ts';
 
 export interface Store {
   readonly db: Db;
@@ -44,10 +35,12 @@ export interface Store {
 export interface OpenOptions {
   /** Create the file and its folder when missing. Without it a missing store is a StoreError. */
   create?: boolean;
-  /** Open for reading only, never migrating. */
+  /** Open for reading only, never migrating and never writing a byte (nor a -shm or -wal file). */
   readonly?: boolean;
-  /** How long a writer waits for another process's lock before giving up, in ms. */
+  /** How long one SQLite call waits for another process's lock, in ms. */
   busyTimeoutMs?: number;
+  /** How long opening keeps retrying while the store stays locked, as writes do; 0 for one try. */
+  lockWaitMs?: number;
 }
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
@@ -58,50 +51,109 @@ export function openStore(storePath: string, options: OpenOptions = {}): Store {
     throw new StoreError('missing', storePath, `No ML Lifecycle store at ${storePath}. Create an experiment or log a run to create one.`);
   }
   if (exists) assertSqliteHeader(storePath);
-  else fs.mkdirSync(path.dirname(storePath), { recursive: true });
+  else createFolder(storePath);
 
   const readonly = options.readonly === true || (exists && !isWritable(storePath));
-  let db: Db;
-  try {
-    db = new Database(storePath, { readonly, fileMustExist: exists });
-  } catch (error) {
-    throw translateSqliteError(error, storePath);
-  }
-  try {
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    db.pragma('foreign_keys = ON');
-    if (!readonly) {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-    }
-    const version = userVersion(db);
-    if (version > SCHEMA_VERSION) {
-      throw new StoreError(
-        'newer-schema',
-        storePath,
-        `The store ${storePath} has schema version ${version}, newer than this extension understands (${SCHEMA_VERSION}). Update ML Lifecycle; the store was left untouched.`,
-      );
-    }
-    if (version < SCHEMA_VERSION) {
-      if (readonly) {
-        throw new StoreError(
-          'read-only',
-          storePath,
-          `The store ${storePath} needs an upgrade to schema version ${SCHEMA_VERSION} but it is read-only. Make the file writable and reload; nothing was changed.`,
-        );
-      }
-      migrate(db, storePath, version);
-    }
-  } catch (error) {
-    db.close();
-    throw error instanceof StoreError ? error : translateSqliteError(error, storePath);
-  }
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const open = (): Db => (readonly ? openReadOnly(storePath, busyTimeoutMs) : openReadWrite(storePath, exists, busyTimeoutMs));
+  const lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
+  const db = lockWaitMs > 0 ? retryWhileLocked(storePath, 'open the store', open, lockWaitMs) : open();
   return {
     db,
     path: storePath,
     readonly,
     close: () => db.close(),
   };
+}
+
+/** Checks the schema version before anything is written, so a newer store keeps every byte. */
+function openReadWrite(storePath: string, exists: boolean, busyTimeoutMs: number): Db {
+  let db: Db;
+  try {
+    db = new Database(storePath, { fileMustExist: exists });
+  } catch (error) {
+    throw translateSqliteError(error, storePath);
+  }
+  try {
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    db.pragma('foreign_keys = ON');
+    const version = checkedVersion(db, storePath);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    if (version < SCHEMA_VERSION) migrate(db, storePath, version);
+    return db;
+  } catch (error) {
+    db.close();
+    throw translateSqliteError(error, storePath);
+  }
+}
+
+/**
+ * `mode=ro` reads a store while others write it. In a folder we may not write, a WAL store cannot
+ * get its -shm file that way: then `immutable=1`, which reads the file as it is, with no locks.
+ * The plain path is the last resort, for a SQLite loaded without URI filenames.
+ */
+function openReadOnly(storePath: string, busyTimeoutMs: number): Db {
+  const uri = pathToFileURL(storePath).href;
+  const names = [`${uri}?mode=ro`, `${uri}?immutable=1`, storePath];
+  for (const name of names) {
+    let db: Db | undefined;
+    try {
+      db = new Database(name, { readonly: true, fileMustExist: true });
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      db.pragma('foreign_keys = ON');
+      if (checkedVersion(db, storePath) < SCHEMA_VERSION) {
+        throw new StoreError(
+          'read-only',
+          storePath,
+          `The store ${storePath} needs an upgrade to schema version ${SCHEMA_VERSION}, but it can only be read here. Open it once where it can be written; nothing was changed.`,
+        );
+      }
+      db.prepare('SELECT count(*) FROM experiments').get();
+      return db;
+    } catch (error) {
+      db?.close();
+      const code = (error as { code?: string }).code ?? '';
+      if (name !== storePath && (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY'))) continue;
+      throw translateSqliteError(error, storePath);
+    }
+  }
+  throw new Error('unreachable');
+}
+
+function checkedVersion(db: Db, storePath: string): number {
+  const version = userVersion(db);
+  if (version > SCHEMA_VERSION) {
+    throw new StoreError(
+      'newer-schema',
+      storePath,
+      `The store ${storePath} has schema version ${version}, newer than this version of ML Lifecycle understands (${SCHEMA_VERSION}). Update ML Lifecycle; the store was left untouched.`,
+    );
+  }
+  return version;
+}
+
+const FOLDER_PROBLEMS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a file is in the way',
+  EEXIST: 'a file is in the way',
+};
+
+function createFolder(storePath: string): void {
+  const folder = path.dirname(storePath);
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+    fs.accessSync(folder, fs.constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new StoreError(
+      'read-only',
+      storePath,
+      `Cannot create the store in ${folder} (${FOLDER_PROBLEMS[code] ?? (code || (error as Error).message)}). Create that folder with write access, or point ML_LIFECYCLE_STORE at a writable place.`,
+    );
+  }
 }
 
 const statementCache = new WeakMap<Db, Map<string, Database.Statement<unknown[]>>>();
@@ -149,11 +201,7 @@ function assertSqliteHeader(storePath: string): void {
   }
   // An empty file is what SQLite itself leaves for a new database: accept it.
   if (read > 0 && !header.subarray(0, read).equals(SQLITE_HEADER.subarray(0, read))) {
-    throw new StoreError(
-      'not-sqlite',
-      storePath,
-      `${storePath} is not a SQLite database. Move it aside (or point the mlLifecycle.storePath setting elsewhere) and a new store will be created; the file was not touched.`,
-    );
+    throw new StoreError('not-sqlite', storePath, `${storePath} is not a SQLite database. Move it aside and a new store will be created; the file was not touched.`);
   }
 }
 
@@ -167,30 +215,10 @@ function isWritable(file: string): boolean {
   }
 }
 
-/** Turns SQLite's codes into a StoreError that says what to do. */
-export function translateSqliteError(error: unknown, storePath: string): Error {
-  if (error instanceof StoreError) return error;
-  const code = (error as { code?: string }).code ?? '';
-  const detail = (error as Error).message;
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new StoreError('locked', storePath, `The store ${storePath} is locked by another process (${detail}). Wait for it to finish, or close the program holding it, then retry.`);
-  }
-  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') {
-    return new StoreError('read-only', storePath, `The store ${storePath} cannot be written (${detail}). Check the file's and its folder's permissions.`);
-  }
-  if (code === 'SQLITE_NOTADB') {
-    return new StoreError('not-sqlite', storePath, `${storePath} is not a SQLite database. Move it aside and a new store will be created; the file was not touched.`);
-  }
-  if (code === 'SQLITE_CORRUPT') {
-    return new StoreError('corrupt', storePath, `The store ${storePath} is damaged (${detail}). Restore it from a backup (*.bak files next to it); it was not modified.`);
-  }
-  return error instanceof Error ? error : new Error(String(error));
-}
-
 /** Runs `work` in an IMMEDIATE transaction so a writer takes its lock up front, never mid-way. */
 export function writeTransaction<T>(store: Store, work: () => T): T {
   if (store.readonly) {
-    throw new StoreError('read-only', store.path, `The store ${store.path} is open read-only, so this change was not made. Make the file writable and reload.`);
+    throw new StoreError('read-only', store.path, `The store ${store.path} is open read-only, so this change was not made. Make the file writable, then open it again.`);
   }
   try {
     return store.db.transaction(work).immediate();

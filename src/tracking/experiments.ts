@@ -1,5 +1,6 @@
 import { recordAudit } from '../store/audit.ts';
 import { cachedStatement, writeTransaction, type Store } from '../store/database.ts';
+import { CONTROL_CHARS, quote } from './loggingInput.ts';
 import { type MetricDirection, type RunStatus, isBetter } from './model.ts';
 
 export interface Experiment {
@@ -225,6 +226,7 @@ export function validateName(kind: string, name: string): string {
   const trimmed = name.trim();
   if (!trimmed) throw new Error(`The ${kind} name is empty. Type at least one visible character.`);
   if (trimmed.length > 1000) throw new Error(`The ${kind} name is ${trimmed.length} characters long; keep it under 1,000.`);
+  if (CONTROL_CHARS.test(trimmed)) throw new Error(`The ${kind} name ${quote(trimmed)} contains a control character (newline, tab, NUL...); remove it.`);
   return trimmed;
 }
 

@@ -2,6 +2,7 @@
  * Limits and checks for everything a logger writes: the Node API (runLogger.ts) and the CLI use
  * these, python/ml_lifecycle.py has the same rules (docs/logging.md lists them).
  */
+import { parseDecimal } from '../shared/numberText.ts';
 
 export const MAX_KEY_LENGTH = 250;
 export const MAX_PARAM_VALUE_LENGTH = 6000;
@@ -11,8 +12,7 @@ export const MAX_TAG_VALUE_LENGTH = 8000;
 export const BATCH_SIZE = 5000;
 export const FLUSH_INTERVAL_MS = 1000;
 export const HEARTBEAT_INTERVAL_MS = 10_000;
-/** How long a write keeps retrying while another process holds the store's lock. */
-export const LOCK_WAIT_MS = 30_000;
+export { LOCK_WAIT_MS } from '../store/lockRetry.ts';
 
 export const ARTIFACT_KINDS = ['file', 'model', 'data'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
@@ -30,7 +30,8 @@ export function quote(value: unknown, limit = 60): string {
   return JSON.stringify(text.length <= limit ? text : `${text.slice(0, limit - 1)}…`);
 }
 
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+/** Newline, tab, NUL and the other C0 controls, and DEL: refused in keys and names. */
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 export function checkKey(kind: KeyKind, key: unknown): string {
   if (typeof key !== 'string') throw new LogInputError(`${kind} key ${quote(key)} is a ${typeName(key)}; keys must be strings.`);
@@ -47,7 +48,7 @@ export function metricValue(key: string, value: unknown): number | null {
   if (typeof value === 'number') return Number.isNaN(value) ? null : value;
   if (typeof value === 'bigint') {
     const number = Number(value);
-    if (!Number.isFinite(number)) throw new LogInputError(`metric ${quote(key)}: ${value} is too large for a 64-bit float.`);
+    if (!Number.isFinite(number)) throw new LogInputError(`metric ${quote(key)}: ${quote(value, 30)} is too large for a 64-bit float.`);
     return number;
   }
   if (typeof value === 'boolean') throw new LogInputError(`metric ${quote(key)}: ${value} is a boolean, not a number; log 1 or 0 if that is what you mean.`);
@@ -57,7 +58,12 @@ export function metricValue(key: string, value: unknown): number | null {
 }
 
 function integer(what: string, key: string, value: unknown): number {
-  if (typeof value === 'bigint') value = Number(value);
+  if (typeof value === 'bigint') {
+    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new LogInputError(`metric ${quote(key)}: ${what} ${quote(value, 30)} is out of range (at most 2^53 - 1 in size).`);
+    }
+    value = Number(value);
+  }
   if (typeof value !== 'number') throw new LogInputError(`metric ${quote(key)}: ${what} ${quote(value)} is a ${typeName(value)}; give an integer.`);
   if (!Number.isInteger(value)) throw new LogInputError(`metric ${quote(key)}: ${what} ${value} is not a whole number.`);
   if (!Number.isSafeInteger(value)) throw new LogInputError(`metric ${quote(key)}: ${what} ${value} is out of range (at most 2^53 - 1 in size).`);
@@ -106,6 +112,13 @@ export function tagText(key: string, value: unknown): string {
 export function artifactKind(kind: unknown): ArtifactKind {
   if (!(ARTIFACT_KINDS as readonly unknown[]).includes(kind)) throw new LogInputError(`artifact kind ${quote(kind)} is not one of ${ARTIFACT_KINDS.join(', ')}.`);
   return kind as ArtifactKind;
+}
+
+/** A metric value written as text (command lines, metric files): decimal, nan or ±inf, never changed silently. */
+export function parseMetricText(key: string, text: string): number {
+  const parsed = parseDecimal(text);
+  if ('value' in parsed) return parsed.value;
+  throw new LogInputError(`The value of ${quote(key)} is ${quote(text)}, which is ${parsed.problem}. Write it like 0.87, 120, 1e-3, nan or -inf.`);
 }
 
 /** A whole number written as text (steps, timestamps, limits). */

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseMetricValue } from '../monitoring/productionMetrics.ts';
 import { type Cell, readTable } from '../monitoring/tableReader.ts';
-import { LogInputError, parseIntegerText, quote } from './loggingInput.ts';
+import { LogInputError, parseIntegerText, parseMetricText, quote } from './loggingInput.ts';
 
 /** One point read from a metrics file; step and timestamp are undefined when the file leaves them out. */
 export interface MetricFileRow {
@@ -103,7 +102,7 @@ function metricCell(cell: Cell | undefined, key: string, where: string, long: bo
   if (typeof cell === 'number') return cell;
   if (typeof cell === 'boolean') throw new LogInputError(`${where}: metric ${quote(key)} has the value ${cell}, a boolean; write 1 or 0.`);
   try {
-    return parseMetricValue(cell, key);
+    return parseMetricText(key, cell);
   } catch (error) {
     throw new LogInputError(`${where}: ${(error as Error).message}`);
   }

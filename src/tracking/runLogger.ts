@@ -17,8 +17,9 @@ import { logProductionMetrics } from '../monitoring/productionMetrics.ts';
 import { hashPath } from '../registry/artifacts.ts';
 import { recordAudit } from '../store/audit.ts';
 import { resolveVersion } from '../registry/models.ts';
-import { StoreError, openStore, writeTransaction, type Store } from '../store/database.ts';
+import { openStore, writeTransaction, type Store } from '../store/database.ts';
 import { discoverStorePath } from '../store/location.ts';
+import { retryWhileLocked } from '../store/lockRetry.ts';
 import { MARK_DIRTY_SQL } from '../store/metricBlocks.ts';
 import { validateName } from './experiments.ts';
 import {
@@ -428,7 +429,7 @@ export function startRun(options: StartRunOptions = {}): RunLogger {
   if (typeof options !== 'object' || options === null) throw new LogInputError('startRun takes an options object, e.g. startRun({ experiment: "churn" }).');
   const storePath = options.storePath ? path.resolve(options.storePath) : discoverStorePath();
   const lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
-  const store = openStore(storePath, { create: true, busyTimeoutMs: Math.min(5000, lockWaitMs) });
+  const store = openStore(storePath, { create: true, busyTimeoutMs: Math.min(5000, lockWaitMs), lockWaitMs });
   try {
     if (options.runId !== undefined) {
       const run = resumeRun(store, options);
@@ -599,26 +600,6 @@ export function logProductionMetric(
 /** Runs `work` in a write transaction, retrying with back-off (30 s by default) while another process holds the lock. */
 export function writeWithRetry<T>(store: Store, work: () => T, what: string, waitMs: number = LOCK_WAIT_MS): T {
   return retryWhileLocked(store.path, what, () => writeTransaction(store, work), waitMs);
-}
-
-function retryWhileLocked<T>(storePath: string, what: string, attempt: () => T, waitMs: number = LOCK_WAIT_MS): T {
-  const deadline = Date.now() + waitMs;
-  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
-    try {
-      return attempt();
-    } catch (error) {
-      if (!(error instanceof StoreError && error.problem === 'locked')) throw error;
-      if (Date.now() + delay > deadline) {
-        throw new StoreError(
-          'locked',
-          storePath,
-          `Could not ${what}: the store ${storePath} stayed locked by another process for ${waitMs / 1000} s. ` +
-            'Close programs that hold it open in a transaction (a database browser?), then retry.',
-        );
-      }
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(delay, Math.max(1, deadline - Date.now())));
-    }
-  }
 }
 
 // ---- small helpers ------------------------------------------------------------------------------

@@ -159,6 +159,7 @@ export function describeRun(store: Store, run: RunSummary, experiment: Experimen
     ...(description === undefined ? {} : { description }),
     tooltip: tooltip.join('\n'),
     icon: STATUS_ICONS[run.status],
+    accessibilityLabel: [`run ${truncateLabel(run.name)}`, run.status.toLowerCase(), description].filter(Boolean).join(', '),
     contextValue: `run.${run.status.toLowerCase()}${meets ? '.meetsTarget' : ''}`,
     collapsible: run.childCount > 0,
   };

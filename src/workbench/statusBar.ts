@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { countActiveRuns } from '../tracking/experiments.ts';
+import { staleBefore } from './staleness.ts';
 import type { StoreService } from './storeService.ts';
 
 /** Counts RUNNING runs with a fresh heartbeat; hidden when none. */
@@ -9,8 +10,7 @@ export function createActiveRunsStatus(stores: StoreService): vscode.Disposable 
   item.command = 'workbench.view.extension.mlLifecycle';
   const update = () => {
     const store = stores.current();
-    const stale = vscode.workspace.getConfiguration('mlLifecycle').get<number>('staleHeartbeatSeconds', 120) * 1000;
-    const count = store ? countActiveRuns(store, Date.now() - stale) : 0;
+    const count = store ? countActiveRuns(store, staleBefore()) : 0;
     if (count === 0) {
       item.hide();
       return;

@@ -31,7 +31,11 @@ export class StoreService implements vscode.Disposable {
   constructor(log: vscode.LogOutputChannel) {
     this.log = log;
     this.timer = setInterval(() => this.poll(), POLL_MS);
+    // Opened read-only until the workspace is trusted: reopen to write.
+    this.trustGranted = vscode.workspace.onDidGrantWorkspaceTrust(() => this.reset());
   }
+
+  private readonly trustGranted: vscode.Disposable;
 
   get path(): string | undefined {
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -56,6 +60,9 @@ export class StoreService implements vscode.Disposable {
   forWriting(): Store {
     const storePath = this.path;
     if (!storePath) throw new Error('Open a folder first: the ML Lifecycle store lives in the workspace folder.');
+    if (!vscode.workspace.isTrusted) {
+      throw new Error('This workspace is not trusted, so ML Lifecycle only reads its store and nothing was changed. Trust the workspace (Workspaces: Manage Workspace Trust) to edit.');
+    }
     const store = this.store ?? this.open(storePath, true);
     if (!store) throw this.lastError!;
     if (store.readonly) throw new StoreError('read-only', store.path, `The store ${store.path} is read-only, so nothing was changed. Make it writable and run "ML Lifecycle: Refresh".`);
@@ -75,11 +82,13 @@ export class StoreService implements vscode.Disposable {
 
   private open(storePath: string, create: boolean): Store | undefined {
     try {
-      this.store = openStore(storePath, { create });
+      // An untrusted workspace is only read: no migration, no WAL switch, no summaries written.
+      const trusted = vscode.workspace.isTrusted;
+      this.store = openStore(storePath, { create, readonly: !trusted, lockWaitMs: 0 });
       this.lastError = undefined;
       void vscode.commands.executeCommand('setContext', 'mlLifecycle.storeError', false);
-      this.log.info(`Opened store ${storePath}${this.store.readonly ? ' (read-only)' : ''}`);
-      if (this.store.readonly) {
+      this.log.info(`Opened store ${storePath}${this.store.readonly ? (trusted ? ' (read-only)' : ' (read-only: the workspace is not trusted)') : ''}`);
+      if (this.store.readonly && trusted) {
         void vscode.window.showWarningMessage(`ML Lifecycle: the store ${storePath} is read-only. You can browse it, but changes will be refused.`);
       }
       return this.store;
@@ -180,6 +189,7 @@ export class StoreService implements vscode.Disposable {
 
   dispose(): void {
     clearInterval(this.timer);
+    this.trustGranted.dispose();
     this.stopCatchUp();
     this.store?.close();
     this.changed.dispose();

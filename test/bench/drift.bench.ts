@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { report } from './format.ts';
 import { seededRandom } from '../../src/shared/random.ts';
+import { ROOT, pythonEnv } from '../support/pythonEnv.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const NUMERIC = 15;
@@ -15,7 +16,7 @@ const CATEGORICAL = 5;
 const PLANS = ['basic', 'plus', 'pro', 'team', 'enterprise', 'trial', 'student', 'legacy'];
 
 /** Writes `rows` rows unless a complete file from an earlier run is there; returns its path. */
-async function generate(rows: number, side: 'reference' | 'current'): Promise<string> {
+export async function generate(rows: number, side: 'reference' | 'current'): Promise<string> {
   const file = path.join(os.tmpdir(), `ml-lifecycle-drift-bench-v1-${rows}-${side}.csv`);
   const done = `${file}.complete`;
   if (fs.existsSync(done) && fs.existsSync(file)) return file;
@@ -72,14 +73,32 @@ export async function run(): Promise<void> {
   const largeResult = measure(large.reference, large.current);
   const inputMb = (fs.statSync(large.reference).size + fs.statSync(large.current).size) / 1024 / 1024;
   process.stderr.write(`# drift 1Mx20: verdict ${largeResult.verdict}, worst PSI ${largeResult.worstPsi.toFixed(3)}, KS ${largeResult.exactKs ? 'exact' : 'binned'}\n`);
-  report('drift.1Mx20', largeResult.seconds, 's');
-  report('drift.1Mx20.cpu', largeResult.cpuSeconds, 's');
+  const pandas = pandasDrift(large.reference, large.current);
+  if (pandas) process.stderr.write(`# pandas 1Mx20: worst PSI ${pandas.worstPsi.toFixed(3)} (ours ${largeResult.worstPsi.toFixed(3)})\n`);
+  const peer = (what: string, value: number | undefined) => (pandas && value !== undefined ? { value, name: `${PANDAS}${what}` } : undefined);
+  report('drift.1Mx20', largeResult.seconds, 's', peer('', pandas?.seconds));
+  report('drift.1Mx20.cpu', largeResult.cpuSeconds, 's', peer('.cpu', pandas?.cpuSeconds));
   // Rows read (both files) per CPU second: steadier than wall time on a shared machine.
   report('drift.1Mx20.rows_per_cpu_s', 2_000_000 / largeResult.cpuSeconds, 'rows/s');
   report('drift.1Mx20.input', inputMb, 'MB');
   report('drift.1Mx20.peak_rss', largeResult.maxRssMb, 'MB', { value: smallResult.maxRssMb, name: 'drift.100kx20.peak_rss' });
+  if (pandas) report('drift.1Mx20.peak_rss', largeResult.maxRssMb, 'MB', { value: pandas.maxRssMb, name: `${PANDAS}.peak_rss` });
   report('drift.1Mx20.peak_heap', largeResult.peakHeapMb, 'MB', { value: smallResult.peakHeapMb, name: 'drift.100kx20.peak_heap' });
   report('drift.1Mx20.peak_rss_per_input', largeResult.maxRssMb / inputMb, 'MB/MB');
+}
+
+const PANDAS = 'pandas-read_csv+scipy-ks_2samp+numpy-psi';
+
+/** The same check the way a Python user writes it today (python/testenv/pydata.txt), or undefined with the reason on stderr. */
+function pandasDrift(reference: string, current: string): { seconds: number; cpuSeconds: number; maxRssMb: number; worstPsi: number } | undefined {
+  const pydata = pythonEnv('pydata');
+  if (!pydata.python) {
+    process.stderr.write(`# drift beside pandas skipped: ${pydata.skip}\n`);
+    return undefined;
+  }
+  const done = spawnSync(pydata.python, [path.join(ROOT, 'test', 'bench', 'python', 'drift_pandas.py'), reference, current], { encoding: 'utf8' });
+  if (done.status !== 0) throw new Error(`drift_pandas.py failed (${done.status}): ${done.stderr}`);
+  return JSON.parse(done.stdout.trim().split('\n').pop()!);
 }
 
 async function child(reference: string, current: string): Promise<void> {

@@ -173,6 +173,9 @@ export async function ensureCodeServer(log: (line: string) => void = (line) => p
   }
 }
 
+/** Every Debian package the demo and the e2e suite need, for one install line (README: Two commands). */
+export const SYSTEM_PACKAGES_LINE = 'sudo apt-get install -y libkrb5-dev python3 make g++ chromium';
+
 function checkBuildPrerequisites(): void {
   const missing: string[] = [];
   if (process.platform === 'linux' && !fs.existsSync('/usr/include/gssapi/gssapi.h') && !fs.existsSync('/usr/include/krb5.h')) missing.push('libkrb5-dev');
@@ -180,7 +183,7 @@ function checkBuildPrerequisites(): void {
     if (spawnSync(tool, ['--version'], { stdio: 'ignore' }).status !== 0) missing.push(tool);
   }
   if (missing.length > 0) {
-    throw new Error(`e2e: code-server's native modules need ${missing.join(', ')}. On Debian: apt-get install -y ${missing.join(' ')}`);
+    throw new Error(`e2e: code-server's native modules need ${missing.join(', ')}, which this machine lacks. On Debian or Ubuntu install everything the demo needs with: ${SYSTEM_PACKAGES_LINE}`);
   }
 }
 
@@ -243,6 +246,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Fixed port; default a free one. */
   port?: number;
+  /** Turn workspace trust on, so the folder opens in Restricted Mode (untrusted) without asking. */
+  restricted?: boolean;
 }
 
 export interface CodeServer {
@@ -286,7 +291,8 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
-  writeJson(settingsFile, { ...BASE_SETTINGS, 'workbench.colorTheme': THEME_NAMES[options.theme ?? 'light'], ...options.settings });
+  const trust = options.restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' } : {};
+  writeJson(settingsFile, { ...BASE_SETTINGS, ...trust, 'workbench.colorTheme': THEME_NAMES[options.theme ?? 'light'], ...options.settings });
 
   const env: NodeJS.ProcessEnv = {
     ...cleanEnv(),
@@ -330,7 +336,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
       '--bind-addr', `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.restricted ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
       workspace,
@@ -407,7 +413,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
 
 /** Debian's Chromium, headless, with the flags this closed network needs. */
 export async function launchBrowser(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`e2e: no Chromium at ${CHROMIUM}; on Debian: apt-get install -y chromium (or set ML_E2E_CHROMIUM)`);
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`e2e: no Chromium at ${CHROMIUM}; on Debian or Ubuntu: ${SYSTEM_PACKAGES_LINE} (or set ML_E2E_CHROMIUM)`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: process.env.ML_E2E_HEADED !== '1',

@@ -6,6 +6,7 @@ import { formatPValue } from '../../monitoring/stats.ts';
 import { TableError } from '../../monitoring/tableReader.ts';
 import { resolveVersion } from '../../registry/models.ts';
 import { formatMetric, truncateLabel } from '../../shared/format.ts';
+import { parseDecimal } from '../../shared/numberText.ts';
 import { openStore } from '../../store/database.ts';
 import { discoverStorePath } from '../../store/location.ts';
 import { type CliCommand, type CliInvocation, CliError, option } from '../command.ts';
@@ -13,8 +14,9 @@ import { type CliCommand, type CliInvocation, CliError, option } from '../comman
 function threshold(invocation: CliInvocation, name: string, fallback: number, max = Infinity): number {
   const text = option(invocation, name);
   if (text === undefined) return fallback;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > max) throw new CliError(`--${name} ${text} is not a number between 0 and ${max === Infinity ? 'any' : max}.`);
+  const parsed = parseDecimal(text);
+  const value = 'value' in parsed ? parsed.value : Number.NaN;
+  if (!Number.isFinite(value) || value < 0 || value > max) throw new CliError(`--${name} ${text} is not a number between 0 and ${max === Infinity ? 'any' : max}.`);
   return value;
 }
 

@@ -1,5 +1,4 @@
-import { parseMetricValue } from '../../monitoring/productionMetrics.ts';
-import { LogInputError, checkKey, metricTimestamp, parseIntegerText, splitAssignment } from '../../tracking/loggingInput.ts';
+import { LogInputError, checkKey, parseMetricText, metricTimestamp, parseIntegerText, splitAssignment } from '../../tracking/loggingInput.ts';
 import { readMetricFile } from '../../tracking/metricFile.ts';
 import { type RunLogger, attachRun } from '../../tracking/runLogger.ts';
 import { type CliCommand, type CliInvocation, CliError, option } from '../command.ts';
@@ -56,7 +55,7 @@ const logMetric: CliCommand = {
   async run(invocation) {
     const points = invocation.args.slice(1).map((word) => {
       const [key, text] = splitAssignment(word, 'metric');
-      return { key, value: parseMetricValue(text, key) };
+      return { key, value: parseMetricText(key, text) };
     });
     if (points.length === 0) throw new CliError('Give at least one metric as key=value, e.g. val_loss=0.31 (nan, inf and -inf are allowed).');
     const step = optionalInteger(invocation, 'step');

@@ -11,7 +11,7 @@ import { RUN_STATUSES, type RunStatus } from '../../tracking/model.ts';
 import { FINAL_STATUSES, type FinalStatus, attachRun, createRun } from '../../tracking/runLogger.ts';
 import { type CliCommand, type CliInvocation, CliError, option, optionValues } from '../command.ts';
 
-/** Runs with no heartbeat for this long read as KILLED (the extension's default staleHeartbeatSeconds). */
+/** Runs read per page while listing. */
 const PAGE = 500;
 
 /** The store the CLI works on: $ML_LIFECYCLE_STORE, else the nearest .ml-lifecycle/ folder. */

@@ -6,6 +6,7 @@ import { productionSeries } from '../../compare/production.ts';
 import { FromWebviewSchema, type FromWebview, type ToWebview, VIEW_TYPE } from '../../contract/compare.ts';
 import { truncateLabel } from '../../shared/format.ts';
 import type { Services } from '../services.ts';
+import { staleBefore } from '../staleness.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
 import { pickRuns, pickVersions } from './pickers.ts';
 
@@ -75,10 +76,9 @@ export class ComparePanel implements vscode.Disposable {
       this.post({ type: 'model', model: emptyModel(this.subject), notes: ['The ML Lifecycle store is not open yet: nothing has been logged in this workspace.'] }, force);
       return;
     }
-    const staleSeconds = vscode.workspace.getConfiguration('mlLifecycle').get<number>('staleHeartbeatSeconds', 120);
     let comparison;
     try {
-      comparison = loadComparison(store, this.subject, Date.now() - staleSeconds * 1000);
+      comparison = loadComparison(store, this.subject, staleBefore());
     } catch (error) {
       this.services.log.error(`Compare: could not read the store: ${(error as Error).message}`);
       return;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { type ExperimentsNode, childrenOf, describeNode, pageKey } from '../../tracking/treeModel.ts';
+import { staleBefore } from '../staleness.ts';
 import { toTreeItem } from '../treeItem.ts';
 import type { StoreService } from '../storeService.ts';
 
@@ -30,7 +31,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     const config = settings();
     return childrenOf(store, node, {
       pageSize: config.get<number>('runsPageSize', 200),
-      staleBefore: Date.now() - config.get<number>('staleHeartbeatSeconds', 120) * 1000,
+      staleBefore: staleBefore(),
       runDescription: config.get<'last' | 'best'>('runDescription', 'last'),
       shown: this.shown,
     });

@@ -311,6 +311,8 @@ describe('how a Node run ends', () => {
       console.log(run.id);
       const holder = new Database(run.storePath);
       holder.prepare('BEGIN IMMEDIATE').run();
+      // Referenced until exit: a collected connection would close and release its lock early.
+      process.on('exit', () => holder.open);
       [1.5, NaN, Infinity, -Infinity].forEach((value, step) => run.logMetric('x', value, step, 5000 + step));`,
     );
     const runId = done.stdout.trim();

@@ -367,12 +367,43 @@ describe('MLflow database (mlflow.db)', () => {
     const db = new Database(other);
     db.exec('CREATE TABLE notes (text TEXT)');
     db.close();
-    await assert.rejects(importMlflow(store, other), (error: Error) => error instanceof NotMlflowError && error.message === `${other} is not an MLflow store: no experiments table.`);
+    await assert.rejects(importMlflow(store, other), (error: Error) => error instanceof NotMlflowError && error.message === `${other} is not an MLflow store: no experiments table; no runs table.`);
     const text = path.join(dir, 'readme.db');
     fs.writeFileSync(text, 'not a database at all');
     await assert.rejects(importMlflow(store, text), /readme\.db is not an MLflow store: it is not a SQLite database/);
     await assert.rejects(importMlflow(store, dir), /is not an MLflow store: no meta\.yaml in its folders, and no mlruns\/ folder or mlflow\.db in it/);
     assert.deepEqual(store.db.prepare('SELECT name FROM experiments').pluck().all(), ['mine']);
+  });
+
+  test('a database with experiments and runs tables that is not MLflow\'s names what is missing', async () => {
+    const store = tempStore();
+    // Our own store has experiments and runs tables, with other columns, and metrics WITHOUT ROWID.
+    const ours = tempStore();
+    ours.close();
+    await assert.rejects(
+      importMlflow(store, ours.path),
+      (error: Error) =>
+        error instanceof NotMlflowError &&
+        error.message === `${ours.path} is not an MLflow store: table experiments has no experiment_id column; table runs has no run_uuid column; table metrics has no run_uuid column.`,
+    );
+    const almost = path.join(tempDir(), 'mlflow.db');
+    const db = new Database(almost);
+    db.exec('CREATE TABLE experiments (experiment_id INTEGER, name TEXT); CREATE TABLE runs (run_uuid TEXT, experiment_id INTEGER); CREATE TABLE metrics (run_uuid TEXT, key TEXT, value REAL, timestamp INTEGER, PRIMARY KEY (run_uuid, key, timestamp)) WITHOUT ROWID');
+    db.close();
+    await assert.rejects(importMlflow(store, almost), /mlflow\.db is not an MLflow store: table metrics is not a rowid table, as MLflow's are\.$/);
+  });
+
+  test('a WAL-mode mlflow.db is read without leaving -shm or -wal files beside it', async () => {
+    const file = writeMlflowDb(path.join(tempDir(), 'mlflow.db'), sampleExperiments(), sampleModels());
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.close();
+    const before = fingerprint(path.dirname(file));
+    const store = tempStore();
+    const [summary] = await importMlflow(store, file);
+    assert.ok(summary!.metricPoints > 0);
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), ['mlflow.db']);
+    assert.equal(fingerprint(path.dirname(file)), before);
   });
 });
 

@@ -46,9 +46,17 @@ test('an unterminated last line waits unless the file is settled', () => {
   assert.equal(open.points.length, 1);
   assert.equal(open.bytes, 8);
   assert.equal(open.lines, 1);
-  const settled = parse('1 0.5 0\n2 0.2', true);
+  const settled = parse('1 0.5 0\n2 0.2 7', true);
   assert.equal(settled.points.length, 2);
-  assert.equal(settled.bytes, 13);
+  assert.equal(settled.bytes, 15);
+});
+
+test('a settled last line cut off before its step is reported and left unread, not stored at step 0', () => {
+  const cut = parse('1 0.5 0\n2 0.2', true, 1);
+  assert.deepEqual(cut.points.map(([s]) => s), [0]);
+  assert.equal(cut.bytes, 8);
+  assert.deepEqual(cut.problems.map((p) => p.line), [2]);
+  assert.match(cut.problems[0]!.reason, /cut off/);
 });
 
 test('MLflow run statuses, as text and as folder-store integers', () => {

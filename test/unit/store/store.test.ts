@@ -214,7 +214,7 @@ describe('bad stores', () => {
     await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
     try {
       assert.throws(
-        () => openStore(file, { busyTimeoutMs: 200 }),
+        () => openStore(file, { busyTimeoutMs: 200, lockWaitMs: 500 }),
         (error: unknown) => error instanceof StoreError && error.problem === 'locked' && error.message.includes(file),
       );
     } finally {

@@ -172,6 +172,8 @@ describe('Experiments tree items from a real store', () => {
         ['run-0', 'val/accuracy 0.93 ✓ target', 'pass', 'run.finished.meetsTarget'],
       ],
     );
+    // The status is only an icon on screen: a screen reader says it.
+    assert.deepEqual(items.map((i) => i.accessibilityLabel), ['run run-1, failed, val/accuracy NaN', 'run run-0, finished, val/accuracy 0.93 ✓ target']);
     assert.match(items[1]!.tooltip, /lr = 0\.001/);
     assert.match(items[1]!.tooltip, /model = <b>resnet<\/b>/);
 

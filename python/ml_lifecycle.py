@@ -357,6 +357,9 @@ CREATE TABLE mlflow_pushed_metrics (
   PRIMARY KEY (remote_id, run_id, key)
 ) WITHOUT ROWID;
 """,
+    """
+CREATE INDEX runs_by_parent ON runs (parent_run_id, deleted_at) WHERE parent_run_id IS NOT NULL;
+""",
 ]
 
 MARK_DIRTY_SQL = "INSERT INTO metric_dirty (run_id, key, lo, hi) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET lo = min(lo, excluded.lo), hi = max(hi, excluded.hi)"

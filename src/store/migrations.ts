@@ -263,6 +263,10 @@ CREATE TABLE mlflow_pushed_metrics (
   PRIMARY KEY (remote_id, run_id, key)
 ) WITHOUT ROWID;
 `,
+  // 7: a run's children are counted per listed run; without this index each count scans every run.
+  `
+CREATE INDEX runs_by_parent ON runs (parent_run_id, deleted_at) WHERE parent_run_id IS NOT NULL;
+`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -201,3 +201,11 @@ describe('Experiments tree items from a real store', () => {
     );
   });
 });
+
+test('listing counts each run’s children through an index, not a scan of every run', () => {
+  const store = tempStore();
+  const plan = store.db
+    .prepare('EXPLAIN QUERY PLAN SELECT count(*) FROM runs c WHERE c.parent_run_id = ? AND c.deleted_at IS NULL')
+    .all(1) as { detail: string }[];
+  assert.match(plan.map((row) => row.detail).join('\n'), /USING COVERING INDEX runs_by_parent/);
+});

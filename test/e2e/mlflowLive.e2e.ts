@@ -155,9 +155,11 @@ async function waitForRunIcon(wb: Workbench, icon: string, timeout: number): Pro
   return Date.now();
 }
 
-/** "1,234 points logged" in a Compare chart's caption. */
+/** The points a Compare chart says it has ("1,234 points logged"). */
 async function pointsLogged(panel: FrameLocator): Promise<number> {
-  const text = await panel.locator(`[data-testid="chart-card"][data-metric="${METRIC}"] .chart-info`).innerText({ timeout: 2000 });
+  // The subtitle is one short line; its tooltip carries the point count.
+  const info = panel.locator(`[data-testid="chart-card"][data-metric="${METRIC}"] .chart-info`);
+  const text = (await info.getAttribute('title', { timeout: 2000 })) ?? '';
   const match = /([\d,]+) points? logged/.exec(text);
   return match ? Number(match[1]!.replace(/,/g, '')) : -1;
 }

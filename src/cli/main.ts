@@ -75,6 +75,6 @@ if (major < 22) {
   process.stderr.write(`ml-lifecycle needs Node 22 or newer (this is ${process.version}). Run it through npx or npm scripts in the project, which bring Node 24.\n`);
   process.exit(1);
 }
-main(process.argv.slice(2)).then((code) => {
+void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

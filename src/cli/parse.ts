@@ -42,7 +42,7 @@ export function parseCommandArgs(command: Pick<CliCommand, 'usage'>, argv: reado
   const options = new Map<string, (string | true)[]>();
   for (const [name, values] of Object.entries(parsed.values)) {
     if (values === undefined) continue;
-    options.set(name, (values as (string | boolean)[]).map((value) => (value === true || value === false ? true : value)));
+    options.set(name, (values).map((value) => (value === true || value === false ? true : value)));
   }
   return { words: parsed.positionals, options };
 }

@@ -1,13 +1,13 @@
 import { formatMetric } from '../shared/format.ts';
 import type { CompareModel } from './model.ts';
-import type { MetricValue } from './summary.ts';
 
 export type ColumnKind = 'text' | 'integer' | 'metric';
 
 /** A table to copy out: text, whole numbers, or metric values (NaN/±Inf spelled out). */
 export interface Table {
   columns: { title: string; kind: ColumnKind }[];
-  rows: (string | MetricValue | null)[][];
+  /** Texts, and metric values (numbers, or the spelled NaN and ±Inf). */
+  rows: (string | number | null)[][];
 }
 
 /**

@@ -62,7 +62,7 @@ const RAW_STEPS_PER_BUCKET = 4;
 const LOCK_WAIT_MS = 200;
 const COARSEST_FIRST = [...BLOCK_SHIFTS].sort((a, b) => b - a);
 const FINE_SHIFT = BLOCK_SHIFTS[0];
-const COARSEST_SHIFT = BLOCK_SHIFTS[BLOCK_SHIFTS.length - 1];
+const COARSEST_SHIFT = BLOCK_SHIFTS[BLOCK_SHIFTS.length - 1]!;
 const FINE_PER_COARSEST = 2 ** (COARSEST_SHIFT - FINE_SHIFT);
 
 /** Picks the bucket width and the block level to read for `buckets` buckets over `range`. */

@@ -1,3 +1,4 @@
+import { displayText } from '../shared/format.ts';
 import { assess, sentenceText } from './assess.ts';
 import { CRITERIA, answerLabel } from './criteria.ts';
 import { FRAMING_VERSION, type FramingDocument } from './document.ts';
@@ -67,13 +68,13 @@ export function labelOf(field: FieldSpec): string {
 }
 
 function choiceLabel(options: readonly { value: string; label: string }[], value: unknown): string {
-  return value === null || value === undefined ? EMPTY : (options.find((o) => o.value === value)?.label ?? String(value));
+  return value === null || value === undefined ? EMPTY : (options.find((o) => o.value === value)?.label ?? displayText(value));
 }
 
 function cellText(column: ColumnSpec, value: unknown): string {
   switch (column.kind) {
     case 'text':
-      return escapeCell(String(value ?? ''));
+      return escapeCell(displayText(value));
     case 'choice':
       return choiceLabel(column.options, value);
     case 'money':

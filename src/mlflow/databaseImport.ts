@@ -189,7 +189,7 @@ export async function importDatabase(writer: ImportWriter, options: ImportOption
 
 /** Every experiment id MLflow has, imported or skipped. */
 function presentExperiments(source: MlflowDatabase): Set<string> {
-  return new Set((source.db.prepare('SELECT experiment_id FROM experiments').pluck().all() as unknown[]).map(text).filter((id): id is string => id !== undefined));
+  return new Set((source.db.prepare('SELECT experiment_id FROM experiments').pluck().all()).map(text).filter((id): id is string => id !== undefined));
 }
 
 /** Experiment id -> its first run's start, for stores without creation times (MLflow 1.x). */

@@ -124,7 +124,7 @@ export function grouped(writer: ImportWriter, source: MlflowDatabase, table: str
       continue;
     }
     let values = result.get(id);
-    if (!values) result.set(id, (values = new Map()));
+    if (!values) result.set(id, (values = new Map<string, string>()));
     values.set(key, text(row.value) ?? '');
   }
   return result;

@@ -215,7 +215,7 @@ export class ImportWriter {
       if (existing.parentRunId === null) this.linkParent(id, tags.get(PARENT_RUN_TAG));
     } else {
       isNew = true;
-      const name = (run.name?.trim() || tags.get(RUN_NAME_TAG)?.trim() || run.uuid.slice(0, 8)) as string;
+      const name = (run.name?.trim() || tags.get(RUN_NAME_TAG)?.trim() || run.uuid.slice(0, 8));
       const uuidTaken = this.db.prepare('SELECT 1 FROM runs WHERE uuid = ?').get(run.uuid) !== undefined;
       id = Number(
         this.db

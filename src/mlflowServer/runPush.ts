@@ -213,7 +213,7 @@ export async function uploadArtifact(client: MlflowClient, artifactUri: string, 
   }
   const name = path.basename(localPath);
   const files = stat.isDirectory()
-    ? (fs.readdirSync(localPath, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => fs.statSync(path.join(localPath, f)).isFile()).sort()
+    ? (fs.readdirSync(localPath, { recursive: true, encoding: 'utf8' })).filter((f) => fs.statSync(path.join(localPath, f)).isFile()).sort()
     : [''];
   for (const file of files) {
     const target = file ? `${base}/${name}/${file.split(path.sep).join('/')}` : `${base}/${name}`;

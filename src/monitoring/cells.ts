@@ -225,7 +225,7 @@ export class CsvRow implements TableRow {
   }
 
   textAt(column: number): string {
-    return (this.texts[column] ??= (this.cell(column) as string).trim());
+    return (this.texts[column] ??= (this.cell(column)).trim());
   }
 
   cell(column: number): string {

@@ -577,9 +577,9 @@ function side(rows: number, missing: number, nonNumeric: number, example?: strin
 
 function binLabel(edges: readonly number[], index: number): string {
   if (edges.length === 0) return 'all values';
-  if (index === 0) return `≤ ${formatMetric(edges[0]!)}`;
-  if (index === edges.length) return `> ${formatMetric(edges[edges.length - 1]!)}`;
-  return `${formatMetric(edges[index - 1]!)} – ${formatMetric(edges[index]!)}`;
+  if (index === 0) return `≤ ${formatMetric(edges[0])}`;
+  if (index === edges.length) return `> ${formatMetric(edges[edges.length - 1])}`;
+  return `${formatMetric(edges[index - 1])} – ${formatMetric(edges[index])}`;
 }
 
 const LEVEL_RANK: Record<DriftLevel, number> = { stable: 0, warning: 1, drift: 2 };

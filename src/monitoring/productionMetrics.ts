@@ -48,7 +48,7 @@ export function latestProductionMetrics(store: Store, versionIds: readonly numbe
     .all(JSON.stringify(versionIds)) as (ProductionPoint & { versionId: number })[];
   for (const row of rows) {
     let byKey = result.get(row.versionId);
-    if (!byKey) result.set(row.versionId, (byKey = new Map()));
+    if (!byKey) result.set(row.versionId, (byKey = new Map<string, ProductionPoint>()));
     byKey.set(row.key, { key: row.key, value: row.value, timestamp: row.timestamp });
   }
   return result;

@@ -85,6 +85,7 @@ class FilterParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           this.CONSUME(Not);
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- chevrotain infers OR's type from each ALT
           return { kind: 'not', item: this.SUBRULE(this.term) } as Expr;
         },
       },
@@ -116,6 +117,7 @@ class FilterParser extends EmbeddedActionsParser {
           const op = this.OR2([{ ALT: () => this.CONSUME(Like) }, { ALT: () => this.CONSUME(ILike) }]);
           const value = this.SUBRULE2(this.value);
           const word = op.tokenType === Like ? 'LIKE' : 'ILIKE';
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- a template literal widens to string
           return compare(column, (negated ? `NOT ${word}` : word) as Comparator, [value], negated ?? op);
         },
       },

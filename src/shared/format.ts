@@ -31,3 +31,11 @@ export function formatDuration(ms: number): string {
   if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
   return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
+
+/** Any value as display text: nothing is empty, and an object shows as JSON rather than "[object Object]". */
+export function displayText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value) ?? '';
+  const scalar = value as string | number | boolean | bigint | symbol | ((...args: unknown[]) => unknown);
+  return String(scalar);
+}

@@ -161,7 +161,7 @@ const statementCache = new WeakMap<Db, Map<string, Database.Statement<unknown[]>
 /** The connection's compiled statement for `sql`, compiled on first use: for queries run per tree item. */
 export function cachedStatement(db: Db, sql: string): Database.Statement<unknown[]> {
   let statements = statementCache.get(db);
-  if (!statements) statementCache.set(db, (statements = new Map()));
+  if (!statements) statementCache.set(db, (statements = new Map<string, Database.Statement<unknown[]>>()));
   let statement = statements.get(sql);
   if (!statement) statements.set(sql, (statement = db.prepare<unknown[]>(sql)));
   return statement;
@@ -188,7 +188,7 @@ function migrate(db: Db, storePath: string, from: number): void {
 
 function assertSqliteHeader(storePath: string): void {
   const header = Buffer.alloc(SQLITE_HEADER.length);
-  let read = 0;
+  let read: number;
   try {
     const fd = fs.openSync(storePath, 'r');
     try {

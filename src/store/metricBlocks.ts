@@ -56,7 +56,7 @@ function packFineBlocks(blocks: readonly BlockSummary[]): Buffer {
 /** Blocks of one level make one block of the next: each level is 16 times coarser. */
 const CHILDREN_PER_BLOCK = 16;
 const FINE_BLOCK = 2 ** BLOCK_SHIFTS[0];
-const COARSEST_SHIFT = BLOCK_SHIFTS[BLOCK_SHIFTS.length - 1];
+const COARSEST_SHIFT = BLOCK_SHIFTS[BLOCK_SHIFTS.length - 1]!;
 /** Fine blocks under one block of the coarsest level (256). */
 const FINE_PER_COARSEST = 2 ** (COARSEST_SHIFT - BLOCK_SHIFTS[0]);
 const COLUMNS = 'run_id, key, shift, block, n, nonfinite, min, max, first_step, first_value, last_step, last_value, last_timestamp, fine';

@@ -2,6 +2,7 @@
  * Limits and checks for everything a logger writes: the Node API (runLogger.ts) and the CLI use
  * these, python/ml_lifecycle.py has the same rules (docs/logging.md lists them).
  */
+import { displayText } from '../shared/format.ts';
 import { parseDecimal } from '../shared/numberText.ts';
 
 export const MAX_KEY_LENGTH = 250;
@@ -31,6 +32,7 @@ export function quote(value: unknown, limit = 60): string {
 }
 
 /** Newline, tab, NUL and the other C0 controls, and DEL: refused in keys and names. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 export function checkKey(kind: KeyKind, key: unknown): string {
@@ -92,7 +94,7 @@ function text(kind: 'param' | 'tag', key: string, value: unknown, limit: number)
     } catch (error) {
       throw new LogInputError(`${kind} ${quote(key)}: the value cannot be written as JSON (${(error as Error).message}).`);
     }
-  } else result = String(value);
+  } else result = displayText(value);
   if (result.length > limit) {
     throw new LogInputError(
       `${kind} ${quote(key)}: the value is ${result.length.toLocaleString('en-US')} characters long; the limit is ${limit.toLocaleString('en-US')}. Log long text as an artifact instead.`,

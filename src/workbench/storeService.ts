@@ -126,7 +126,7 @@ export class StoreService implements vscode.Disposable {
     // No store open yet: watch for the file to appear (a logger created it) or to be fixed.
     const storePath = this.path;
     if (!storePath) return;
-    let stamp = '';
+    let stamp: string;
     try {
       const stat = fs.statSync(storePath);
       stamp = `${stat.size}:${stat.mtimeMs}`;

@@ -109,7 +109,7 @@ function nodeRaw(dir: string, trial: number): number {
   );
 }
 
-export async function run(): Promise<void> {
+export function run(): void {
   const done = spawnSync('python3', ['-c', PYTHON], { env: { ...process.env, PYTHONPATH: path.join(ROOT, 'python') }, encoding: 'utf8', timeout: 600_000 });
   if (done.status !== 0) throw new Error(`The Python ingest benchmark failed: ${done.stderr}`);
   const python = JSON.parse(done.stdout) as { module: number[]; raw: number[] };

@@ -13,6 +13,6 @@ const files = fs
   .sort();
 for (const file of files) {
   process.stderr.write(`# ${file}\n`);
-  const bench = (await import(pathToFileURL(path.join(dir, file)).href)) as { run(): Promise<void> };
+  const bench = (await import(pathToFileURL(path.join(dir, file)).href)) as { run(): void | Promise<void> };
   await bench.run();
 }

@@ -224,7 +224,7 @@ async function lock(dir: string): Promise<() => void> {
         fs.rmSync(dir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`e2e: gave up waiting for the install lock ${dir}`);
+      if (Date.now() > deadline) throw new Error(`e2e: gave up waiting for the install lock ${dir}`, { cause: error });
       await sleep(1000);
     }
   }
@@ -392,7 +392,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     settingsFile,
     logFile,
     updateSettings(settings) {
-      let current: Record<string, unknown> = {};
+      let current: Record<string, unknown>;
       try {
         current = JSON.parse(readText(settingsFile) || '{}') as Record<string, unknown>;
       } catch {
@@ -852,7 +852,7 @@ export async function waitUntil<T>(check: () => T | Promise<T>, message: string,
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`e2e: timed out: ${message}${last ? ` (${String(last)})` : ''}`);
+    if (Date.now() > deadline) throw new Error(`e2e: timed out: ${message}${last ? ` (${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}`);
     await sleep(250);
   }
 }

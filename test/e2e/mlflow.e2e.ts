@@ -42,7 +42,7 @@ describe('Import from MLflow', () => {
     assert.match(offer, /mlruns\/ and mlflow\.db/);
     await wb.clickNotificationButton(/This workspace has MLflow data/, 'Never');
     const settingsFile = path.join(workspace, '.vscode', 'settings.json');
-    await waitUntil(async () => fs.existsSync(settingsFile) && fs.readFileSync(settingsFile, 'utf8').includes('"mlLifecycle.mlflow.offerImport": "never"'), 'offerImport saved as never', 15_000);
+    await waitUntil(() => fs.existsSync(settingsFile) && fs.readFileSync(settingsFile, 'utf8').includes('"mlLifecycle.mlflow.offerImport": "never"'), 'offerImport saved as never', 15_000);
   });
 
   test('imports mlflow.db from the palette and shows it in the Experiments tree', async () => {

@@ -54,7 +54,7 @@ export function targetGroups(targets: readonly TargetLine[]): { value: number; t
 export const targetLinePlugin: Plugin<'line'> = {
   id: 'mlTargetLine',
   beforeDatasetsDraw(chart) {
-    const entry = targetsByChart.get(chart as unknown as Chart);
+    const entry = targetsByChart.get(chart);
     if (!entry?.targets.length) return;
     const { ctx, chartArea: area } = chart;
     const y = chart.scales.y!;
@@ -88,7 +88,7 @@ const RAW = Symbol('raw line');
  * 40 px and with a value), so the tooltip lists every run at the hovered x, as W&B and TensorBoard do.
  */
 const eachLine: InteractionModeFunction = (chart, event, _options, useFinalPosition) => {
-  const position = getRelativePosition(event, chart as never);
+  const position = getRelativePosition(event, chart);
   const area = chart.chartArea;
   if (position.x < area.left || position.x > area.right || position.y < area.top || position.y > area.bottom) return [];
   const items: InteractionItem[] = [];
@@ -287,13 +287,13 @@ export class MetricChart {
     this.legend.hidden = targets.length === 0;
     const options = this.options(view);
     if (!this.chart) {
-      this.chart = new Chart<'line', Point[]>(this.canvas, { type: 'line', data: { datasets }, options, plugins: [targetLinePlugin as unknown as Plugin<'line', Point[]>] });
+      this.chart = new Chart<'line', Point[]>(this.canvas, { type: 'line', data: { datasets }, options, plugins: [targetLinePlugin] });
     } else {
       this.chart.data.datasets = datasets;
       this.chart.options = options;
       this.chart.update('none');
     }
-    targetsByChart.set(this.chart as unknown as Chart, { targets: view.logScale ? this.spec.targets.filter((t) => t.value > 0) : this.spec.targets, theme: view.theme });
+    targetsByChart.set(this.chart, { targets: view.logScale ? this.spec.targets.filter((t) => t.value > 0) : this.spec.targets, theme: view.theme });
     this.chart.draw();
   }
 

@@ -28,7 +28,7 @@ const TAB_ORDER: Tab[] = ['charts', 'summary', 'params', 'parallel'];
 const X_LABELS: Record<XMode, string> = { step: 'Step', relative: 'Relative time', wall: 'Wall time' };
 const SMOOTHING_LABELS: Record<SmoothingMode, string> = { off: 'Off', ema: 'Exponential (EMA)', mean: 'Running average' };
 
-let state: CompareState = {
+const state: CompareState = {
   subject: { kind: 'runs', runIds: [] },
   tab: 'charts',
   xAxis: 'step',
@@ -243,7 +243,7 @@ function renderHeader(): void {
   const modes = m?.xModes ?? ['step'];
   fillSelect(xSelect, modes.map((mode) => [mode, X_LABELS[mode]]), state.xAxis);
   (xSelect as HTMLElement & { disabled: boolean }).disabled = modes.length < 2;
-  fillSelect(smoothingSelect, Object.entries(SMOOTHING_LABELS) as [string, string][], state.smoothing);
+  fillSelect(smoothingSelect, Object.entries<string>(SMOOTHING_LABELS), state.smoothing);
   strength.value = String(state.strength);
   strength.disabled = state.smoothing === 'off';
   // Off: no value beside a slider that does nothing.

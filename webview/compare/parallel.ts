@@ -20,7 +20,7 @@ const axesByChart = new WeakMap<Chart, { data: ParallelData; theme: Theme }>();
 const parallelAxesPlugin: Plugin<'line'> = {
   id: 'mlParallelAxes',
   beforeDatasetsDraw(chart) {
-    const entry = axesByChart.get(chart as unknown as Chart);
+    const entry = axesByChart.get(chart);
     if (!entry) return;
     const { ctx } = chart;
     const x = chart.scales.x!;
@@ -101,12 +101,12 @@ export function parallelChart(canvas: HTMLCanvasElement, model: CompareModel, vi
         },
       },
     },
-    plugins: [parallelAxesPlugin as unknown as Plugin<'line', (number | null)[]>],
+    plugins: [parallelAxesPlugin],
   });
-  axesByChart.set(chart as unknown as Chart, { data, theme });
+  axesByChart.set(chart, { data, theme });
   canvas.dataset.datasets = String(datasets.filter((d) => !d.hidden).length);
   canvas.dataset.axes = String(data.axes.length);
-  return chart as unknown as Chart;
+  return chart;
 }
 
 /** A param's value per run as x (numbers, or category positions), and a metric's final value as y. */
@@ -166,7 +166,7 @@ export function scatterChart(canvas: HTMLCanvasElement, model: CompareModel, par
     },
   });
   canvas.dataset.datasets = String(datasets.filter((d) => !d.hidden).length);
-  return chart as unknown as Chart;
+  return chart;
 }
 
 export function plotCanvas(testId: string, label: string): HTMLCanvasElement {

@@ -14,6 +14,7 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { FramingCatalogue, FramingHostMessage, FramingPanelState, FramingView, FramingWebviewMessage } from '../../src/contract/framing.ts';
 import type { ChoiceOption, ColumnSpec, FieldSpec, StepId, StepSpec } from '../../src/framing/steps.ts';
+import { displayText } from '../../src/shared/format.ts';
 import { adoptStyles, connect, el } from '../shared/vscode.ts';
 import { baselinePanel, monitorsPanel } from './panels.ts';
 import { FRAMING_CSS } from './styles.ts';
@@ -27,7 +28,7 @@ adoptStyles(FRAMING_CSS);
 let catalogue: FramingCatalogue | undefined;
 let view: FramingView | undefined;
 const saved = api.getState();
-let state: FramingPanelState = saved && typeof saved.seq === 'number' && saved.replay ? saved : { framingId: null, step: 'problem', seq: 0, replay: {} };
+const state: FramingPanelState = saved && typeof saved.seq === 'number' && saved.replay ? saved : { framingId: null, step: 'problem', seq: 0, replay: {} };
 /** The controls of the current step, by field path, so a new view only updates what changed. */
 let controls = new Map<string, HTMLElement>();
 /** What the current step was rendered from (step and list lengths): when it changes, render again. */
@@ -82,7 +83,7 @@ function textControl(path: string, multiline: boolean, label: string, placeholde
   control.addEventListener('input', () => sendField(path, control.value, false));
   if (!multiline) control.addEventListener('keydown', (event) => {
     // Enter in a one-line field moves on, like Tab, so keyboard users never get stuck.
-    if ((event as KeyboardEvent).key === 'Enter') focusNextControl(control);
+    if ((event).key === 'Enter') focusNextControl(control);
   });
   control.label = label;
   controls.set(path, control);
@@ -332,7 +333,7 @@ function displayValue(field: FieldSpec): string | null {
     case 'textarea':
       return typeof value === 'string' && value.trim() ? value : null;
     case 'choice':
-      return value === null ? null : (field.options.find((o) => o.value === value)?.label ?? String(value));
+      return value === null ? null : (field.options.find((o) => o.value === value)?.label ?? displayText(value));
     case 'number':
       return typeof value === 'number' ? `${value}${field.unit ? ` ${field.unit}` : ''}` : null;
     case 'flags': {
@@ -357,7 +358,7 @@ function displayValue(field: FieldSpec): string | null {
             if (c.kind === 'flag') return v ? c.label.toLowerCase() : '';
             if (c.kind === 'money') return typeof v === 'number' ? amount(v) : '';
             if (c.kind === 'number') return typeof v === 'number' ? String(v) : '';
-            return String(v ?? '');
+            return displayText(v);
           })
           .filter(Boolean)
           .join(' · '),
@@ -540,9 +541,9 @@ function setControlValue(control: HTMLElement, value: unknown): void {
   } else if (tag === 'vscode-radio-group') {
     for (const radio of control.querySelectorAll('vscode-radio')) radio.checked = radio.value === value;
   } else if (tag === 'vscode-single-select') {
-    (control as HTMLInputElement).value = value === null || value === undefined ? '' : String(value);
+    (control as HTMLInputElement).value = displayText(value);
   } else {
-    const text = value === null || value === undefined ? '' : String(value);
+    const text = displayText(value);
     if ((control as HTMLInputElement).value !== text) (control as HTMLInputElement).value = text;
   }
 }

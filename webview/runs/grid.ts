@@ -4,7 +4,7 @@
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import type { RunsLayout, RunsUpdate } from '../../src/contract/runs.ts';
 import type { TableColumn, TableGroupRow, TableRow } from '../../src/search/table.ts';
-import { formatDuration, formatMetric, formatTime } from '../../src/shared/format.ts';
+import { displayText, formatDuration, formatMetric, formatTime } from '../../src/shared/format.ts';
 import { el } from '../shared/vscode.ts';
 
 export type GridResult = Extract<RunsUpdate, { type: 'result' }>;
@@ -237,7 +237,7 @@ export class Grid {
     }
     if ((event.key === 'Enter' || event.key === ' ') && this.columns[col]) {
       event.preventDefault();
-      if (row < 0) this.events.onSort(this.columns[col]!.id, event.shiftKey);
+      if (row < 0) this.events.onSort(this.columns[col].id, event.shiftKey);
       else {
         this.selected = row;
         this.renderRows();
@@ -264,5 +264,5 @@ function format(value: unknown, column: TableColumn): string {
     if (column.type === 'duration') return formatDuration(value);
     return column.group === 'Metrics' ? formatMetric(value) : String(value);
   }
-  return String(value);
+  return displayText(value);
 }

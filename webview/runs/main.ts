@@ -69,7 +69,7 @@ filterField.addEventListener('input', () => {
   typing = setTimeout(() => update({ filter: filterField.value }), 300);
 });
 filterField.addEventListener('keydown', (event) => {
-  if ((event as KeyboardEvent).key === 'Enter') {
+  if ((event).key === 'Enter') {
     clearTimeout(typing);
     update({ filter: filterField.value });
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { restoreWith } from '../webview/panel.ts';
 import { MAX_ITEMS, type Subject, recentRuns } from '../../compare/model.ts';
 import { CompareStateSchema, VIEW_TYPE } from '../../contract/compare.ts';
 import type { Store } from '../../store/database.ts';
@@ -24,14 +25,15 @@ export function registerCompare(services: Services): vscode.Disposable[] {
     vscode.commands.registerCommand('mlLifecycle.showProductionMetrics', (clicked?: unknown, selection?: unknown[]) =>
       services.run('Show production metrics', () => showProductionMetrics(services, clicked, selection)),
     ),
-    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+    vscode.window.registerWebviewPanelSerializer(
+      VIEW_TYPE,
+      restoreWith((panel, state) => {
         const parsed = CompareStateSchema.safeParse(state);
         const subject: Subject = parsed.success ? parsed.data.subject : { kind: 'runs', runIds: [] };
         if (!parsed.success && state !== undefined) services.log.warn('Compare: the restored panel had no readable state; it opens empty.');
         new ComparePanel(services, panel, subject);
-      },
-    }),
+      }),
+    ),
   ];
 }
 

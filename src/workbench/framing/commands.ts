@@ -86,7 +86,7 @@ export async function openWizard(ctx: FramingCommandContext, target?: { framingI
   }
   const picked = await vscode.window.showQuickPick(
     [
-      ...framings.map((f) => ({ label: truncateLabel(f.name), description: `revision ${f.revision}`, id: f.id as number | null })),
+      ...framings.map((f) => ({ label: truncateLabel(f.name), description: `revision ${f.revision}`, id: f.id })),
       { label: '$(add) New framing…', description: '', id: null },
     ],
     { title: 'Open Framing Wizard', placeHolder: 'Pick a framing, or start a new one' },
@@ -198,7 +198,7 @@ export async function importFraming(ctx: FramingCommandContext, given?: unknown)
     const picked = await vscode.window.showQuickPick(
       [
         { label: `$(add) Create framing "${truncateLabel(document.problem.name, 60)}"`, description: '', id: undefined as number | undefined },
-        ...listFramings(store).map((f) => ({ label: `$(replace) Update "${truncateLabel(f.name, 60)}"`, description: 'renames it; its history is kept', id: f.id as number | undefined })),
+        ...listFramings(store).map((f) => ({ label: `$(replace) Update "${truncateLabel(f.name, 60)}"`, description: 'renames it; its history is kept', id: f.id })),
       ],
       { title: `Import ${fileName}`, placeHolder: `No framing is called "${truncateLabel(document.problem.name, 60)}" yet` },
     );
@@ -259,7 +259,7 @@ export async function linkExperiment(ctx: FramingCommandContext, node: unknown):
   else {
     const picked = await vscode.window.showQuickPick(
       [
-        ...framings.map((f) => ({ label: truncateLabel(f.name), description: f.id === experiment.framingId ? 'linked now' : '', id: f.id as number | null })),
+        ...framings.map((f) => ({ label: truncateLabel(f.name), description: f.id === experiment.framingId ? 'linked now' : '', id: f.id })),
         ...(experiment.framingId === null ? [] : [{ label: '$(close) Unlink from its framing', description: 'keeps the primary metric, drops the target', id: null }]),
       ],
       { title: `Link "${truncateLabel(experiment.name, 60)}" to a framing`, placeHolder: 'The framing’s metric, direction and threshold become the experiment’s primary metric and target' },

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { restoreWith } from '../webview/panel.ts';
 import { AUDIT_VIEW_TYPE } from '../../contract/audit.ts';
 import { DRIFT_VIEW_TYPE } from '../../contract/drift.ts';
 import type { Services } from '../services.ts';
@@ -37,8 +38,8 @@ export function registerRegistry(services: Services): vscode.Disposable[] {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('mlLifecycle.monitoring.notify')) watcher.schedule();
     }),
-    vscode.window.registerWebviewPanelSerializer(DRIFT_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => driftPanels.restore(panel, state) }),
-    vscode.window.registerWebviewPanelSerializer(AUDIT_VIEW_TYPE, { deserializeWebviewPanel: async (panel) => auditPanel.restore(panel) }),
+    vscode.window.registerWebviewPanelSerializer(DRIFT_VIEW_TYPE, restoreWith((panel, state) => driftPanels.restore(panel, state))),
+    vscode.window.registerWebviewPanelSerializer(AUDIT_VIEW_TYPE, restoreWith((panel) => auditPanel.restore(panel))),
     command('mlLifecycle.registerModelVersion', 'Register model version', (node) => registerVersionCommand(services, node)),
     command('mlLifecycle.setAlias', 'Set alias', (node) => setAliasCommand(services, node)),
     command('mlLifecycle.removeAlias', 'Remove alias', (node) => removeAliasCommand(services, node)),

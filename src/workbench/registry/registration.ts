@@ -40,7 +40,7 @@ async function pickRun(store: Store, node: unknown): Promise<{ runId: number | n
         label: truncateLabel(run.name, 80),
         description: truncateLabel(run.experimentName, 60),
         detail: run.endTime ? `finished ${formatTime(run.endTime)}` : undefined,
-        runId: run.id as number | null,
+        runId: run.id,
       })),
       { label: '$(file) No run: register a file on its own', description: 'no lineage or metrics', runId: null },
     ],

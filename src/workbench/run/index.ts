@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { restoreWith } from '../webview/panel.ts';
 import { recentRuns } from '../../compare/model.ts';
 import { RUN_VIEW_TYPE, RunStateSchema } from '../../contract/run.ts';
 import { formatTime, truncateLabel } from '../../shared/format.ts';
@@ -36,8 +37,9 @@ export function registerRunPage(services: Services): vscode.Disposable[] {
       if (single) RunPanel.show(services, node.run.id, true);
       else if (second) RunPanel.show(services, node.run.id);
     }),
-    vscode.window.registerWebviewPanelSerializer(RUN_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+    vscode.window.registerWebviewPanelSerializer(
+      RUN_VIEW_TYPE,
+      restoreWith((panel, state) => {
         const parsed = RunStateSchema.safeParse(state);
         if (!parsed.success) {
           services.log.warn('Run page: the restored panel had no readable state; it was closed.');
@@ -45,8 +47,8 @@ export function registerRunPage(services: Services): vscode.Disposable[] {
           return;
         }
         new RunPanel(services, panel, parsed.data.runId);
-      },
-    }),
+      }),
+    ),
   ];
 }
 

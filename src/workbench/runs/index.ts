@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { restoreWith } from '../webview/panel.ts';
 import { RUNS_VIEW_TYPE } from '../../contract/runs.ts';
 import type { ExperimentsNode } from '../../tracking/treeModel.ts';
 import type { Services } from '../services.ts';
@@ -22,6 +23,6 @@ export function registerRunsTable(services: Services): vscode.Disposable[] {
         panel.show({ experimentIds: [node.experiment.id], revealRunId: node.run.id });
       }),
     ),
-    vscode.window.registerWebviewPanelSerializer(RUNS_VIEW_TYPE, { deserializeWebviewPanel: async (webviewPanel) => panel.restore(webviewPanel) }),
+    vscode.window.registerWebviewPanelSerializer(RUNS_VIEW_TYPE, restoreWith((webviewPanel) => panel.restore(webviewPanel))),
   ];
 }

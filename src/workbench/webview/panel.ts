@@ -68,3 +68,13 @@ export function onValidMessage<T>(
     }
   });
 }
+
+/** A panel serializer from a restore that needs no waiting (VS Code asks for a thenable). */
+export function restoreWith(restore: (panel: vscode.WebviewPanel, state: unknown) => void): vscode.WebviewPanelSerializer {
+  return {
+    deserializeWebviewPanel: (panel, state) => {
+      restore(panel, state);
+      return Promise.resolve();
+    },
+  };
+}

@@ -43,7 +43,7 @@ describe('ML Lifecycle in VS Code desktop', () => {
     const services = await extension().activate();
     await vscode.commands.executeCommand('mlLifecycle.refresh');
     const tree = services.experimentsTree;
-    const top = await tree.getChildren();
+    const top = await Promise.resolve(tree.getChildren());
     const labels = await Promise.all((top ?? []).map((node) => labelOf(tree, node)));
     for (const name of ['churn-baseline', 'churn-gbm-sweep', 'demand-forecast']) {
       assert.ok(labels.some((label) => label.includes(name)), `no "${name}" in ${JSON.stringify(labels)}`);
@@ -52,13 +52,13 @@ describe('ML Lifecycle in VS Code desktop', () => {
 
   it('lists the runs of an experiment', async () => {
     const tree = (await extension().activate()).experimentsTree;
-    const top = (await tree.getChildren()) ?? [];
+    const top = (await Promise.resolve(tree.getChildren())) ?? [];
     let baseline: (typeof top)[number] | undefined;
     for (const node of top) {
       if ((await labelOf(tree, node)).includes('churn-baseline')) baseline = node;
     }
     assert.ok(baseline, 'churn-baseline not found');
-    const runs = (await tree.getChildren(baseline)) ?? [];
+    const runs = (await Promise.resolve(tree.getChildren(baseline))) ?? [];
     const labels = await Promise.all(runs.map((node) => labelOf(tree, node)));
     for (const name of ['logreg-l2', 'mlp-128', 'mlp-128-lr0.1']) {
       assert.ok(labels.some((label) => label.includes(name)), `no run "${name}" in ${JSON.stringify(labels)}`);

@@ -13,7 +13,7 @@ const BACKGROUNDS: [string, Rgb, number][] = [
 for (const [theme, background, min] of BACKGROUNDS) {
   test(`the first 20 run colours stand out in the ${theme} theme and differ from each other`, () => {
     const colors = Array.from({ length: 20 }, (_, slot) => slotRgb(slot, background, min));
-    for (const color of colors) assert.ok(contrastRatio(color, background) >= min, `${color} against ${background}: ${contrastRatio(color, background).toFixed(2)}`);
+    for (const color of colors) assert.ok(contrastRatio(color, background) >= min, `${color.join()} against ${background.join()}: ${contrastRatio(color, background).toFixed(2)}`);
     assert.equal(new Set(colors.map((c) => c.join())).size, colors.length);
   });
 }

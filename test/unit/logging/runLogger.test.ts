@@ -231,9 +231,7 @@ describe('the Node logging API', () => {
     const storePath = newStorePath();
     assert.equal(await withRun({ storePath, name: 'ok' }, (run) => run.logMetric('x', 1)), undefined);
     await assert.rejects(
-      withRun({ storePath, name: 'bad' }, async () => {
-        throw new RangeError('diverged');
-      }),
+      withRun({ storePath, name: 'bad' }, () => Promise.reject(new RangeError('diverged'))),
       /diverged/,
     );
     assert.deepEqual(rows(storePath, 'SELECT name, status FROM runs ORDER BY id'), [

@@ -38,11 +38,11 @@ export function launch(command: string, args: readonly string[], env: NodeJS.Pro
   let stderr = '';
   let announce: (line: string) => void = () => {};
   const firstLine = new Promise<string>((resolve) => (announce = resolve));
-  child.stdout!.on('data', (chunk) => {
+  child.stdout.on('data', (chunk) => {
     stdout += chunk;
     if (stdout.includes('\n')) announce(stdout.slice(0, stdout.indexOf('\n')));
   });
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
   const done = new Promise<Exit>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {

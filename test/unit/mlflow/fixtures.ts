@@ -54,7 +54,7 @@ function yaml(fields: Record<string, string | number | null>): string {
   return Object.keys(fields)
     .sort()
     .map((key) => {
-      const value = fields[key];
+      const value = fields[key]!;
       if (value === null) return `${key}: null`;
       if (typeof value === 'number') return `${key}: ${value}`;
       return `${key}: ${value === '' || /^[\d.+-]|^(true|false|null|yes|no)$|[:#]/i.test(value) ? `'${value.replaceAll("'", "''")}'` : value}`;

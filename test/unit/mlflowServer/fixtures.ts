@@ -167,6 +167,7 @@ export function assertServerMatchesStore(store: Store, dump: ServerDump, experim
     assert.equal(remote.length, 1, `experiment ${experiment.name} once on the server`);
     const remoteExperiment = remote[0]!;
     if (experiment.description) assert.equal(remoteExperiment.tags['mlflow.note.content'], experiment.description);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- whole store rows, compared field by field below
     const runs = db.prepare('SELECT * FROM runs WHERE experiment_id = ? AND deleted_at IS NULL').all(experiment.id) as Record<string, any>[];
     const ours = remoteExperiment.runs.filter((r) => r.tags['ml-lifecycle.run_uuid']);
     assert.equal(ours.length, runs.length, `${experiment.name}: every run once (no duplicates)`);
@@ -201,7 +202,7 @@ export function assertServerMatchesStore(store: Store, dump: ServerDump, experim
       for (const { path: file } of artifacts) {
         const name = path.basename(file);
         const expected = fs.statSync(file).isDirectory()
-          ? (fs.readdirSync(file, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => fs.statSync(path.join(file, f)).isFile()).map((f) => ({ path: `${name}/${f}`, size: fs.statSync(path.join(file, f)).size }))
+          ? (fs.readdirSync(file, { recursive: true, encoding: 'utf8' })).filter((f) => fs.statSync(path.join(file, f)).isFile()).map((f) => ({ path: `${name}/${f}`, size: fs.statSync(path.join(file, f)).size }))
           : [{ path: name, size: fs.statSync(file).size }];
         for (const item of expected) assert.ok(remoteRun.artifacts.some((a) => a.path === item.path && a.size === item.size), `artifact ${item.path} of ${run.name}: ${JSON.stringify(remoteRun.artifacts)}`);
       }

@@ -107,7 +107,7 @@ describe('kill criteria become monitors', () => {
 
     const node = modelChildren(store, modelChildren(store, undefined)[0])[0]!;
     assert.equal(node.kind, 'version');
-    const item = describeVersion(node as Extract<typeof node, { kind: 'version' }>, undefined);
+    const item = describeVersion(node, undefined);
     assert.match(item.description ?? '', /⚠ kill criterion: Forecast error too high \(\+1\)/);
     assert.match(item.tooltip, /⚠ Kill criterion "Price mix drifts from the training data" of framing "Sales forecasting" is breached/);
     assert.match(item.tooltip, /Latest drift report: drift, worst PSI/);

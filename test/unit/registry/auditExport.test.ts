@@ -28,7 +28,7 @@ describe('audit export', () => {
   test('Markdown table with store text escaped', () => {
     const md = auditMarkdown([record({ reason: '<script>|x' })], 'entity alias, text "<b>"', Date.UTC(2025, 0, 3));
     assert.match(md, /^# ML Lifecycle audit trail\n\n_1 change \(entity alias, text "&lt;b&gt;"\), exported 2025-01-03T00:00:00.000Z._/);
-    assert.match(md, /\| 2025-01-02T03:04:05.000Z \| ana \| box \| alias \| churn@champion \| promote \| &lt;script&gt;\\\|x \|  \|/);
+    assert.match(md, /\| 2025-01-02T03:04:05.000Z \| ana \| box \| alias \| churn@champion \| promote \| &lt;script&gt;\\\|x \| {2}\|/);
     assert.match(auditMarkdown([], 'all'), /_No changes match._/);
   });
 });

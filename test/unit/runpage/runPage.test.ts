@@ -54,7 +54,7 @@ describe('run page model', () => {
     assert.ok(auc.sparkline.includes(null), 'a NaN is a gap in the sparkline');
     assert.deepEqual(page.charts.map((c) => c.key).sort(), ['auc', 'loss']);
     assert.deepEqual(page.versions, [{ versionId: version.id, modelName: 'churn-classifier', version: 1, aliases: ['champion'] }]);
-    const parentPage = loadRunPage(store, page.parent!.id, NOW())!;
+    const parentPage = loadRunPage(store, page.parent.id, NOW())!;
     assert.deepEqual(parentPage.children.map((c) => c.name), ['gbm-d6']);
     assert.equal(loadRunPage(store, 99_999, NOW()), undefined);
   });

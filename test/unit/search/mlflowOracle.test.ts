@@ -142,7 +142,7 @@ for (const name of ['mlflow3', 'mlflow2']) {
 
     test('the filters select a real mix of runs', () => {
       const sizes = oracle().results.filter((r) => 'ids' in r).map((r) => (r as { ids: string[] }).ids.length);
-      assert.ok(sizes.filter((n) => n > 0 && n < 48).length > ACCEPTED.length / 2, `${sizes}`);
+      assert.ok(sizes.filter((n) => n > 0 && n < 48).length > ACCEPTED.length / 2, sizes.join());
     });
   });
 }

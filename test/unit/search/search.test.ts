@@ -31,7 +31,7 @@ describe('run search on a real store of 3,000 runs', () => {
     assert.deepEqual(ids.slice(0, 3), [runs.at(-1)!.id, runs.at(-2)!.id, runs.at(-3)!.id]);
     const sorted = searchRunIds(store, { filter: "attributes.experiment = 'sweep-a'", orderBy: parseOrderBy('metrics.`val loss` ASC'), staleBefore: STALE });
     const values = readColumns(store, sorted, [parseColumn('metrics.`val loss`')], STALE).map((row) => row.values[0] as number | null);
-    const present = values.filter((v) => v !== null) as number[];
+    const present = values.filter((v): v is number => v !== null);
     assert.deepEqual(present, [...present].sort((a, b) => a - b));
     assert.ok(values.indexOf(null) === present.length, 'runs without the metric come after those with it');
   });

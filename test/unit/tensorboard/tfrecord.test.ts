@@ -36,7 +36,7 @@ test('a record whose data fails its checksum is skipped, and reading goes on aft
   const a = frameRecord(Buffer.from('alpha'));
   const b = frameRecord(Buffer.from('bravo'));
   const c = frameRecord(Buffer.from('charlie'));
-  b[14] ^= 0xff;
+  b[14]! ^= 0xff;
   const result = recordsOf(Buffer.concat([a, b, c]));
   assert.deepEqual(result.found, [[0, 'alpha'], [a.length + b.length, 'charlie']]);
   assert.equal(result.problems.length, 1);
@@ -48,7 +48,7 @@ test('after a length that fails its checksum, reading resumes at the next whole 
   const a = frameRecord(Buffer.from('alpha'));
   const b = frameRecord(Buffer.from('bravo'));
   const c = frameRecord(Buffer.from('charlie'));
-  b[9] ^= 0x01;
+  b[9]! ^= 0x01;
   const result = recordsOf(Buffer.concat([a, b, c]));
   assert.deepEqual(result.found, [[0, 'alpha'], [a.length + b.length, 'charlie']]);
   assert.equal(result.problems.length, 1);

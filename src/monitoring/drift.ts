@@ -13,10 +13,10 @@ import {
   populationStabilityIndex,
   quantileEdges,
 } from './stats.ts';
-import { MISSING, NUMBER, type TableRow } from './cells.ts';
-import { TableError, readRows, readTable } from './tableReader.ts';
+import { MISSING, NUMBER, type TableRow } from '../shared/table/cells.ts';
+import { TableError, readRows, readTable } from '../shared/table/tableReader.ts';
 
-export { classifyCell } from './cells.ts';
+export { classifyCell } from '../shared/table/cells.ts';
 
 /**
  * Data drift between a reference snapshot (what the model was trained on) and a current one,

@@ -15,7 +15,7 @@ import {
 } from '../../tracking/experiments.ts';
 import { truncateLabel } from '../../shared/format.ts';
 import type { Services } from '../services.ts';
-import type { ExperimentsNode } from './experimentsTree.ts';
+import type { ExperimentsNode } from '../experimentsTree.ts';
 
 type Selectable = Extract<ExperimentsNode, { kind: 'experiment' | 'run' }>;
 

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { artifactUri, hashPath, type ArtifactHash } from '../../registry/artifacts.ts';
+import { artifactUri } from '../../registry/artifacts.ts';
+import { hashPath, type ArtifactHash } from '../../shared/hashPath.ts';
 import { runArtifacts } from '../../registry/lineage.ts';
 import { DuplicateArtifactError, type ModelVersion, finishedRuns, listModels, registerModelVersion } from '../../registry/models.ts';
 import { formatTime, truncateLabel } from '../../shared/format.ts';

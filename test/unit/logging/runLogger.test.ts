@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../../src/store/database.ts';
 import { createExperiment, trash } from '../../../src/tracking/experiments.ts';
 import { BATCH_SIZE, FLUSH_INTERVAL_MS, LogInputError } from '../../../src/tracking/loggingInput.ts';
-import { attachRun, logProductionMetric, startRun, withRun } from '../../../src/tracking/runLogger.ts';
+import { logProductionMetric } from '../../../src/registry/productionMetricLog.ts';
+import { attachRun, startRun, withRun } from '../../../src/tracking/runLogger.ts';
 import { tempDir } from '../helpers.ts';
 import { RUN_LOGGER, cli, finished, launch, loggerEnv, python } from './support.ts';
 

@@ -39,3 +39,17 @@ export function displayText(value: unknown): string {
   const scalar = value as string | number | boolean | bigint | symbol | ((...args: unknown[]) => unknown);
   return String(scalar);
 }
+
+/** A size for people: "512 B", "3.4 MB", "120 GB"; null (unknown) is a dash. */
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null) return '—';
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}

@@ -107,6 +107,9 @@ STORE_DIR = ".ml-lifecycle"
 STORE_FILE = "store.sqlite"
 DEFAULT_EXPERIMENT = "Default"
 RUN_STATUSES = ("RUNNING", "FINISHED", "FAILED", "KILLED")
+# A RUNNING run whose heartbeat (or start) is older than this reads as KILLED: its process most
+# likely died. The same as STALE_HEARTBEAT_SECONDS in src/tracking/staleness.ts.
+STALE_HEARTBEAT_SECONDS = 120
 ARTIFACT_KINDS = ("file", "model", "data")
 # Files that log_dict/log_text write (and MLflow-style log_artifact copies): <store folder>/artifacts/<run id>/.
 ARTIFACTS_DIR = "artifacts"
@@ -1795,7 +1798,14 @@ _SEARCH_ENTITIES = {
     "metric": "metric", "metrics": "metric", "param": "param", "params": "param", "parameter": "param", "parameters": "param",
     "tag": "tag", "tags": "tag", "attribute": "attribute", "attributes": "attribute", "attr": "attribute", "run": "attribute",
 }
-_STATUS_SQL = "(CASE WHEN r.status = 'RUNNING' AND coalesce(r.heartbeat_at, r.start_time) < ? THEN 'KILLED' ELSE r.status END)"
+
+
+def _effective_status_sql(runs, cutoff):
+    """A run's status as people see it: RUNNING with a stale heartbeat reads as KILLED (as effectiveStatusSql in src/tracking/staleness.ts)."""
+    return "(CASE WHEN {r}.status = 'RUNNING' AND coalesce({r}.heartbeat_at, {r}.start_time) < {cutoff} THEN 'KILLED' ELSE {r}.status END)".format(r=runs, cutoff=cutoff)
+
+
+_STATUS_SQL = _effective_status_sql("r", "?")
 _SEARCH_ATTRIBUTES = {  # key -> (type, SQL); as src/search/attributes.ts
     "run_id": ("text", "r.uuid"), "run_name": ("text", "r.name"), "status": ("text", _STATUS_SQL), "user_id": ("text", "r.user_name"),
     "start_time": ("number", "r.start_time"), "end_time": ("number", "r.end_time"), "experiment": ("text", "e.name"),
@@ -2126,7 +2136,7 @@ def search_runs(experiment_ids=None, filter_string="", run_view_type=None, max_r
     """
     if output_format != "list":
         raise NotSupportedError("search_runs(output_format=%r) is not supported: ml_lifecycle is standard library only; use output_format='list' (the default here)." % (output_format,))
-    stale_before = _now_ms() - 120_000
+    stale_before = _now_ms() - STALE_HEARTBEAT_SECONDS * 1000
     expr = _SearchParser(filter_string or "").filter()
     where, params = _search_compile(expr, stale_before)
     orders, order_params = [], []

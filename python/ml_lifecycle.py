@@ -360,6 +360,50 @@ CREATE TABLE mlflow_pushed_metrics (
     """
 CREATE INDEX runs_by_parent ON runs (parent_run_id, deleted_at) WHERE parent_run_id IS NOT NULL;
 """,
+    """
+CREATE TABLE metrics_v8 (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  step INTEGER NOT NULL DEFAULT 0,
+  timestamp INTEGER NOT NULL,
+  value,
+  seq INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, key, step, timestamp, seq)
+) WITHOUT ROWID;
+INSERT INTO metrics_v8 (run_id, key, step, timestamp, value, seq) SELECT run_id, key, step, timestamp, value, seq FROM metrics;
+DROP TABLE metrics;
+ALTER TABLE metrics_v8 RENAME TO metrics;
+CREATE TABLE metric_blocks_v8 (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  shift INTEGER NOT NULL CHECK (shift IN (4, 8, 12)),
+  block INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  nonfinite INTEGER NOT NULL,
+  min,
+  max,
+  first_step INTEGER NOT NULL,
+  first_value,
+  last_step INTEGER NOT NULL,
+  last_value,
+  last_timestamp INTEGER NOT NULL,
+  fine BLOB,
+  PRIMARY KEY (run_id, key, shift, block)
+) WITHOUT ROWID;
+INSERT INTO metric_blocks_v8 SELECT run_id, key, shift, block, n, nonfinite, min, max, first_step, first_value, last_step, last_value, last_timestamp, fine FROM metric_blocks;
+DROP TABLE metric_blocks;
+ALTER TABLE metric_blocks_v8 RENAME TO metric_blocks;
+CREATE TABLE production_metrics_v8 (
+  version_id INTEGER NOT NULL REFERENCES model_versions(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  timestamp INTEGER NOT NULL,
+  value
+);
+INSERT INTO production_metrics_v8 (rowid, version_id, key, timestamp, value) SELECT rowid, version_id, key, timestamp, value FROM production_metrics;
+DROP TABLE production_metrics;
+ALTER TABLE production_metrics_v8 RENAME TO production_metrics;
+CREATE INDEX production_metrics_by_version ON production_metrics (version_id, key, timestamp);
+""",
 ]
 
 MARK_DIRTY_SQL = "INSERT INTO metric_dirty (run_id, key, lo, hi) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET lo = min(lo, excluded.lo), hi = max(hi, excluded.hi)"
@@ -400,6 +444,9 @@ MlflowException = MlLifecycleError
 
 
 def _preview(text, limit=60):
+    if isinstance(text, int) and text.bit_length() > 256:
+        # str() of a huge int is slow, and refused past 4,300 digits (Python 3.11+).
+        return "an integer of about %s digits" % format(round(text.bit_length() * math.log10(2), -1 if text.bit_length() < 3400 else -2), ",.0f")
     text = str(text)
     return repr(text if len(text) <= limit else text[: limit - 1] + "\u2026")
 

@@ -382,7 +382,6 @@ class ComingFromMlflow(StoreTest):
         self.assertFalse(hasattr(mll, "autolog"))
         with self.assertRaisesRegex(AttributeError, "no attribute 'nothing_like_this'"):
             mll.nothing_like_this
-        self.assert_raises(mll.NotSupportedError, "log_system_metrics", lambda: mll.start_run(log_system_metrics=True, store=self.store))
         self.assertIs(mll.MlflowException, mll.MlLifecycleError)
 
     def test_set_tracking_uri_warns_that_runs_go_to_the_store(self):

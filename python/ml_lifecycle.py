@@ -95,6 +95,8 @@ MAX_TAG_VALUE_LENGTH = 8000
 MAX_NAME_LENGTH = 1000
 # Steps and timestamps stay exact in JavaScript readers.
 MAX_SAFE_INTEGER = 2**53 - 1
+_MIN_STEP = -MAX_SAFE_INTEGER
+_time_ns = time.time_ns  # one global lookup per point instead of two
 
 BATCH_SIZE = 5000
 FLUSH_INTERVAL_S = 1.0
@@ -1255,6 +1257,7 @@ class Run:
         NaN is stored as NULL and +-Inf as they are. A point logged at the same key and step
         within the same millisecond as another gets the next millisecond, so none is lost.
         """
+        # The hot path of a training loop: every lookup here is paid per point (docs/logging.md).
         state = self._keys.get(key)
         if state is None:
             state = self._new_key(key)
@@ -1262,7 +1265,7 @@ class Run:
             value = _metric_value(key, value)
         if value != value:
             value = None
-        if step is not None and (type(step) is not int or not -MAX_SAFE_INTEGER <= step <= MAX_SAFE_INTEGER):
+        if step is not None and (type(step) is not int or not _MIN_STEP <= step <= MAX_SAFE_INTEGER):
             step = _integer("step", key, step)
         if timestamp is not None:
             timestamp = _timestamp(key, timestamp)
@@ -1270,13 +1273,13 @@ class Run:
             if self._ended:
                 raise self._refusal()
             if step is None:
-                step = state[0] if not self.mlflow_style else 0
+                step = 0 if self.mlflow_style else state[0]
             if timestamp is None:
-                timestamp = time.time_ns() // 1000000
-                if step <= state[1] and timestamp <= state[2]:
-                    timestamp = state[2] + 1
+                timestamp = _time_ns() // 1000000
                 if step > state[1]:
                     state[1] = step
+                elif timestamp <= state[2]:
+                    timestamp = state[2] + 1
                 if timestamp > state[2]:
                     state[2] = timestamp
             if step >= state[0]:
@@ -1287,9 +1290,9 @@ class Run:
                 state[4] = step
             buffer = self._buffer
             buffer.append((self._row, key, step, timestamp, value))
-            full = len(buffer) >= BATCH_SIZE
-        if full:
-            self.flush()
+            if len(buffer) < BATCH_SIZE:
+                return
+        self.flush()
 
     def log_metrics(self, metrics, step=None, timestamp=None):
         """Buffers one point per key of the dict, all at the same step (auto per key when None)."""

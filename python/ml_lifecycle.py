@@ -2515,6 +2515,8 @@ _UNSUPPORTED = {
     "run": "run the script yourself; the run is started by start_run",
     "set_registry_uri": "the registry is the ML Lifecycle store",
     "get_registry_uri": "the registry is the ML Lifecycle store",
+    "set_system_metrics_samples_before_logging": "each sample is logged as it is taken; choose how often with set_system_metrics_sampling_interval(seconds)",
+    "set_system_metrics_node_id": "start one run per machine (nested=True under a parent) instead",
     "MlflowClient": "use the module-level functions (start_run, log_metric...) and last_active_run()",
     "tracking": "use the module-level functions (start_run, log_metric...)",
     "models": _LOG_MODEL,

@@ -16,6 +16,7 @@ export function formatMetric(value: number | null | undefined): string {
   if (value === null || value === undefined || Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return '+Inf';
   if (value === -Infinity) return '-Inf';
+  if (Object.is(value, -0)) return '-0'; // String(-0) drops the sign the store keeps
   if (value !== 0 && (Math.abs(value) >= 1e6 || Math.abs(value) < 1e-3)) return value.toExponential(3);
   return Number(value.toPrecision(4)).toString();
 }

@@ -67,12 +67,13 @@ describe('the Node logging API', () => {
     assert.deepEqual(rows(storePath, 'SELECT entity, action FROM audit_log'), [{ entity: 'experiment', action: 'create' }]);
   });
 
-  test('NaN is stored as NULL and ±Infinity as they are', () => {
+  test('NaN is stored as NULL, ±Infinity and -0 as they are', () => {
     const storePath = newStorePath();
     const run = startRun({ storePath });
     [NaN, Infinity, -Infinity, -0, 1e300].forEach((value, step) => run.logMetric('x', value, step));
     run.end();
-    assert.deepEqual((rows(storePath, 'SELECT value FROM metrics ORDER BY step') as { value: number | null }[]).map((r) => r.value), [null, Infinity, -Infinity, 0, 1e300]);
+    assert.deepEqual((rows(storePath, 'SELECT value FROM metrics ORDER BY step') as { value: number | null }[]).map((r) => r.value), [null, Infinity, -Infinity, -0, 1e300]);
+    assert.deepEqual(rows(storePath, 'SELECT typeof(value) AS type FROM metrics WHERE step = 3'), [{ type: 'real' }]);
     assert.deepEqual(rows(storePath, 'SELECT name FROM experiments'), [{ name: 'Default' }]);
   });
 

@@ -8,20 +8,19 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { CategoryScale, Chart, LinearScale, LineController, LineElement, LogarithmicScale, type Plugin, PointElement, ScatterController, Tooltip } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import { isSystemMetric } from '../../src/compare/metricGroups.ts';
 import type { CompareModel, XMode } from '../../src/compare/model.ts';
-import { defaultScatterParam } from '../../src/compare/params.ts';
-import { unpackSeriesSet } from '../../src/compare/seriesWire.ts';
 import { MAX_STRENGTH, type SmoothingMode, windowFor } from '../../src/compare/smoothing.ts';
 import type { SummaryValue } from '../../src/compare/wideSummary.ts';
 import type { CompareState, FromWebview, Tab, ToWebview } from '../../src/contract/compare.ts';
-import { truncateLabel } from '../../src/shared/format.ts';
 import { adoptStyles, connect, el } from '../shared/vscode.ts';
-import { type ChartHost, type ChartView, MetricChart } from './charts.ts';
+import { ChartGrid } from './chartGrid.ts';
+import type { ChartView } from './charts.ts';
 import { legendEntries, noteItems } from './legend.ts';
-import { type PlotView, parallelChart, plotCanvas, scatterChart } from './parallel.ts';
+import type { PlotView } from './parallel.ts';
+import { PlotsTab } from './plotsTab.ts';
+import { fillSelect, selectValue } from './selects.ts';
 import { COMPARE_CSS } from './style.ts';
-import { paramsTable, summaryTable } from './tables.ts';
+import { paramsTable, replaceKeepingScroll, summaryTable } from './tables.ts';
 import { readTheme, runSlot, slotColor, watchTheme } from './theme.ts';
 
 // The package's types describe its CommonJS build; the bundle takes the ES module, whose default is the plugin.
@@ -56,11 +55,6 @@ let lastSteps = new Map<string, number>();
 let notes: string[] = [];
 const dismissed = new Set<string>();
 let theme = readTheme();
-const charts = new Map<string, MetricChart>();
-const requests = new Map<number, string>();
-let nextRequest = 1;
-let parallelPlot: Chart | undefined;
-let scatterPlot: Chart | undefined;
 
 function save(): void {
   vscode.setState(state);
@@ -128,41 +122,37 @@ const header = el('div', { class: 'compare-header' }, el('div', { class: 'title-
 
 const emptyState = el('div', { class: 'empty-state', 'data-testid': 'empty-state' });
 const chartsNote = el('p', { class: 'muted', 'data-testid': 'charts-note' });
-const chartGrid = el('div', { class: 'chart-grid', 'data-testid': 'chart-grid' });
-const systemCount = el('span', { class: 'muted' });
-const systemGrid = el('div', { class: 'chart-grid', 'data-testid': 'system-grid' });
-const systemGroup = el(
-  'details',
-  { class: 'system-group', 'data-testid': 'system-group' },
-  el('summary', { 'data-testid': 'system-toggle' }, el('span', { class: 'system-title' }, 'System'), ' ', systemCount),
-  el('p', { class: 'muted' }, 'CPU, memory, GPU and other metrics logged under system/: about the machine, not the model.'),
-  systemGrid,
-);
+const grid = new ChartGrid({
+  view: chartView,
+  request: (requestId, key, pixels, range) => post({ type: 'series', requestId, key, pixels, range }),
+  systemToggled(open) {
+    state.systemOpen = open;
+    save();
+  },
+});
 const chartsHint = el('p', { class: 'chart-hint' }, 'Drag across a chart to zoom in (Ctrl+wheel zooms too, Shift+drag pans); double-click or press 0 to reset. Zoomed ranges are read again in full detail.');
 const summaryValue = el('vscode-single-select', { 'data-testid': 'summary-value', 'aria-label': 'Number shown for each metric' });
 const summaryHost = el('div');
 const onlyDifferences = el('vscode-checkbox', { 'data-testid': 'only-differences' }, 'Only params that differ');
 const paramsHost = el('div');
-const parallelCanvas = plotCanvas('parallel-chart', 'Parallel coordinates of params and final metric values, one line per run');
-const parallelNote = el('p', { class: 'muted', 'data-testid': 'parallel-note' });
-const scatterParam = el('vscode-single-select', { 'data-testid': 'scatter-param', 'aria-label': 'Param on the x axis' });
-const scatterMetric = el('vscode-single-select', { 'data-testid': 'scatter-metric', 'aria-label': 'Metric on the y axis' });
-const scatterCanvas = plotCanvas('scatter-chart', 'Scatter of a final metric value against a param, one point per run');
-const scatterNote = el('p', { class: 'muted' });
-
 function copyButton(table: 'summary' | 'params', format: 'csv' | 'markdown'): HTMLElement {
   const button = el('vscode-button', { secondary: '', icon: 'copy', 'data-testid': `copy-${table}-${format}` }, `Copy as ${format === 'csv' ? 'CSV' : 'Markdown'}`);
   button.addEventListener('click', () => post({ type: 'copy', table, format, onlyDifferences: state.onlyDifferences, value: state.summaryValue }));
   return button;
 }
 
+const plots = new PlotsTab((scatter) => {
+  state.scatter = { ...state.scatter, ...scatter };
+  save();
+  renderPlots();
+});
 const tabs = el(
   'vscode-tabs',
   { 'data-testid': 'tabs', panel: '' },
   ...TAB_ORDER.map((tab) =>
     el('vscode-tab-header', { slot: 'header', 'data-testid': `tab-${tab}` }, { charts: 'Charts', summary: 'Summary', params: 'Params', parallel: 'Parallel coordinates' }[tab]),
   ),
-  el('vscode-tab-panel', {}, chartsNote, chartGrid, systemGroup, chartsHint),
+  el('vscode-tab-panel', {}, chartsNote, grid.main, grid.system, chartsHint),
   el(
     'vscode-tab-panel',
     {},
@@ -170,32 +160,10 @@ const tabs = el(
     summaryHost,
   ),
   el('vscode-tab-panel', {}, el('div', { class: 'table-tools' }, onlyDifferences, copyButton('params', 'csv'), copyButton('params', 'markdown')), paramsHost),
-  el(
-    'vscode-tab-panel',
-    {},
-    parallelNote,
-    el('div', { class: 'parallel-box' }, parallelCanvas),
-    el('h2', {}, 'Final metric value against a param'),
-    el('div', { class: 'table-tools' }, el('span', { class: 'control' }, el('span', { class: 'muted' }, 'Param'), scatterParam), el('span', { class: 'control' }, el('span', { class: 'muted' }, 'Metric'), scatterMetric)),
-    scatterNote,
-    el('div', { class: 'scatter-box' }, scatterCanvas),
-  ),
+  plots.panel,
 );
 app.append(header, emptyState, tabs);
-
-/**
- * Sets a select's options (only when they changed: rebuilding them resets the element's choice
- * until it has processed them) and picks `wanted`, or the first option. Returns the choice.
- */
-function fillSelect(select: HTMLElement, options: [string, string][], wanted: string): string {
-  const chosen = options.some(([v]) => v === wanted) ? wanted : (options[0]?.[0] ?? '');
-  const current = [...select.querySelectorAll('vscode-option')].map((o) => [o.getAttribute('value') ?? '', o.textContent ?? '']);
-  if (JSON.stringify(current) !== JSON.stringify(options)) {
-    select.replaceChildren(...options.map(([value, label]) => el('vscode-option', value === chosen ? { value, selected: '' } : { value }, label)));
-  }
-  (select as HTMLElement & { value: string }).value = chosen;
-  return chosen;
-}
+app.append(header, emptyState, tabs);
 
 // ---- charts ---------------------------------------------------------------------------------
 
@@ -214,50 +182,12 @@ function chartView(): ChartView {
   };
 }
 
-const host: ChartHost = {
-  view: chartView,
-  request(key, pixels, range) {
-    const requestId = nextRequest++;
-    requests.set(requestId, key);
-    post({ type: 'series', requestId, key, pixels, range });
-    return requestId;
-  },
-};
-
-const visibility = new IntersectionObserver(
-  (entries) => {
-    for (const entry of entries) charts.get((entry.target as HTMLElement).dataset.metric ?? '')?.setVisible(entry.isIntersecting);
-  },
-  { rootMargin: '300px 0px' },
-);
-
 function syncCharts(): void {
-  const specs = model?.charts ?? [];
-  for (const [key, chart] of charts) {
-    if (specs.some((s) => s.key === key)) continue;
-    visibility.unobserve(chart.card);
-    chart.destroy();
-    charts.delete(key);
-  }
-  for (const spec of specs) {
-    let chart = charts.get(spec.key);
-    if (chart) chart.update(spec);
-    else {
-      chart = new MetricChart(spec, host);
-      charts.set(spec.key, chart);
-      visibility.observe(chart.card);
-    }
-    // Keeps the model's order; system metrics go to their own group.
-    (isSystemMetric(spec.key) ? systemGrid : chartGrid).append(chart.card);
-  }
-  const system = specs.filter((s) => isSystemMetric(s.key)).length;
-  systemGroup.hidden = system === 0;
-  systemCount.textContent = `${system} metric${system === 1 ? '' : 's'}`;
-  (systemGroup).open = state.systemOpen;
+  grid.sync(model?.charts ?? [], state.systemOpen);
 }
 
 function renderCharts(): void {
-  for (const chart of charts.values()) chart.render();
+  grid.renderAll();
 }
 
 // ---- header, legend, notes ------------------------------------------------------------------
@@ -340,18 +270,6 @@ function renderEmpty(): void {
 
 // ---- tables and plots -----------------------------------------------------------------------
 
-/** Replaces a table, keeping where it was scrolled to (live runs re-render it every second). */
-function replaceKeepingScroll(host: HTMLElement, content: HTMLElement): void {
-  const wrap = host.querySelector('.table-wrap');
-  const [top, left] = wrap ? [wrap.scrollTop, wrap.scrollLeft] : [0, 0];
-  host.replaceChildren(content);
-  const next = host.querySelector('.table-wrap');
-  if (next) {
-    next.scrollTop = top;
-    next.scrollLeft = left;
-  }
-}
-
 function renderSummary(): void {
   const m = model;
   if (!m) return;
@@ -381,25 +299,10 @@ function plotView(): PlotView {
 }
 
 function renderPlots(): void {
-  const m = model;
-  if (!m || state.tab !== 'parallel') return;
-  const data = m.parallel;
-  parallelNote.textContent = !data || data.axes.length === 0 ? 'Parallel coordinates need params that differ between the runs, or metrics.' : data.omitted ? `${data.omitted} more axes are left out to keep the chart readable.` : '';
-  parallelPlot = parallelChart(parallelCanvas, m, plotView(), parallelPlot);
-  const params = m.params;
-  const paramKeys = params ? [...params.keys.filter((_, i) => params.differs[i]), ...params.keys.filter((_, i) => !params.differs[i])] : [];
-  const metricKeys = m.charts.map((c) => c.key).filter((k) => !isSystemMetric(k));
-  const param = fillSelect(scatterParam, paramKeys.map((k) => [k, truncateLabel(k, 80)]), state.scatter.param ?? (params ? (defaultScatterParam(params) ?? '') : ''));
-  const metric = fillSelect(scatterMetric, metricKeys.map((k) => [k, truncateLabel(k, 80)]), state.scatter.metric ?? '');
-  scatterNote.textContent = paramKeys.length && metricKeys.length ? '' : 'A scatter needs runs with params and metrics.';
-  scatterPlot = param && metric ? scatterChart(scatterCanvas, m, param, metric, plotView(), scatterPlot) : (scatterPlot?.destroy(), undefined);
+  if (model && state.tab === 'parallel') plots.render(model, state.scatter, plotView());
 }
 
 // ---- events ---------------------------------------------------------------------------------
-
-function selectValue(event: Event): string {
-  return (event.target as HTMLElement & { value: string }).value;
-}
 
 addButton.addEventListener('click', () => post({ type: 'add' }));
 xSelect.addEventListener('change', (event) => {
@@ -407,7 +310,7 @@ xSelect.addEventListener('change', (event) => {
   if (value === state.xAxis) return;
   state.xAxis = value;
   save();
-  for (const chart of charts.values()) chart.resetWindow();
+  grid.resetWindows();
 });
 smoothingSelect.addEventListener('change', (event) => {
   state.smoothing = selectValue(event) as SmoothingMode;
@@ -427,7 +330,7 @@ logScale.addEventListener('change', () => {
   renderCharts();
 });
 resetAll.addEventListener('click', () => {
-  for (const chart of charts.values()) chart.resetZoom();
+  grid.resetZooms();
 });
 summaryValue.addEventListener('change', (event) => {
   state.summaryValue = (selectValue(event) as SummaryValue) || 'last';
@@ -439,16 +342,6 @@ onlyDifferences.addEventListener('change', () => {
   save();
   renderParams();
 });
-scatterParam.addEventListener('change', (event) => {
-  state.scatter = { ...state.scatter, param: selectValue(event) };
-  save();
-  renderPlots();
-});
-scatterMetric.addEventListener('change', (event) => {
-  state.scatter = { ...state.scatter, metric: selectValue(event) };
-  save();
-  renderPlots();
-});
 tabs.addEventListener('vsc-tabs-select', (event) => {
   state.tab = TAB_ORDER[(event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex] ?? 'charts';
   save();
@@ -456,10 +349,6 @@ tabs.addEventListener('vsc-tabs-select', (event) => {
   renderPlots();
 });
 tabs.setAttribute('selected-index', String(Math.max(0, TAB_ORDER.indexOf(state.tab))));
-systemGroup.addEventListener('toggle', () => {
-  state.systemOpen = (systemGroup).open;
-  save();
-});
 
 watchTheme(() => {
   theme = readTheme();
@@ -493,20 +382,11 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       renderPlots();
       break;
     }
-    case 'series': {
-      const key = requests.get(message.requestId);
-      requests.delete(message.requestId);
-      if (key === undefined) break;
-      try {
-        charts.get(key)?.receive(message.requestId, unpackSeriesSet(message.set));
-      } catch (error) {
-        charts.get(key)?.failed(message.requestId, (error as Error).message);
-      }
+    case 'series':
+      grid.receive(message.requestId, message.set);
       break;
-    }
     case 'seriesFailed':
-      requests.delete(message.requestId);
-      charts.get(message.key)?.failed(message.requestId, message.message);
+      grid.failed(message.requestId, message.key, message.message);
       break;
   }
 });

@@ -95,3 +95,15 @@ export function paramsTable(model: CompareModel, onlyDifferences: boolean, color
   );
   return el('div', { class: 'table-wrap' }, el('table', { 'data-testid': 'params-table' }, el('thead', {}, head), el('tbody', {}, ...body)));
 }
+
+/** Replaces a table, keeping where it was scrolled to (live runs re-render it every second). */
+export function replaceKeepingScroll(host: HTMLElement, content: HTMLElement): void {
+  const wrap = host.querySelector('.table-wrap');
+  const [top, left] = wrap ? [wrap.scrollTop, wrap.scrollLeft] : [0, 0];
+  host.replaceChildren(content);
+  const next = host.querySelector('.table-wrap');
+  if (next) {
+    next.scrollTop = top;
+    next.scrollLeft = left;
+  }
+}

@@ -113,3 +113,10 @@ test('no import cycles between folders in src/', () => {
   });
   assert.deepEqual(explained, []);
 });
+
+// The audit trail's words are computed without a store, so every action can be tested as data.
+test('the audit describer is pure: no store, database or vscode import', () => {
+  const file = path.join('src', 'registry', 'auditDescribe.ts');
+  const offenders = imports(file).filter((s) => s === 'vscode' || s === 'better-sqlite3' || resolveLocal(file, s) === path.join('src', 'store', 'database.ts'));
+  assert.deepEqual(offenders, []);
+});

@@ -64,6 +64,7 @@ const ACTIONS: Record<AuditAction, Describer> = {
   restore: () => 'restored from the trash',
   'empty-trash': (_r, d) => `emptied the trash (${plural(Array.isArray(d.items) ? d.items.length : 0, 'item')} removed for good)`,
   'set-primary-metric': (_r, d) => (text(d.metric) ? `set the primary metric to ${String(d.metric)}${d.direction ? ` (${d.direction === 'min' ? 'lower' : 'higher'} is better)` : ''}` : 'cleared the primary metric'),
+  'default-primary-metric': (_r, d) => `took ${text(d.metric) ?? 'its first metric'} as the primary metric by default${d.direction ? ` (${d.direction === 'min' ? 'lower' : 'higher'} is better)` : ''}`,
   'link-framing': (_r, d, names) => `linked to framing "${framingName(d, names)}"`,
   'unlink-framing': (_r, d, names) => `unlinked from framing "${framingName(d, names)}"`,
   'sync-framing-target': (_r, d, names) => `took ${text(d.metric) ?? 'its metric'}${typeof d.target === 'number' ? ` (target ${formatMetric(d.target)})` : ''} from framing "${framingName(d, names)}"`,

@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   'restore',
   'empty-trash',
   'set-primary-metric',
+  'default-primary-metric',
   'link-framing',
   'unlink-framing',
   'sync-framing-target',

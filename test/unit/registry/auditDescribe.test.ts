@@ -34,6 +34,9 @@ const CASES: Record<AuditAction, [AuditRecord, string, string][]> = {
     [record('experiment', '1', 'set-primary-metric', { metric: 'val_auc', direction: 'max' }), 'set the primary metric to val_auc (higher is better)', 'experiment "churn-gbm"'],
     [record('experiment', '1', 'set-primary-metric', { metric: null, direction: null }), 'cleared the primary metric', 'experiment "churn-gbm"'],
   ],
+  'default-primary-metric': [
+    [record('experiment', '1', 'default-primary-metric', { metric: 'val_loss', direction: 'min' }), 'took val_loss as the primary metric by default (lower is better)', 'experiment "churn-gbm"'],
+  ],
   'link-framing': [[record('experiment', '1', 'link-framing', { framingId: 4, framing: 'Churn framing', metric: 'val_auc' }), 'linked to framing "Churn framing"', 'experiment "churn-gbm"']],
   'unlink-framing': [[record('experiment', '1', 'unlink-framing', { framingId: 4 }), 'unlinked from framing "Churn framing"', 'experiment "churn-gbm"']],
   'sync-framing-target': [

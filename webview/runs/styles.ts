@@ -34,5 +34,16 @@ body { padding-bottom: 0; }
 .status-FAILED, .status-KILLED { color: var(--vscode-testing-iconFailed, var(--vscode-errorForeground)); }
 .status-RUNNING { color: var(--vscode-progressBar-background, inherit); }
 .group-row .cell { font-weight: 600; }
+.cell.star { text-align: center; cursor: pointer; color: var(--vscode-descriptionForeground); }
+.cell.star.starred { color: var(--vscode-charts-yellow, var(--vscode-editorWarning-foreground)); }
+.cell.editing { padding: 0; }
+.cell-editor { width: 100%; height: 100%; box-sizing: border-box; border: 1px solid var(--vscode-focusBorder); background: var(--vscode-input-background); color: var(--vscode-input-foreground); font: inherit; padding: 0 5px; }
+.grid-row[aria-selected="true"] .cell, .grid:focus-within .grid-row[aria-selected="true"] .cell { background: var(--vscode-list-activeSelectionBackground, var(--vscode-list-inactiveSelectionBackground)); color: var(--vscode-list-activeSelectionForeground, inherit); }
+.grid-row[aria-selected="true"] .cell { outline: 1px dashed var(--vscode-contrastActiveBorder, transparent); outline-offset: -1px; }
+.selection-bar { margin: 2px 0 4px; }
+.note-editor { border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); padding: 8px; margin-bottom: 6px; background: var(--vscode-editorWidget-background); }
+.note-editor textarea { width: 100%; box-sizing: border-box; font-family: var(--vscode-editor-font-family); background: var(--vscode-input-background); color: var(--vscode-input-foreground); border: 1px solid var(--vscode-input-border, var(--vscode-widget-border)); }
+.note-title { font-weight: 600; margin-bottom: 4px; }
+.runs-empty { padding: 16px 4px; }
 .group-row .stats { color: var(--vscode-descriptionForeground); font-weight: normal; }
 `;

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import type { RunsLayout } from '../../src/contract/runs.ts';
 import type { TableColumn, TableRow } from '../../src/search/table.ts';
 import { Grid, type GridResult } from '../../webview/runs/grid.ts';
+import { SelectionBar, emptyHint } from '../../webview/runs/rowActions.ts';
 import { Selection } from '../../webview/runs/selection.ts';
 import { mount } from './dom.ts';
 
@@ -165,5 +166,39 @@ describe('Runs grid keyboard selection (happy-dom)', () => {
     assert.deepEqual(grid.selection.list(), [30]);
     const names = [...grid.element.querySelectorAll('.grid-row')].map((row) => row.children[1]!.textContent);
     assert.deepEqual(names.slice(0, 3), ['…', 'run-50', 'run-40'], 'the new run is waiting for its values; the others moved down');
+  });
+});
+
+describe('Selection bar and empty hint (happy-dom)', () => {
+  test('the bar counts the selection; one-run actions need exactly one run', () => {
+    const posted: unknown[] = [];
+    const bar = new SelectionBar((message) => posted.push(message));
+    mount(bar.element);
+    const button = (action: string) => bar.element.querySelector(`#runs-action-${action}`)!;
+    assert.equal(bar.element.querySelector('#runs-selected')!.textContent, 'No runs selected');
+    assert.ok(button('compare').hasAttribute('disabled'));
+    bar.update([7, 8]);
+    assert.equal(bar.element.querySelector('#runs-selected')!.textContent, '2 selected');
+    assert.ok(!button('compare').hasAttribute('disabled'));
+    assert.ok(button('register').hasAttribute('disabled'), 'a version comes from one run');
+    button('copyCsv').dispatchEvent(new MouseEvent('click'));
+    button('star').dispatchEvent(new MouseEvent('click'));
+    assert.deepEqual(posted, [
+      { type: 'act', action: 'copyCsv', runIds: [7, 8] },
+      { type: 'star', runIds: [7, 8], starred: true },
+    ]);
+  });
+
+  test('a filter that matches nothing says so and offers to clear it; an empty store says how to log', () => {
+    const hint = mount(document.createElement('div'));
+    let cleared = 0;
+    emptyHint(hint, 0, 'metrics.auc > 2', false, () => cleared++);
+    assert.match(hint.textContent, /No runs match the filter metrics\.auc > 2/);
+    hint.querySelector('#runs-clear-filter')!.dispatchEvent(new MouseEvent('click'));
+    assert.equal(cleared, 1);
+    emptyHint(hint, 0, '', false, () => cleared++);
+    assert.match(hint.textContent, /No runs yet/);
+    emptyHint(hint, 5, 'x', false, () => cleared++);
+    assert.ok(hint.classList.contains('hidden'));
   });
 });

@@ -101,7 +101,7 @@ describe('Runs table: acting on rows', () => {
     assert.deepEqual(queryStore<{ value: string }>(storePath, "SELECT t.value FROM tags t JOIN runs r ON r.id = t.run_id WHERE r.name = 'run-3' AND t.key = 'dataset'"), [{ value: `v9 "gold" it's` }]);
     await session.workbench.runCommand('ML Lifecycle: Show Audit Trail');
     const audit = await session.workbench.webview({ title: /Audit/ });
-    const entry = audit.locator('tr[data-action="set-tag"]').first();
+    const entry = audit.locator('tr[data-action="set-tag"]', { hasText: 'gold' }).first();
     await entry.waitFor();
     assert.match(await entry.locator('pre').textContent() ?? '', /v9 \\"gold\\" it's/);
     panel = await session.workbench.webview({ title: /^Runs/ });

@@ -159,6 +159,17 @@ describe('Runs grid keyboard selection (happy-dom)', () => {
     assert.equal(grid.element.querySelector('input.cell-editor'), null, 'the editor closes');
   });
 
+  test('a double-click on a tag cell edits it; Escape cancels', () => {
+    const { grid, calls } = setup();
+    const cell = grid.element.querySelector('.grid-row[aria-rowindex="3"]')!.children[2]!;
+    cell.dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
+    const input = grid.element.querySelector<HTMLInputElement>('input.cell-editor')!;
+    assert.equal(input.value, 'it\'s "prod"');
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    assert.equal(grid.element.querySelector('input.cell-editor'), null);
+    assert.deepEqual(calls.tag, []);
+  });
+
   test('a live refresh keeps the selection by run id and shows the old values until new rows come', () => {
     const { grid } = setup();
     grid.selectRuns([30]);

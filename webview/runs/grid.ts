@@ -63,6 +63,8 @@ export class Grid {
     });
     this.virtualizer._didMount();
     this.element.addEventListener('keydown', (event) => this.onKey(event));
+    // On the body, not each cell: the first click of a double-click redraws the rows.
+    this.body.addEventListener('dblclick', (event) => this.onDoubleClick(event));
     this.element.addEventListener('focus', () => this.focusActive());
   }
 
@@ -235,7 +237,6 @@ export class Grid {
       const cell = el('div', { class: 'cell', role: 'gridcell', tabindex: index === this.active.row && col === this.active.col ? '0' : '-1' }, run ? format(value, column) : '…');
       if (column.id === 'attributes.status' && typeof value === 'string') cell.classList.add(`status-${value}`);
       if (column.type === 'boolean' && run) starCell(cell, !!value, () => this.events.onStar(this.selection.has(run.id) ? this.selection.list() : [run.id], !value));
-      if (column.group === 'Tags' && run) cell.addEventListener('dblclick', () => this.editTag(cell, run, col));
       this.place(cell, col);
       row.append(cell);
     });
@@ -246,6 +247,14 @@ export class Grid {
     row.addEventListener('contextmenu', () => {
       if (!this.selection.has(id)) this.changeSelection(() => this.selection.click(index));
     });
+  }
+
+  private onDoubleClick(event: MouseEvent): void {
+    const cell = (event.target as Element).closest('.cell');
+    const index = Number(cell?.parentElement?.getAttribute('aria-rowindex')) - 2;
+    const col = Number(cell?.getAttribute('aria-colindex')) - 1;
+    const run = this.rows.get(index);
+    if (cell instanceof HTMLElement && run && !this.grouped() && this.columns[col]?.group === 'Tags') this.editTag(cell, run, col);
   }
 
   /** Swaps a tag cell for a text box: Enter saves (empty removes the tag), Escape or leaving cancels. */

@@ -1,8 +1,8 @@
 /**
  * Acting on rows of the Runs table in a real VS Code (code-server + Chromium): select a range,
  * copy it as CSV, star a run and filter on the star, edit a tag inline (seen in the audit trail),
- * trash two runs and undo, and a run logged while the table is open appears without moving the
- * rows on screen. Screenshots of a selection in light, dark and high-contrast.
+ * trash two runs and undo, a run logged while the table is open appears without moving the
+ * rows on screen, and a selected row selects its run in the Experiments view. Screenshots of a selection in light, dark and high-contrast.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -151,6 +151,13 @@ describe('Runs table: acting on rows', () => {
       element.scrollTop = 0;
     });
     await waitUntil(async () => (await row(0).locator('.cell').nth(2).innerText()) === 'late-arrival', 'the new run is first (newest first)');
+  });
+
+  test('selecting a row selects its run in the Experiments view', async () => {
+    await row(0).locator('.cell').nth(2).click();
+    const page = session.workbench.page;
+    const selected = page.locator('.pane-body .monaco-list-row[aria-selected="true"]', { hasText: 'late-arrival' });
+    await selected.waitFor({ timeout: 15_000 });
     assert.deepEqual(problems, []);
   });
 });

@@ -83,7 +83,7 @@ export type RunsUpdate =
   | { type: 'note'; runId: number; runName: string; note: string }
   | { type: 'rows'; generation: number; start: number; rows: TableRow[] };
 
-export const RUNS_DEFAULT_COLUMNS = ['attributes.starred', 'attributes.status', 'attributes.run_name', 'attributes.experiment', 'attributes.start_time', 'attributes.duration'];
+export const RUNS_DEFAULT_COLUMNS = ['attributes.status', 'attributes.starred', 'attributes.run_name', 'attributes.experiment', 'attributes.start_time', 'attributes.duration'];
 
 export function defaultLayout(experimentIds: number[] | null = null, filter = ''): RunsLayout {
   return { filter, columns: RUNS_DEFAULT_COLUMNS, pinned: 3, widths: {}, sort: [], groupBy: [], metricValue: 'last', experimentIds };

@@ -71,7 +71,7 @@ describe('Runs table: acting on rows', () => {
       return text.startsWith('Starred,') ? text : undefined;
     }, 'the clipboard holds the CSV');
     const lines = csv!.trimEnd().split('\r\n');
-    assert.equal(lines[0], 'Starred,Status,Name,Experiment,Started,Duration (s)');
+    assert.equal(lines[0], 'Status,Starred,Name,Experiment,Started,Duration (s)');
     assert.deepEqual(lines.slice(1).map((line) => line.split(',')[2]), names);
   });
 

@@ -6,7 +6,7 @@ import type { RunsLayout, RunsUpdate } from '../../src/contract/runs.ts';
 import type { TableColumn, TableGroupRow, TableRow } from '../../src/search/table.ts';
 import { displayText, formatDuration, formatMetric, formatTime } from '../../src/shared/format.ts';
 import { el } from '../shared/vscode.ts';
-import { editTagCell, rowContext, selectionKey, starCell } from './rowCells.ts';
+import { editTagCell, rowContext, selectionKey, starCell, starHeader } from './rowCells.ts';
 import { Selection } from './selection.ts';
 
 export type GridResult = Extract<RunsUpdate, { type: 'result' }>;
@@ -149,6 +149,7 @@ export class Grid {
       const sort = this.layout!.sort[sortIndex];
       const cell = el('div', { class: 'cell column-header', role: 'columnheader', tabindex: '-1', 'data-column': column.id, title: `${column.id}\nClick to sort, Shift+click to add to the sort` }, column.label);
       cell.setAttribute('aria-sort', sort ? (sort.descending ? 'descending' : 'ascending') : 'none');
+      if (column.type === 'boolean') starHeader(cell, column.label);
       if (sort) cell.append(el('span', { class: 'sort', 'aria-hidden': 'true' }, `${sort.descending ? '▼' : '▲'}${this.layout!.sort.length > 1 ? sortIndex + 1 : ''}`));
       this.place(cell, index);
       cell.addEventListener('click', (event) => this.events.onSort(column.id, event.shiftKey));
@@ -261,6 +262,7 @@ export class Grid {
   private editTag(cell: HTMLElement, run: TableRow, col: number): void {
     const column = this.columns[col]!;
     const value = run.values[col];
+    if (!cell.isConnected) return;
     this.editing = true;
     editTagCell(cell, column.label, typeof value === 'string' ? value : '', (next) => {
       this.editing = false;

@@ -20,6 +20,13 @@ export function starCell(cell: HTMLElement, starred: boolean, toggle: () => void
   });
 }
 
+/** A yes/no column's header is a star, too narrow for its name, which screen readers still hear. */
+export function starHeader(cell: HTMLElement, label: string): void {
+  cell.textContent = '★';
+  cell.setAttribute('aria-label', label);
+  cell.classList.add('star-header');
+}
+
 /**
  * Puts a text box in a tag cell. `done` gets the new value on Enter (empty removes the tag) or
  * null on Escape or when the box loses focus.

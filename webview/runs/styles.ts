@@ -36,6 +36,7 @@ body { padding-bottom: 0; }
 .status-FAILED, .status-KILLED { color: var(--vscode-testing-iconFailed, var(--vscode-errorForeground)); }
 .status-RUNNING { color: var(--vscode-progressBar-background, inherit); }
 .group-row .cell { font-weight: 600; }
+.column-header.star-header { text-align: center; padding: 0; }
 .cell.star { text-align: center; cursor: pointer; color: var(--vscode-descriptionForeground); }
 .cell.star.starred { color: var(--vscode-charts-yellow, var(--vscode-editorWarning-foreground)); }
 .cell.editing { padding: 0; }

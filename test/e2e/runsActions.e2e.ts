@@ -68,7 +68,7 @@ describe('Runs table: acting on rows', () => {
     await panel.locator('#runs-action-copyCsv').click();
     const csv = await waitUntil(async () => {
       const text = await session.workbench.page.evaluate(() => navigator.clipboard.readText());
-      return text.startsWith('Starred,') ? text : undefined;
+      return text.startsWith('Status,') ? text : undefined;
     }, 'the clipboard holds the CSV');
     const lines = csv!.trimEnd().split('\r\n');
     assert.equal(lines[0], 'Status,Starred,Name,Experiment,Started,Duration (s)');

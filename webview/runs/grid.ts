@@ -242,6 +242,8 @@ export class Grid {
       row.append(cell);
     });
     row.addEventListener('click', (event) => {
+      // The second click of a double-click leaves the rows as they are, so the dblclick reaches its cell.
+      if (event.detail > 1) return;
       this.active.row = index;
       this.changeSelection(() => this.selection.click(index, { range: event.shiftKey, toggle: event.ctrlKey || event.metaKey }));
     });

@@ -58,7 +58,9 @@ __all__ = [
     "active_run",
     "create_experiment",
     "delete_tag",
+    "disable_system_metrics_logging",
     "discover_store_path",
+    "enable_system_metrics_logging",
     "end_run",
     "flush",
     "get_artifact_uri",
@@ -78,6 +80,7 @@ __all__ = [
     "set_experiment",
     "set_experiment_tag",
     "set_experiment_tags",
+    "set_system_metrics_sampling_interval",
     "set_tag",
     "set_tags",
     "set_tracking_uri",
@@ -92,6 +95,8 @@ MAX_TAG_VALUE_LENGTH = 8000
 MAX_NAME_LENGTH = 1000
 # Steps and timestamps stay exact in JavaScript readers.
 MAX_SAFE_INTEGER = 2**53 - 1
+_MIN_STEP = -MAX_SAFE_INTEGER
+_time_ns = time.time_ns  # one global lookup per point instead of two
 
 BATCH_SIZE = 5000
 FLUSH_INTERVAL_S = 1.0
@@ -107,6 +112,9 @@ STORE_DIR = ".ml-lifecycle"
 STORE_FILE = "store.sqlite"
 DEFAULT_EXPERIMENT = "Default"
 RUN_STATUSES = ("RUNNING", "FINISHED", "FAILED", "KILLED")
+# A RUNNING run whose heartbeat (or start) is older than this reads as KILLED: its process most
+# likely died. The same as STALE_HEARTBEAT_SECONDS in src/tracking/staleness.ts.
+STALE_HEARTBEAT_SECONDS = 120
 ARTIFACT_KINDS = ("file", "model", "data")
 # Files that log_dict/log_text write (and MLflow-style log_artifact copies): <store folder>/artifacts/<run id>/.
 ARTIFACTS_DIR = "artifacts"
@@ -360,6 +368,50 @@ CREATE TABLE mlflow_pushed_metrics (
     """
 CREATE INDEX runs_by_parent ON runs (parent_run_id, deleted_at) WHERE parent_run_id IS NOT NULL;
 """,
+    """
+CREATE TABLE metrics_v8 (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  step INTEGER NOT NULL DEFAULT 0,
+  timestamp INTEGER NOT NULL,
+  value,
+  seq INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, key, step, timestamp, seq)
+) WITHOUT ROWID;
+INSERT INTO metrics_v8 (run_id, key, step, timestamp, value, seq) SELECT run_id, key, step, timestamp, value, seq FROM metrics;
+DROP TABLE metrics;
+ALTER TABLE metrics_v8 RENAME TO metrics;
+CREATE TABLE metric_blocks_v8 (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  shift INTEGER NOT NULL CHECK (shift IN (4, 8, 12)),
+  block INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  nonfinite INTEGER NOT NULL,
+  min,
+  max,
+  first_step INTEGER NOT NULL,
+  first_value,
+  last_step INTEGER NOT NULL,
+  last_value,
+  last_timestamp INTEGER NOT NULL,
+  fine BLOB,
+  PRIMARY KEY (run_id, key, shift, block)
+) WITHOUT ROWID;
+INSERT INTO metric_blocks_v8 SELECT run_id, key, shift, block, n, nonfinite, min, max, first_step, first_value, last_step, last_value, last_timestamp, fine FROM metric_blocks;
+DROP TABLE metric_blocks;
+ALTER TABLE metric_blocks_v8 RENAME TO metric_blocks;
+CREATE TABLE production_metrics_v8 (
+  version_id INTEGER NOT NULL REFERENCES model_versions(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  timestamp INTEGER NOT NULL,
+  value
+);
+INSERT INTO production_metrics_v8 (rowid, version_id, key, timestamp, value) SELECT rowid, version_id, key, timestamp, value FROM production_metrics;
+DROP TABLE production_metrics;
+ALTER TABLE production_metrics_v8 RENAME TO production_metrics;
+CREATE INDEX production_metrics_by_version ON production_metrics (version_id, key, timestamp);
+""",
 ]
 
 MARK_DIRTY_SQL = "INSERT INTO metric_dirty (run_id, key, lo, hi) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET lo = min(lo, excluded.lo), hi = max(hi, excluded.hi)"
@@ -400,6 +452,9 @@ MlflowException = MlLifecycleError
 
 
 def _preview(text, limit=60):
+    if isinstance(text, int) and text.bit_length() > 256:
+        # str() of a huge int is slow, and refused past 4,300 digits (Python 3.11+).
+        return "an integer of about %s digits" % format(round(text.bit_length() * math.log10(2), -1 if text.bit_length() < 3400 else -2), ",.0f")
     text = str(text)
     return repr(text if len(text) <= limit else text[: limit - 1] + "\u2026")
 
@@ -743,6 +798,257 @@ def hash_path(path):
     return manifest.hexdigest(), total
 
 
+# ---- system metrics -----------------------------------------------------------------------------
+# Sampled by a daemon thread per run, under MLflow's key names (mlflow/system_metrics/metrics/)
+# plus this module's process_* keys. psutil is used when importable, else Linux's /proc; GPUs come
+# from nvidia-smi when it is on PATH. A source that fails is dropped with one line on stderr.
+
+SYSTEM_METRICS_ENV = "ML_LIFECYCLE_SYSTEM_METRICS"
+SYSTEM_METRICS_INTERVAL_ENV = "ML_LIFECYCLE_SYSTEM_METRICS_INTERVAL"
+SYSTEM_METRICS_INTERVAL_S = 10.0
+SYSTEM_METRICS_PREFIX = "system/"
+_MB = 1e6  # MLflow's megabytes are 10^6 bytes
+_system_settings = {}  # enable_/disable_system_metrics_logging(), set_system_metrics_sampling_interval()
+
+try:
+    import psutil as _psutil
+except ImportError:  # optional: /proc serves on Linux
+    _psutil = None
+
+
+def enable_system_metrics_logging():
+    """Runs started from now on sample system metrics (the default unless $ML_LIFECYCLE_SYSTEM_METRICS=false)."""
+    _system_settings["enabled"] = True
+
+
+def disable_system_metrics_logging():
+    """Runs started from now on sample no system metrics (start_run(log_system_metrics=True) still does)."""
+    _system_settings["enabled"] = False
+
+
+def set_system_metrics_sampling_interval(interval):
+    """Seconds between samples for runs started from now on (default 10; None restores the default)."""
+    _system_settings["interval"] = None if interval is None else _sampling_interval(interval, "set_system_metrics_sampling_interval")
+
+
+def _sampling_interval(value, where):
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not (0 < seconds < 86400 * 365):
+        raise InputError("%s: the sampling interval %s is not a positive number of seconds." % (where, _preview(value)))
+    return seconds
+
+
+def _system_metrics_plan(log_system_metrics, interval):
+    """(enabled, interval in seconds): the start_run argument, else the module setting, else the env, else on every 10 s."""
+    enabled = log_system_metrics if log_system_metrics is not None else _system_settings.get("enabled")
+    if enabled is None:
+        enabled = os.environ.get(SYSTEM_METRICS_ENV, "").strip().lower() not in ("0", "false", "no", "off")
+    if interval is not None:
+        return bool(enabled), _sampling_interval(interval, "start_run(system_metrics_interval=...)")
+    if _system_settings.get("interval") is not None:
+        return bool(enabled), _system_settings["interval"]
+    from_env = os.environ.get(SYSTEM_METRICS_INTERVAL_ENV, "").strip()
+    return bool(enabled), _sampling_interval(from_env, "$" + SYSTEM_METRICS_INTERVAL_ENV) if from_env else SYSTEM_METRICS_INTERVAL_S
+
+
+def _read_proc(name):
+    with open("/proc/" + name, "r", encoding="ascii", errors="replace") as handle:
+        return handle.read()
+
+
+def _meminfo():
+    fields = {}
+    for line in _read_proc("meminfo").splitlines():
+        name, _, rest = line.partition(":")
+        fields[name] = int(rest.split()[0]) * 1024
+    return fields
+
+
+class _CpuSource:
+    """system/cpu_utilization_percentage over the last interval, and the machine's memory."""
+
+    def __init__(self):
+        self._last = None if _psutil is not None else self._ticks()
+        if _psutil is not None:
+            _psutil.cpu_percent()  # starts psutil's interval
+
+    @staticmethod
+    def _ticks():
+        values = [int(v) for v in _read_proc("stat").split("\n", 1)[0].split()[1:]]
+        idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+        return sum(values[:8]), idle  # guest time is already counted in user time
+
+    def sample(self):
+        if _psutil is not None:
+            memory = _psutil.virtual_memory()
+            busy, total, used = _psutil.cpu_percent(), memory.total, memory.used
+        else:
+            total_ticks, idle = self._ticks()
+            elapsed = total_ticks - self._last[0]
+            busy = 100.0 * (elapsed - (idle - self._last[1])) / elapsed if elapsed > 0 else 0.0
+            self._last = (total_ticks, idle)
+            info = _meminfo()
+            total = info["MemTotal"]
+            used = total - info["MemFree"] - info.get("Buffers", 0) - info.get("Cached", 0) - info.get("SReclaimable", 0)  # as psutil
+        return {
+            "cpu_utilization_percentage": busy,
+            "system_memory_usage_megabytes": used / _MB,
+            "system_memory_usage_percentage": used / total * 100,
+        }
+
+
+class _ProcessSource:
+    """This process: CPU (100 = one core busy) and resident memory."""
+
+    def __init__(self):
+        self._last = (time.monotonic(), time.process_time())
+
+    def sample(self):
+        now, cpu = time.monotonic(), time.process_time()
+        busy = 100.0 * (cpu - self._last[1]) / (now - self._last[0]) if now > self._last[0] else 0.0
+        self._last = (now, cpu)
+        if _psutil is not None:
+            rss = _psutil.Process().memory_info().rss
+        else:
+            rss = next(int(line.split()[1]) * 1024 for line in _read_proc("self/status").splitlines() if line.startswith("VmRSS:"))
+        return {"process_cpu_utilization_percentage": busy, "process_memory_rss_megabytes": rss / _MB}
+
+
+class _DiskSource:
+    """Space on the root file system, as MLflow reports it."""
+
+    def sample(self):
+        if _psutil is not None:
+            usage = _psutil.disk_usage(os.sep)
+            used, free, percent = usage.used, usage.free, usage.percent
+        else:
+            stats = os.statvfs(os.sep)
+            used = (stats.f_blocks - stats.f_bfree) * stats.f_frsize
+            free = stats.f_bavail * stats.f_frsize
+            percent = 100.0 * used / (used + free) if used + free else 0.0  # as psutil: what non-root users can use
+        return {"disk_usage_percentage": percent, "disk_usage_megabytes": used / _MB, "disk_available_megabytes": free / _MB}
+
+
+class _CountersSource:
+    """Bytes moved since the run started: network (MLflow's keys) and disks (ours)."""
+
+    def __init__(self, read, keys):
+        self._read, self._keys = read, keys
+        self._first = read()
+
+    def sample(self):
+        now = self._read()
+        return {key: (now[i] - self._first[i]) / _MB for i, key in enumerate(self._keys)}
+
+
+def _network_bytes():
+    if _psutil is not None:
+        counters = _psutil.net_io_counters()
+        return counters.bytes_recv, counters.bytes_sent
+    received = sent = 0
+    for line in _read_proc("net/dev").splitlines()[2:]:
+        name, _, values = line.partition(":")
+        if name.strip() != "lo":
+            fields = values.split()
+            received, sent = received + int(fields[0]), sent + int(fields[8])
+    return received, sent
+
+
+def _disk_bytes():
+    if _psutil is not None:
+        counters = _psutil.disk_io_counters()
+        return (counters.read_bytes, counters.write_bytes) if counters else (0, 0)
+    read = written = 0
+    for line in _read_proc("diskstats").splitlines():
+        fields = line.split()
+        if len(fields) > 9 and os.path.exists("/sys/block/" + fields[2].replace("/", "!")):  # whole disks, not partitions
+            read, written = read + int(fields[5]) * 512, written + int(fields[9]) * 512
+    return read, written
+
+
+class _GpuSource:
+    """Per GPU, from nvidia-smi: MLflow's keys plus gpu_<i>_temperature_celsius."""
+
+    QUERY = "index,utilization.gpu,memory.used,memory.total,power.draw,power.limit,temperature.gpu"
+
+    def __init__(self, command):
+        self._command = [command, "--query-gpu=" + self.QUERY, "--format=csv,noheader,nounits"]
+
+    def sample(self):
+        out = subprocess.run(self._command, capture_output=True, text=True, timeout=5, check=True).stdout
+        metrics = {}
+        for line in out.strip().splitlines():
+            index, utilization, used, total, power, limit, temperature = [field.strip() for field in line.split(",")]
+            values = {
+                "utilization_percentage": utilization,
+                "memory_usage_megabytes": used and float(used) * 1.048576,  # MiB
+                "memory_usage_percentage": used and total and 100.0 * float(used) / float(total),
+                "power_usage_watts": power,
+                "power_usage_percentage": power and limit and 100.0 * float(power) / float(limit),
+                "temperature_celsius": temperature,
+            }
+            for name, value in values.items():
+                try:
+                    metrics["gpu_%s_%s" % (index, name)] = float(value)
+                except (TypeError, ValueError):
+                    pass  # "[N/A]" or "[Not Supported]" on this card
+        return metrics
+
+
+class _SystemSampler:
+    """Samples into a run every `interval` seconds from a daemon thread; stop() takes one last sample."""
+
+    def __init__(self, run, interval):
+        self._run, self._interval = run, interval
+        self._stop = threading.Event()
+        self._sources = []
+        makers = [("CPU and memory", _CpuSource), ("process", _ProcessSource), ("disk space", _DiskSource),
+                  ("network", lambda: _CountersSource(_network_bytes, ("network_receive_megabytes", "network_transmit_megabytes"))),
+                  ("disk I/O", lambda: _CountersSource(_disk_bytes, ("disk_read_megabytes", "disk_write_megabytes")))]
+        gpu = shutil.which("nvidia-smi")
+        if gpu:
+            makers.append(("GPU (nvidia-smi)", lambda: _GpuSource(gpu)))
+        for name, make in makers:
+            try:
+                self._sources.append((name, make()))
+            except Exception as error:
+                self._skip(name, error)
+        self._thread = threading.Thread(target=self._loop, name="ml_lifecycle system metrics %s" % run.id[:8], daemon=True)
+        self._thread.start()
+
+    def _skip(self, name, error):
+        sys.stderr.write("ml_lifecycle: run %s: system metrics: %s skipped (%s: %s)\n" % (self._run.id, name, type(error).__name__, error))
+
+    def _loop(self):
+        while not self._stop.wait(self._interval):
+            self._sample()
+
+    def _sample(self):
+        metrics = {}
+        for source in list(self._sources):
+            try:
+                metrics.update(source[1].sample())
+            except Exception as error:
+                self._sources.remove(source)
+                self._skip(source[0], error)
+        try:
+            self._run._log_system_metrics({SYSTEM_METRICS_PREFIX + key: value for key, value in metrics.items() if math.isfinite(value)})
+        except MlLifecycleError:
+            self._stop.set()  # the run ended under us
+
+    def stop(self):
+        """Stops the thread and logs the final sample (not from a forked child: its thread is gone)."""
+        if self._stop.is_set():
+            return
+        self._stop.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=10)
+        self._sample()
+
+
 # ---- process-wide state -------------------------------------------------------------------------
 
 _registry_lock = threading.RLock()
@@ -905,6 +1211,7 @@ class Run:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._background, name="ml_lifecycle heartbeat %s" % run_uuid[:8], daemon=True)
         self._thread.start()
+        self._sampler = None  # a _SystemSampler while system metrics are sampled
 
     def __repr__(self):
         return "<ml_lifecycle.Run %s %r in %r>" % (self.id, self.name, self.experiment)
@@ -953,6 +1260,7 @@ class Run:
         NaN is stored as NULL and +-Inf as they are. A point logged at the same key and step
         within the same millisecond as another gets the next millisecond, so none is lost.
         """
+        # The hot path of a training loop: every lookup here is paid per point (docs/logging.md).
         state = self._keys.get(key)
         if state is None:
             state = self._new_key(key)
@@ -960,7 +1268,7 @@ class Run:
             value = _metric_value(key, value)
         if value != value:
             value = None
-        if step is not None and (type(step) is not int or not -MAX_SAFE_INTEGER <= step <= MAX_SAFE_INTEGER):
+        if step is not None and (type(step) is not int or not _MIN_STEP <= step <= MAX_SAFE_INTEGER):
             step = _integer("step", key, step)
         if timestamp is not None:
             timestamp = _timestamp(key, timestamp)
@@ -968,13 +1276,13 @@ class Run:
             if self._ended:
                 raise self._refusal()
             if step is None:
-                step = state[0] if not self.mlflow_style else 0
+                step = 0 if self.mlflow_style else state[0]
             if timestamp is None:
-                timestamp = time.time_ns() // 1000000
-                if step <= state[1] and timestamp <= state[2]:
-                    timestamp = state[2] + 1
+                timestamp = _time_ns() // 1000000
                 if step > state[1]:
                     state[1] = step
+                elif timestamp <= state[2]:
+                    timestamp = state[2] + 1
                 if timestamp > state[2]:
                     state[2] = timestamp
             if step >= state[0]:
@@ -985,14 +1293,21 @@ class Run:
                 state[4] = step
             buffer = self._buffer
             buffer.append((self._row, key, step, timestamp, value))
-            full = len(buffer) >= BATCH_SIZE
-        if full:
-            self.flush()
+            if len(buffer) < BATCH_SIZE:
+                return
+        self.flush()
 
     def log_metrics(self, metrics, step=None, timestamp=None):
         """Buffers one point per key of the dict, all at the same step (auto per key when None)."""
         for key, value in _items(metrics, "log_metrics"):
             self.log_metric(key, value, step, timestamp)
+
+    def _log_system_metrics(self, metrics):
+        """One sample: every key at one step, the next after the highest any of them has (as MLflow's counter)."""
+        states = [self._keys.get(key) or self._new_key(key) for key in metrics]
+        step = max([state[0] for state in states] or [0])
+        for key, value in metrics.items():
+            self.log_metric(key, float(value), step=step)
 
     def _new_key(self, key):
         _check_key("metric", key)
@@ -1189,6 +1504,9 @@ class Run:
         """Writes what is buffered and sets the final status. Ending twice does nothing."""
         if status not in RUN_STATUSES[1:]:
             raise InputError("status %r is not one of %s." % (status, ", ".join(RUN_STATUSES[1:])))
+        sampler, self._sampler = self._sampler, None
+        if sampler is not None and not self._ended:
+            sampler.stop()  # its last sample goes out with the last points
         with self._db_lock:
             if self._ended:
                 return
@@ -1358,7 +1676,7 @@ def _insert_params(conn, run_row, items):
 
 def start_run(
     run_id=None, experiment_id=None, run_name=None, nested=False, parent_run_id=None, tags=None, description=None, log_system_metrics=None,
-    *, experiment=None, name=None, params=None, store=None, mlflow_style=None,
+    *, experiment=None, name=None, params=None, store=None, mlflow_style=None, system_metrics_interval=None,
 ):
     """Starts (or, with run_id, resumes) a run and makes it the active run. MLflow's signature;
     the arguments after the `*` are this module's own and must be given by keyword.
@@ -1371,9 +1689,11 @@ def start_run(
     description: the run's note (MLflow's tag mlflow.note.content).
     store: the store file (default: see discover_store_path).
     mlflow_style: True/False forces MLflow's defaults on or off (see Run.mlflow_style); None infers it.
+    log_system_metrics: sample CPU, memory, disk, network and GPUs into system/* metrics; None: on,
+        unless disable_system_metrics_logging() or $ML_LIFECYCLE_SYSTEM_METRICS=false says otherwise.
+    system_metrics_interval: seconds between samples (default $ML_LIFECYCLE_SYSTEM_METRICS_INTERVAL, else 10).
     """
-    if log_system_metrics:
-        raise NotSupportedError("log_system_metrics is not supported: log what you need with log_metric (e.g. from psutil) in your loop.")
+    system_metrics, system_interval = _system_metrics_plan(log_system_metrics, system_metrics_interval)
     if run_name is not None and name is not None and run_name != name:
         raise InputError("The run's name is given twice (run_name=%s, name=%s); give one." % (_preview(run_name), _preview(name)))
     if experiment is not None and experiment_id is not None:
@@ -1436,6 +1756,8 @@ def start_run(
         _install_exit_hooks()
         _live_runs.append(run)
         _active_runs.append(run)
+    if system_metrics:
+        run._sampler = _SystemSampler(run, system_interval)
     return run
 
 
@@ -1795,7 +2117,14 @@ _SEARCH_ENTITIES = {
     "metric": "metric", "metrics": "metric", "param": "param", "params": "param", "parameter": "param", "parameters": "param",
     "tag": "tag", "tags": "tag", "attribute": "attribute", "attributes": "attribute", "attr": "attribute", "run": "attribute",
 }
-_STATUS_SQL = "(CASE WHEN r.status = 'RUNNING' AND coalesce(r.heartbeat_at, r.start_time) < ? THEN 'KILLED' ELSE r.status END)"
+
+
+def _effective_status_sql(runs, cutoff):
+    """A run's status as people see it: RUNNING with a stale heartbeat reads as KILLED (as effectiveStatusSql in src/tracking/staleness.ts)."""
+    return "(CASE WHEN {r}.status = 'RUNNING' AND coalesce({r}.heartbeat_at, {r}.start_time) < {cutoff} THEN 'KILLED' ELSE {r}.status END)".format(r=runs, cutoff=cutoff)
+
+
+_STATUS_SQL = _effective_status_sql("r", "?")
 _SEARCH_ATTRIBUTES = {  # key -> (type, SQL); as src/search/attributes.ts
     "run_id": ("text", "r.uuid"), "run_name": ("text", "r.name"), "status": ("text", _STATUS_SQL), "user_id": ("text", "r.user_name"),
     "start_time": ("number", "r.start_time"), "end_time": ("number", "r.end_time"), "experiment": ("text", "e.name"),
@@ -2147,7 +2476,7 @@ def search_runs(experiment_ids=None, filter_string="", run_view_type=None, max_r
     """
     if output_format != "list":
         raise NotSupportedError("search_runs(output_format=%r) is not supported: ml_lifecycle is standard library only; use output_format='list' (the default here)." % (output_format,))
-    stale_before = _now_ms() - 120_000
+    stale_before = _now_ms() - STALE_HEARTBEAT_SECONDS * 1000
     expr = _SearchParser(filter_string or "").filter()
     where, params = _search_compile(expr, stale_before)
     orders, order_params = [], []
@@ -2217,8 +2546,8 @@ _UNSUPPORTED = {
     "run": "run the script yourself; the run is started by start_run",
     "set_registry_uri": "the registry is the ML Lifecycle store",
     "get_registry_uri": "the registry is the ML Lifecycle store",
-    "enable_system_metrics_logging": "log what you need with log_metric (e.g. from psutil)",
-    "disable_system_metrics_logging": "nothing is logged unless you log it",
+    "set_system_metrics_samples_before_logging": "each sample is logged as it is taken; choose how often with set_system_metrics_sampling_interval(seconds)",
+    "set_system_metrics_node_id": "start one run per machine (nested=True under a parent) instead",
     "MlflowClient": "use the module-level functions (start_run, log_metric...) and last_active_run()",
     "tracking": "use the module-level functions (start_run, log_metric...)",
     "models": _LOG_MODEL,

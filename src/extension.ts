@@ -10,7 +10,7 @@ import { registerRegistry } from './workbench/registry/index.ts';
 import { registerRunPage } from './workbench/run/index.ts';
 import { registerRunsTable } from './workbench/runs/index.ts';
 import { registerTensorBoard } from './workbench/tensorboard/index.ts';
-import { ExperimentsTreeProvider, type ExperimentsNode } from './workbench/experiments/experimentsTree.ts';
+import { ExperimentsTreeProvider, type ExperimentsNode } from './workbench/experimentsTree.ts';
 import { type Services, userAction } from './workbench/services.ts';
 import { createActiveRunsStatus } from './workbench/statusBar.ts';
 import { StoreService } from './workbench/storeService.ts';

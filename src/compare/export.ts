@@ -1,5 +1,6 @@
 import { formatMetric } from '../shared/format.ts';
 import type { CompareModel } from './model.ts';
+import { type SummaryValue, wideSummary } from './wideSummary.ts';
 
 export type ColumnKind = 'text' | 'integer' | 'metric';
 
@@ -48,37 +49,18 @@ export function markdownText(text: string): string {
   return text.replace(/\r\n|\r|\n/g, ' ').replace(/[\\`*_[\]<>|~&#!]/g, (c) => `\\${c}`);
 }
 
-/** The Summary tab as a table, for one metric or all. */
-export function summaryTable(model: CompareModel, metric: string | null = null): Table {
-  const items = new Map(model.items.map((item) => [item.id, item]));
+/** The Summary tab as a table: a row per run (or version), a column per metric holding `value`. */
+export function summaryTable(model: CompareModel, value: SummaryValue = 'last'): Table {
   const production = model.subject.kind === 'production';
+  const wide = wideSummary(model, value);
   return {
     columns: [
       { title: production ? 'Model version' : 'Run', kind: 'text' },
       { title: production ? 'Model' : 'Experiment', kind: 'text' },
-      { title: 'Metric', kind: 'text' },
-      { title: 'Last', kind: 'metric' },
-      { title: 'Min', kind: 'metric' },
-      { title: 'Max', kind: 'metric' },
-      { title: 'Best', kind: 'metric' },
-      { title: 'Better', kind: 'text' },
-      { title: production ? 'Last time' : 'Last step', kind: production ? 'text' : 'integer' },
-      { title: 'Points', kind: 'integer' },
+      ...(production ? [] : [{ title: 'Status', kind: 'text' as const }]),
+      ...wide.columns.map((c) => ({ title: `${c.key} (${value})`, kind: 'metric' as const })),
     ],
-    rows: model.summary
-      .filter((s) => metric === null || s.key === metric)
-      .map((s) => [
-        items.get(s.id)?.name ?? String(s.id),
-        items.get(s.id)?.group ?? '',
-        s.key,
-        s.last,
-        s.min,
-        s.max,
-        s.best,
-        s.direction === 'min' ? 'lower' : 'higher',
-        production ? new Date(s.lastStep).toISOString() : s.lastStep,
-        s.points,
-      ]),
+    rows: wide.rows.map((r) => [r.name, r.group, ...(production ? [] : [r.status ?? '']), ...r.cells]),
   };
 }
 

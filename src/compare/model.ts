@@ -10,6 +10,12 @@ import { type MetricSummary, runMetricSummaries } from './summary.ts';
 /** What a compare panel shows: runs (step charts) or model versions (production metrics over time). */
 export type Subject = { kind: 'runs'; runIds: number[] } | { kind: 'production'; versionIds: number[] };
 
+/** Identifies a subject whatever the order its runs (or versions) were picked in. */
+export function subjectKey(subject: Subject): string {
+  const ids = subject.kind === 'runs' ? subject.runIds : subject.versionIds;
+  return `${subject.kind}:${[...new Set(ids)].sort((a, b) => a - b).join(',')}`;
+}
+
 /** More lines than this make charts unreadable and slow; the rest are left out with a note. */
 export const MAX_ITEMS = 100;
 

@@ -37,3 +37,17 @@ export function numericValues(values: readonly (string | null)[]): (number | nul
   const numbers = values.map((value) => (value === null || value.trim() === '' ? null : Number(value)));
   return numbers.every((n) => n === null || Number.isFinite(n)) && numbers.some((n) => n !== null) ? numbers : null;
 }
+
+/**
+ * The param a scatter starts with: the one most runs logged, preferring params that differ
+ * between the runs, then numeric ones (a real x axis), then the first by name.
+ */
+export function defaultScatterParam(params: ParamTable): string | null {
+  let best: { key: string; score: [number, number, number] } | null = null;
+  params.keys.forEach((key, row) => {
+    const values = params.values[row]!;
+    const score: [number, number, number] = [Number(params.differs[row]!), values.filter((v) => v !== null).length, Number(numericValues(values) !== null)];
+    if (!best || score[0] > best.score[0] || (score[0] === best.score[0] && (score[1] > best.score[1] || (score[1] === best.score[1] && score[2] > best.score[2])))) best = { key, score };
+  });
+  return (best as { key: string } | null)?.key ?? null;
+}

@@ -1,6 +1,7 @@
 import type { Store } from '../store/database.ts';
 import type { StepRange } from '../store/metricBlocks.ts';
-import { Bucketer, type SeriesSet, emptySeries } from './m4.ts';
+import { Bucketer } from './bucketer.ts';
+import { type SeriesSet, emptySeries } from './m4.ts';
 import { type MetricSummary, directionOf, toMetricValue } from './summary.ts';
 
 /** A model version as the production view names it. */

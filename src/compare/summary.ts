@@ -1,4 +1,5 @@
 import type { Store } from '../store/database.ts';
+import { guessDirection } from '../tracking/metricDirection.ts';
 import type { MetricDirection } from '../tracking/model.ts';
 import { metricRange, refreshSummaries, segments } from './m4.ts';
 
@@ -32,16 +33,7 @@ export interface MetricSummary {
   nonfinite: number;
 }
 
-const LOWER_IS_BETTER = ['loss', 'error', 'mae', 'mse', 'mape', 'perplexity', 'latency'];
-
-/**
- * Lower is better for names that contain loss, error, mae, mse (so rmse), mape, perplexity or
- * latency (any case); higher is better for everything else (accuracy, f1, auc, ...).
- */
-export function guessDirection(key: string): MetricDirection {
-  const lower = key.toLowerCase();
-  return LOWER_IS_BETTER.some((word) => lower.includes(word)) ? 'min' : 'max';
-}
+export { guessDirection };
 
 /** The experiment's direction for its primary metric, else a guess from the name. */
 export function directionOf(key: string, experiment: { primaryMetric: string | null; metricDirection: MetricDirection | null } | undefined): Pick<MetricSummary, 'direction' | 'directionFrom'> {

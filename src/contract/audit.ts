@@ -20,9 +20,15 @@ export const auditRequestSchema = z.discriminatedUnion('type', [
 ]);
 export type AuditRequest = z.infer<typeof auditRequestSchema>;
 
+/** An entry as the panel shows it: the stored record plus what happened and to what, in words (src/registry/auditDescribe.ts). */
+export interface AuditRow extends AuditRecord {
+  description: string;
+  subject: string;
+}
+
 /** Extension -> webview. `limit` entries at most are sent; `truncated` says more matched. */
 export type AuditUpdate =
-  | { type: 'entries'; filter: AuditFilter; entries: AuditRecord[]; truncated: boolean; limit: number }
+  | { type: 'entries'; filter: AuditFilter; entries: AuditRow[]; truncated: boolean; limit: number }
   | { type: 'exported'; file: string };
 
 /** What the webview keeps across hide/reload. */

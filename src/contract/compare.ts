@@ -1,9 +1,10 @@
 // The compare panel's messages. The extension validates everything the webview sends with the
 // zod schemas below; the webview imports the types only.
 import { z } from 'zod';
-import type { SeriesSet } from '../compare/m4.ts';
 import { type CompareModel, type Subject, X_MODES } from '../compare/model.ts';
+import type { PackedSeriesSet } from '../compare/seriesWire.ts';
 import { MAX_STRENGTH, SMOOTHING_MODES } from '../compare/smoothing.ts';
+import { SUMMARY_VALUES } from '../compare/wideSummary.ts';
 
 export const VIEW_TYPE = 'mlLifecycle.compare';
 
@@ -27,12 +28,16 @@ export const CompareStateSchema = z.object({
   strength: z.number().min(0).max(MAX_STRENGTH).catch(0.6),
   logScale: z.boolean().catch(false),
   onlyDifferences: z.boolean().catch(true),
-  summaryMetric: z.string().max(100_000).nullable().catch(null),
-  summarySort: z.object({ column: z.number().int().min(0).max(20), descending: z.boolean() }).catch({ column: 2, descending: false }),
+  /** Which number of each metric the Summary table shows. */
+  summaryValue: z.enum(SUMMARY_VALUES).catch('last'),
+  /** The Summary column sorted by: 'run', 'experiment', 'status' or a metric key. */
+  summarySort: z.object({ column: z.string().max(100_000), descending: z.boolean() }).catch({ column: 'run', descending: false }),
   scatter: z.object({ param: z.string().max(100_000).nullable(), metric: z.string().max(100_000).nullable() }).catch({ param: null, metric: null }),
   hidden: z.array(id).max(1000).catch([]),
   /** Run id -> palette slot, so a run keeps its colour when others come and go. */
   colors: z.record(z.string().regex(/^\d+$/), z.number().int().min(0).max(10_000)).catch({}),
+  /** Whether the System group (metrics under system/) is expanded; collapsed until the user opens it. */
+  systemOpen: z.boolean().catch(false),
 });
 export type CompareState = z.infer<typeof CompareStateSchema>;
 
@@ -52,7 +57,7 @@ export const FromWebviewSchema = z.discriminatedUnion('type', [
     table: z.enum(['summary', 'params']),
     format: z.enum(['csv', 'markdown']),
     onlyDifferences: z.boolean(),
-    metric: key.nullable(),
+    value: z.enum(SUMMARY_VALUES),
   }),
 ]);
 export type FromWebview = z.infer<typeof FromWebviewSchema>;
@@ -60,5 +65,6 @@ export type FromWebview = z.infer<typeof FromWebviewSchema>;
 export type ToWebview =
   /** The whole comparison except the series; sent on ready and whenever the store changes it. */
   | { type: 'model'; model: CompareModel; notes: string[] }
-  | { type: 'series'; requestId: number; set: SeriesSet }
+  /** Packed: one typed array per message (see seriesWire.ts). */
+  | { type: 'series'; requestId: number; set: PackedSeriesSet }
   | { type: 'seriesFailed'; requestId: number; key: string; message: string };

@@ -36,8 +36,11 @@ export const framingWebviewMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('setField'), path, value: rawValue, immediate: z.boolean(), seq }),
   z.strictObject({ type: z.literal('addRow'), list: path }),
   z.strictObject({ type: z.literal('removeRow'), list: path, index: z.number().int().min(0).max(1000) }),
+  /** Opens a worked example as a new framing; the one being edited is left as it is. */
   z.strictObject({ type: z.literal('prefill'), example: z.enum(EXAMPLE_IDS) }),
   z.strictObject({ type: z.literal('export') }),
+  /** Lists this framing's revisions (mlLifecycle.showFramingRevisions). */
+  z.strictObject({ type: z.literal('showRevisions') }),
   /** Starts another framing in a new panel. */
   z.strictObject({ type: z.literal('newFraming') }),
 ]);

@@ -33,6 +33,8 @@ export interface RevisionSummary {
 export interface SaveOptions {
   reason?: string;
   at?: number;
+  /** The save puts back this earlier revision's answers (audited as restore-revision). */
+  restoredFrom?: number;
 }
 
 /** A framing name that another framing already uses. */
@@ -106,9 +108,15 @@ export function saveFraming(store: Store, id: number, document: FramingDocument,
       {
         entity: 'framing',
         entityId: id,
-        action: 'save',
+        action: options.restoredFrom === undefined ? 'save' : 'restore-revision',
         reason: options.reason,
-        details: { name: clean.problem.name, revision, changed: changed.slice(0, 100), ...(changed.length > 100 ? { more: changed.length - 100 } : {}) },
+        details: {
+          name: clean.problem.name,
+          revision,
+          ...(options.restoredFrom === undefined ? {} : { restoredFrom: options.restoredFrom }),
+          changed: changed.slice(0, 100),
+          ...(changed.length > 100 ? { more: changed.length - 100 } : {}),
+        },
       },
       at,
     );

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { type StoredDriftReport, getDriftReport, latestDriftReports } from '../monitoring/driftReports.ts';
 import { type ColumnDrift, pValueOf } from '../monitoring/drift.ts';
 import { type HealthProblem, assessHealth } from '../monitoring/health.ts';
@@ -5,6 +6,7 @@ import { type ProductionPoint, latestProductionMetrics } from '../monitoring/pro
 import { formatPValue } from '../monitoring/stats.ts';
 import { formatMetric } from '../shared/format.ts';
 import type { Store } from '../store/database.ts';
+import { localArtifactPath, workspaceRootOf } from './artifacts.ts';
 import { mdParagraph, mdTable, mdText } from './markdown.ts';
 import { type ModelVersion, type RegisteredModel, getModel } from './models.ts';
 import { type GateInput, promotionGate } from './promotion.ts';
@@ -20,6 +22,8 @@ export interface ModelCardData {
   problems: readonly HealthProblem[];
   drift: (StoredDriftReport & { columns: readonly ColumnDrift[] }) | null;
   generatedAt: number;
+  /** Paths inside this folder are written relative to it, so the card reads the same on every machine. */
+  workspaceRoot: string | null;
 }
 
 export function modelCardData(store: Store, version: ModelVersion, generatedAt = Date.now()): ModelCardData {
@@ -36,7 +40,18 @@ export function modelCardData(store: Store, version: ModelVersion, generatedAt =
     problems: assessHealth(targets, latest),
     drift: stored ? { ...stored, columns: full?.report.columns ?? [] } : null,
     generatedAt,
+    workspaceRoot: workspaceRootOf(store.path),
   };
+}
+
+/** A path or file: URI inside the workspace as a relative path ("models/gbm.pkl"); anything else as it is. */
+export function workspacePath(value: string, workspaceRoot: string | null): string {
+  if (!workspaceRoot) return value;
+  const local = localArtifactPath(value, workspaceRoot);
+  if (!local) return value;
+  const relative = path.relative(workspaceRoot, local);
+  if (!relative || relative.startsWith('..') || path.isAbsolute(relative)) return value;
+  return relative.split(path.sep).join('/');
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
@@ -48,6 +63,7 @@ function field(label: string, value: string | null | undefined): string[] {
 /** The model card as Markdown. Text from the store is escaped, so it reads as written. */
 export function renderModelCard(data: ModelCardData): string {
   const { model, version, targets, primary } = data;
+  const shown = (value: string) => workspacePath(value, data.workspaceRoot);
   const framing = targets.framing;
   const lineage = version.lineage;
   const out: string[] = [];
@@ -102,7 +118,7 @@ export function renderModelCard(data: ModelCardData): string {
   out.push(params.length ? mdTable(['Parameter', 'Value'], params) : '_No parameters were recorded._', '');
 
   out.push('## Lineage', '');
-  out.push(`- **Artifact:** ${mdText(version.artifactUri)}`);
+  out.push(`- **Artifact:** ${mdText(shown(version.artifactUri))}`);
   if (version.artifactSha256) out.push(`- **sha256:** \`${version.artifactSha256}\`${version.artifactSize === null ? '' : ` (${version.artifactSize.toLocaleString('en-US')} bytes)`}`);
   out.push(`- **Registered:** ${iso(version.createdAt)}`);
   if (lineage?.run) {
@@ -118,7 +134,7 @@ export function renderModelCard(data: ModelCardData): string {
   out.push('');
   if (lineage?.data.length) {
     out.push('Data the run logged:', '');
-    out.push(mdTable(['Path', 'sha256', 'Size (bytes)'], lineage.data.map((d) => [d.path, d.sha256 ?? '', d.size === null ? '' : d.size.toLocaleString('en-US')])), '');
+    out.push(mdTable(['Path', 'sha256', 'Size (bytes)'], lineage.data.map((d) => [shown(d.path), d.sha256 ?? '', d.size === null ? '' : d.size.toLocaleString('en-US')])), '');
   }
 
   out.push('## Interpretability, fairness and other requirements', '');
@@ -159,7 +175,7 @@ export function renderModelCard(data: ModelCardData): string {
   if (data.problems.length) out.push(`**Attention:** ${data.problems.map((p) => mdText(p.message)).join('; ')}. Consider retraining or rolling back.`, '');
   if (data.drift) {
     const d = data.drift;
-    out.push(`Latest drift check (${iso(d.createdAt)}): **${d.verdict}**, worst PSI ${d.worstPsi === null ? 'n/a' : formatMetric(d.worstPsi)}; reference ${mdText(d.referencePath)}, current ${mdText(d.currentPath)}.`, '');
+    out.push(`Latest drift check (${iso(d.createdAt)}): **${d.verdict}**, worst PSI ${d.worstPsi === null ? 'n/a' : formatMetric(d.worstPsi)}; reference ${mdText(shown(d.referencePath))}, current ${mdText(shown(d.currentPath))}.`, '');
     const worst = d.columns.filter((c) => c.level !== 'stable' || c.significant).slice(0, 5);
     if (worst.length) out.push(mdTable(['Column', 'Level', 'PSI', 'p-value'], worst.map((c) => [c.name, c.level, formatMetric(c.psi), formatPValue(pValueOf(c))])), '');
   } else out.push('_No drift check recorded for this version._', '');

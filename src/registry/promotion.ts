@@ -1,8 +1,8 @@
 import { formatMetric } from '../shared/format.ts';
-import type { Store } from '../store/database.ts';
+import { type Store, writeTransaction } from '../store/database.ts';
 import { metricHeadlines } from '../tracking/experiments.ts';
 import { type MetricDirection, isBetter } from '../tracking/model.ts';
-import { CHAMPION, type ModelVersion, aliasTarget, setAlias } from './models.ts';
+import { CHALLENGER, CHAMPION, type ModelVersion, aliasTarget, getVersion, removeAlias, setAlias } from './models.ts';
 import { versionTargets } from './targets.ts';
 
 /** A version's value of a metric; undefined when it never logged the metric, null when it is NaN. */
@@ -117,16 +117,27 @@ export function promotionGate(store: Store, version: ModelVersion): GateResult &
 
 /**
  * Makes `version` the champion. A failed gate needs a reason; the gate's checks and the reason
- * go to the audit log with the change.
+ * go to the audit log with the change. A challenger that wins drops @challenger in the same
+ * transaction (audited too), so one version never reads "@champion @challenger" by accident.
  */
-export function promoteToChampion(store: Store, version: ModelVersion, gate: GateResult, reason: string | undefined): { previous: ModelVersion | undefined } {
+export function promoteToChampion(
+  store: Store,
+  version: ModelVersion,
+  gate: GateResult,
+  reason: string | undefined,
+): { previous: ModelVersion | undefined; droppedChallenger: boolean } {
   if (!gate.passed && !reason?.trim()) throw new Error('The promotion gate did not pass, so a reason is required. Say why this version should be the champion anyway.');
-  return setAlias(store, {
-    versionId: version.id,
-    alias: CHAMPION,
-    move: true,
-    reason,
-    action: 'promote',
-    details: { gatePassed: gate.passed, checks: gate.checks.map((c) => ({ label: c.label, passed: c.passed, detail: c.detail })) },
+  return writeTransaction(store, () => {
+    const { previous } = setAlias(store, {
+      versionId: version.id,
+      alias: CHAMPION,
+      move: true,
+      reason,
+      action: 'promote',
+      details: { gatePassed: gate.passed, checks: gate.checks.map((c) => ({ label: c.label, passed: c.passed, detail: c.detail })) },
+    });
+    const droppedChallenger = getVersion(store, version.id)?.aliases.includes(CHALLENGER) ?? false;
+    if (droppedChallenger) removeAlias(store, version.modelId, CHALLENGER, `v${version.version} was promoted to @${CHAMPION}`);
+    return { previous, droppedChallenger };
   });
 }

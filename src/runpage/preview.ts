@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Cell, readTable } from '../monitoring/tableReader.ts';
+import { type Cell, readTable } from '../shared/table/tableReader.ts';
 
 /** Rows a CSV preview shows; the file is streamed and reading stops there. */
 export const PREVIEW_ROWS = 1000;

@@ -4,6 +4,7 @@
  * `sql` is an expression over `runs r` joined to `experiments e`; `@stale` is bound to the time
  * before which a RUNNING run's heartbeat counts as stale (it then reads as KILLED, as everywhere).
  */
+import { effectiveStatusSql } from '../tracking/staleness.ts';
 
 /** A boolean attribute is 1 or 0 in SQL and compares with true or false. */
 export type ValueType = 'text' | 'number' | 'boolean';
@@ -27,7 +28,7 @@ export const ATTRIBUTES: readonly AttributeDef[] = [
     key: 'status',
     label: 'Status',
     type: 'text',
-    sql: "(CASE WHEN r.status = 'RUNNING' AND coalesce(r.heartbeat_at, r.start_time) < @stale THEN 'KILLED' ELSE r.status END)",
+    sql: effectiveStatusSql('r', '@stale'),
     mlflow: true,
   },
   { key: 'user_id', label: 'User', type: 'text', sql: 'r.user_name', mlflow: true },

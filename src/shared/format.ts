@@ -16,6 +16,7 @@ export function formatMetric(value: number | null | undefined): string {
   if (value === null || value === undefined || Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return '+Inf';
   if (value === -Infinity) return '-Inf';
+  if (Object.is(value, -0)) return '-0'; // String(-0) drops the sign the store keeps
   if (value !== 0 && (Math.abs(value) >= 1e6 || Math.abs(value) < 1e-3)) return value.toExponential(3);
   return Number(value.toPrecision(4)).toString();
 }
@@ -38,4 +39,18 @@ export function displayText(value: unknown): string {
   if (typeof value === 'object') return JSON.stringify(value) ?? '';
   const scalar = value as string | number | boolean | bigint | symbol | ((...args: unknown[]) => unknown);
   return String(scalar);
+}
+
+/** A size for people: "512 B", "3.4 MB", "120 GB"; null (unknown) is a dash. */
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null) return '—';
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }

@@ -3,10 +3,42 @@ import type { Db } from './database.ts';
 
 export type AuditEntity = 'experiment' | 'run' | 'model' | 'model_version' | 'alias' | 'framing' | 'drift' | 'store';
 
+/** Every action the extension records; the audit trail describes each in words (src/registry/auditDescribe.ts). */
+export const AUDIT_ACTIONS = [
+  'create',
+  'rename',
+  'delete',
+  'restore',
+  'empty-trash',
+  'set-primary-metric',
+  'link-framing',
+  'unlink-framing',
+  'sync-framing-target',
+  'save',
+  'restore-revision',
+  'register',
+  'set',
+  'move',
+  'promote',
+  'remove',
+  'set-tag',
+  'remove-tag',
+  'edit-note',
+  'check',
+  'import',
+  'set-stage',
+  'import-mlflow',
+  'import-tensorboard',
+  'push-mlflow',
+  'push-mlflow-failed',
+  'push-mlflow-cancelled',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditEntry {
   entity: AuditEntity;
   entityId: string | number;
-  action: string;
+  action: AuditAction;
   reason?: string | undefined;
   details?: unknown;
 }

@@ -6,7 +6,8 @@
  *
  * Conventions every writer follows:
  * - times are integer milliseconds since the Unix epoch (UTC);
- * - a metric value of NaN is stored as NULL (SQLite has no NaN); ±Inf are stored as REAL ±Inf;
+ * - a metric value of NaN is stored as NULL (SQLite has no NaN); ±Inf and -0.0 are stored as REAL
+ *   values (the value columns have no type affinity since version 8, so -0.0 keeps its sign);
  * - a metric point is identified by (run_id, key, step, timestamp); in the transaction that
  *   inserts points, a writer widens metric_dirty to cover the steps it wrote (MARK_DIRTY_SQL);
  * - soft-deleted rows carry deleted_at and are hidden, not removed, until the trash is emptied.
@@ -266,6 +267,53 @@ CREATE TABLE mlflow_pushed_metrics (
   // 7: a run's children are counted per listed run; without this index each count scans every run.
   `
 CREATE INDEX runs_by_parent ON runs (parent_run_id, deleted_at) WHERE parent_run_id IS NOT NULL;
+`,
+  // 8: metric values keep the sign of -0.0. A REAL column stores a whole number as an integer on
+  // disk and reads it back as +0.0; a column declared without a type has no affinity, so a REAL
+  // -0.0 stays a REAL. The tables are copied in key order (one pass each), indexes recreated.
+  `
+CREATE TABLE metrics_v8 (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  step INTEGER NOT NULL DEFAULT 0,
+  timestamp INTEGER NOT NULL,
+  value,
+  seq INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, key, step, timestamp, seq)
+) WITHOUT ROWID;
+INSERT INTO metrics_v8 (run_id, key, step, timestamp, value, seq) SELECT run_id, key, step, timestamp, value, seq FROM metrics;
+DROP TABLE metrics;
+ALTER TABLE metrics_v8 RENAME TO metrics;
+CREATE TABLE metric_blocks_v8 (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  shift INTEGER NOT NULL CHECK (shift IN (4, 8, 12)),
+  block INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  nonfinite INTEGER NOT NULL,
+  min,
+  max,
+  first_step INTEGER NOT NULL,
+  first_value,
+  last_step INTEGER NOT NULL,
+  last_value,
+  last_timestamp INTEGER NOT NULL,
+  fine BLOB,
+  PRIMARY KEY (run_id, key, shift, block)
+) WITHOUT ROWID;
+INSERT INTO metric_blocks_v8 SELECT run_id, key, shift, block, n, nonfinite, min, max, first_step, first_value, last_step, last_value, last_timestamp, fine FROM metric_blocks;
+DROP TABLE metric_blocks;
+ALTER TABLE metric_blocks_v8 RENAME TO metric_blocks;
+CREATE TABLE production_metrics_v8 (
+  version_id INTEGER NOT NULL REFERENCES model_versions(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  timestamp INTEGER NOT NULL,
+  value
+);
+INSERT INTO production_metrics_v8 (rowid, version_id, key, timestamp, value) SELECT rowid, version_id, key, timestamp, value FROM production_metrics;
+DROP TABLE production_metrics;
+ALTER TABLE production_metrics_v8 RENAME TO production_metrics;
+CREATE INDEX production_metrics_by_version ON production_metrics (version_id, key, timestamp);
 `,
 ];
 

@@ -60,3 +60,13 @@ export function findWorkspaceLogdirs(root: string): string[] {
   }
   return found;
 }
+
+/** The logdirs (of `logdirs`) that hold one of the changed `files`: what an auto-sync imports again. */
+export function logdirsHolding(files: readonly string[], logdirs: readonly string[]): string[] {
+  return logdirs.filter((logdir) => files.some((file) => isInside(file, logdir)));
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+}

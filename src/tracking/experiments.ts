@@ -2,6 +2,7 @@ import { recordAudit } from '../store/audit.ts';
 import { cachedStatement, writeTransaction, type Store } from '../store/database.ts';
 import { CONTROL_CHARS, quote } from './loggingInput.ts';
 import { type MetricDirection, type RunStatus, isBetter } from './model.ts';
+import { effectiveStatusSql, liveRunSql, staleCutoff } from './staleness.ts';
 
 export interface Experiment {
   id: number;
@@ -42,24 +43,17 @@ export interface RunPage {
   total: number;
 }
 
-/** How long a RUNNING run may go without a heartbeat before it reads as KILLED, unless a setting says otherwise. */
-export const DEFAULT_STALE_MS = 120_000;
-
-function defaultStaleBefore(): number {
-  return Date.now() - DEFAULT_STALE_MS;
-}
-
 function experimentColumns(staleBefore: number): string {
   return `e.id, e.name, e.description, e.primary_metric AS primaryMetric, e.metric_direction AS metricDirection,
   e.metric_target AS metricTarget, e.framing_id AS framingId, e.created_at AS createdAt, e.deleted_at AS deletedAt,
   (SELECT count(*) FROM runs r WHERE r.experiment_id = e.id AND r.deleted_at IS NULL) AS runCount,
-  (SELECT count(*) FROM runs r WHERE r.experiment_id = e.id AND r.deleted_at IS NULL AND r.status = 'RUNNING'
-    AND coalesce(r.heartbeat_at, r.start_time) >= ${Math.floor(staleBefore)}) AS activeRunCount`;
+  (SELECT count(*) FROM runs r WHERE r.experiment_id = e.id AND r.deleted_at IS NULL
+    AND ${liveRunSql('r', String(Math.floor(staleBefore)))}) AS activeRunCount`;
 }
 
 function runColumns(staleBefore: number): string {
   return `r.id, r.uuid, r.experiment_id AS experimentId, r.parent_run_id AS parentRunId, r.name,
-  CASE WHEN r.status = 'RUNNING' AND coalesce(r.heartbeat_at, r.start_time) < ${Math.floor(staleBefore)} THEN 'KILLED' ELSE r.status END AS status,
+  ${effectiveStatusSql('r', String(Math.floor(staleBefore)))} AS status,
   r.start_time AS startTime, r.end_time AS endTime, r.heartbeat_at AS heartbeatAt, r.git_commit AS gitCommit,
   r.git_branch AS gitBranch, r.git_dirty AS gitDirty, r.entry_point AS entryPoint, r.notes, r.deleted_at AS deletedAt,
   (SELECT count(*) FROM runs c WHERE c.parent_run_id = r.id AND c.deleted_at IS NULL) AS childCount`;
@@ -69,16 +63,16 @@ function toRun(row: RunSummary & { gitDirty: number | null }): RunSummary {
   return { ...row, gitDirty: row.gitDirty === null ? null : row.gitDirty === 1 };
 }
 
-export function listExperiments(store: Store, staleBefore: number = defaultStaleBefore()): Experiment[] {
+export function listExperiments(store: Store, staleBefore: number = staleCutoff()): Experiment[] {
   return store.db.prepare(`SELECT ${experimentColumns(staleBefore)} FROM experiments e WHERE e.deleted_at IS NULL ORDER BY e.name COLLATE NOCASE`).all() as Experiment[];
 }
 
 export function getExperiment(store: Store, id: number): Experiment | undefined {
-  return store.db.prepare(`SELECT ${experimentColumns(defaultStaleBefore())} FROM experiments e WHERE e.id = ?`).get(id) as Experiment | undefined;
+  return store.db.prepare(`SELECT ${experimentColumns(staleCutoff())} FROM experiments e WHERE e.id = ?`).get(id) as Experiment | undefined;
 }
 
 export function findExperimentByName(store: Store, name: string): Experiment | undefined {
-  return store.db.prepare(`SELECT ${experimentColumns(defaultStaleBefore())} FROM experiments e WHERE e.name = ?`).get(name) as Experiment | undefined;
+  return store.db.prepare(`SELECT ${experimentColumns(staleCutoff())} FROM experiments e WHERE e.name = ?`).get(name) as Experiment | undefined;
 }
 
 export interface RunQuery {
@@ -95,7 +89,7 @@ export interface RunQuery {
 export function listRuns(store: Store, query: RunQuery): RunPage {
   const parentFilter = query.parentRunId == null ? 'r.parent_run_id IS NULL' : 'r.parent_run_id = @parent';
   const args = { experiment: query.experimentId, parent: query.parentRunId ?? null, limit: query.limit ?? 200, offset: query.offset ?? 0 };
-  const staleBefore = query.staleBefore ?? defaultStaleBefore();
+  const staleBefore = query.staleBefore ?? staleCutoff();
   const rows = store.db
     .prepare(`SELECT ${runColumns(staleBefore)} FROM runs r WHERE r.experiment_id = @experiment AND r.deleted_at IS NULL AND ${parentFilter}
       ORDER BY r.start_time DESC, r.id DESC LIMIT @limit OFFSET @offset`)
@@ -106,12 +100,12 @@ export function listRuns(store: Store, query: RunQuery): RunPage {
   return { runs: rows.map(toRun), total: total.n };
 }
 
-export function getRun(store: Store, id: number, staleBefore: number = defaultStaleBefore()): RunSummary | undefined {
+export function getRun(store: Store, id: number, staleBefore: number = staleCutoff()): RunSummary | undefined {
   const row = store.db.prepare(`SELECT ${runColumns(staleBefore)} FROM runs r WHERE r.id = ?`).get(id) as (RunSummary & { gitDirty: number | null }) | undefined;
   return row && toRun(row);
 }
 
-export function getRunsByIds(store: Store, ids: readonly number[], staleBefore: number = defaultStaleBefore()): RunSummary[] {
+export function getRunsByIds(store: Store, ids: readonly number[], staleBefore: number = staleCutoff()): RunSummary[] {
   if (ids.length === 0) return [];
   const rows = store.db
     .prepare(`SELECT ${runColumns(staleBefore)} FROM runs r WHERE r.id IN (SELECT value FROM json_each(?)) AND r.deleted_at IS NULL`)
@@ -122,7 +116,7 @@ export function getRunsByIds(store: Store, ids: readonly number[], staleBefore: 
 
 export function countActiveRuns(store: Store, staleBefore: number): number {
   const row = store.db
-    .prepare(`SELECT count(*) AS n FROM runs WHERE status = 'RUNNING' AND deleted_at IS NULL AND coalesce(heartbeat_at, start_time) >= ?`)
+    .prepare(`SELECT count(*) AS n FROM runs r WHERE r.deleted_at IS NULL AND ${liveRunSql('r', '?')}`)
     .get(Math.floor(staleBefore)) as { n: number };
   return row.n;
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Cell, readTable } from '../monitoring/tableReader.ts';
+import { type Cell, readTable } from '../shared/table/tableReader.ts';
 import { LogInputError, parseIntegerText, parseMetricText, quote } from './loggingInput.ts';
 
 /** One point read from a metrics file; step and timestamp are undefined when the file leaves them out. */

@@ -36,12 +36,27 @@ export interface TreeOptions {
   shown: ReadonlyMap<string, number>;
 }
 
+// A killed run was stopped, not disabled: a stop icon in a theme colour, never a greyed-out one.
 export const STATUS_ICONS: Record<RunStatus, { id: string; color: string }> = {
   RUNNING: { id: 'loading~spin', color: 'charts.blue' },
   FINISHED: { id: 'pass', color: 'testing.iconPassed' },
   FAILED: { id: 'error', color: 'testing.iconFailed' },
-  KILLED: { id: 'circle-slash', color: 'disabledForeground' },
+  KILLED: { id: 'debug-stop', color: 'charts.orange' },
 };
+
+/**
+ * Sidebar labels are cut to this many characters plus "…" so that, at the default sidebar width,
+ * the status icon, the name and the primary metric's value all show; the tooltip has the full name.
+ */
+export const TREE_LABEL_CHARS = 28;
+/** The primary metric's name in a run's description: its value matters more. */
+const TREE_METRIC_CHARS = 16;
+
+function treeLabel(name: string): string {
+  return truncateLabel(name, TREE_LABEL_CHARS + 1);
+}
+
+const STATUS_WORDS: Record<RunStatus, string> = { RUNNING: 'running', FINISHED: 'finished', FAILED: 'failed', KILLED: 'killed' };
 
 export function pageKey(experimentId: number, parentRunId: number | null): string {
   return `${experimentId}:${parentRunId ?? ''}`;
@@ -122,7 +137,7 @@ export function describeNode(store: Store, node: ExperimentsNode, options: Pick<
     case 'trashed':
       return {
         id: `trashed:${node.item.kind}:${node.item.id}`,
-        label: truncateLabel(node.item.name),
+        label: treeLabel(node.item.name),
         description: node.item.kind === 'run' ? `run in ${truncateLabel(node.item.experimentName, 40)}` : 'experiment',
         tooltip: `${node.item.name}\nDeleted ${formatTime(node.item.deletedAt)}`,
         icon: { id: node.item.kind === 'run' ? 'circle-outline' : 'beaker' },
@@ -135,7 +150,7 @@ export function describeNode(store: Store, node: ExperimentsNode, options: Pick<
 export function describeExperiment(experiment: Experiment): TreeEntry {
   const parts = [`${experiment.runCount} run${experiment.runCount === 1 ? '' : 's'}`];
   if (experiment.activeRunCount) parts.push(`${experiment.activeRunCount} running`);
-  if (experiment.primaryMetric) parts.push(`${experiment.metricDirection === 'max' ? '↑' : '↓'} ${truncateLabel(experiment.primaryMetric, 40)}`);
+  if (experiment.primaryMetric) parts.push(`${experiment.metricDirection === 'max' ? '↑' : '↓'} ${truncateLabel(experiment.primaryMetric, TREE_METRIC_CHARS)}`);
   const tooltip = [experiment.name];
   if (experiment.description) tooltip.push('', experiment.description);
   tooltip.push('', `Created ${formatTime(experiment.createdAt)}`);
@@ -145,7 +160,7 @@ export function describeExperiment(experiment: Experiment): TreeEntry {
   if (experiment.metricTarget !== null) tooltip.push(`Target from framing: ${formatMetric(experiment.metricTarget)}`);
   return {
     id: `experiment:${experiment.id}`,
-    label: truncateLabel(experiment.name),
+    label: treeLabel(experiment.name),
     description: parts.join(' · '),
     tooltip: tooltip.join('\n'),
     icon: { id: 'beaker' },
@@ -165,7 +180,7 @@ export function describeRun(store: Store, run: RunSummary, experiment: Experimen
     if (headline) {
       const value = runDescription === 'best' && headline.best !== null ? headline.best : headline.last;
       meets = meetsTarget(experiment, value);
-      description = `${truncateLabel(experiment.primaryMetric, 30)} ${formatMetric(value)}${meets ? ' ✓ target' : ''}`;
+      description = `${truncateLabel(experiment.primaryMetric, TREE_METRIC_CHARS)} ${formatMetric(value)}${meets ? ' ✓ target' : ''}`;
       if (run.status === 'RUNNING' && headline.lastStep !== null) description += ` · step ${headline.lastStep}`;
     }
   }
@@ -178,11 +193,12 @@ export function describeRun(store: Store, run: RunSummary, experiment: Experimen
   if (run.notes) tooltip.push('', truncateLabel(run.notes, 500));
   return {
     id: `run:${run.id}`,
-    label: truncateLabel(run.name),
+    label: treeLabel(run.name),
     ...(description === undefined ? {} : { description }),
     tooltip: tooltip.join('\n'),
     icon: STATUS_ICONS[run.status],
-    accessibilityLabel: [`run ${truncateLabel(run.name)}`, run.status.toLowerCase(), description].filter(Boolean).join(', '),
+    // The status is only an icon on screen: a screen reader says it.
+    accessibilityLabel: [`run ${truncateLabel(run.name)}`, STATUS_WORDS[run.status], description].filter(Boolean).join(', '),
     contextValue: `run.${run.status.toLowerCase()}${meets ? '.meetsTarget' : ''}`,
     collapsible: run.childCount > 0,
   };

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ExperimentsNode, ExperimentsTreeProvider } from './experiments/experimentsTree.ts';
+import type { ExperimentsNode, ExperimentsTreeProvider } from './experimentsTree.ts';
 import type { StoreService } from './storeService.ts';
 
 /** What each feature's glue gets from activation. Features depend on this, never on each other. */

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { StoreError, openStore, type Store } from '../store/database.ts';
 import { workspaceStorePath } from '../store/location.ts';
 import { refreshDirtyBlocks } from '../store/metricBlocks.ts';
+import { assignDefaultPrimaryMetrics } from '../tracking/defaultPrimaryMetric.ts';
 
 const POLL_MS = 750;
 /** Longest the summaries may hold the extension host at a time. */
@@ -119,7 +120,8 @@ export class StoreService implements vscode.Disposable {
         const first = this.lastDataVersion === -1;
         this.lastDataVersion = version;
         this.catchUpBlocks();
-        if (!first) this.changed.fire();
+        const assigned = this.assignDefaultPrimaryMetrics();
+        if (!first || assigned) this.changed.fire();
       }
       return;
     }
@@ -173,6 +175,24 @@ export class StoreService implements vscode.Disposable {
       this.catchUpTimer = undefined;
       this.catchUpBlocks();
     }, 0);
+  }
+
+  /** New experiments get their first logged metric as primary metric (trusted, writable stores only). Returns whether any did. */
+  private assignDefaultPrimaryMetrics(): boolean {
+    if (!this.store || this.store.readonly || !vscode.workspace.isTrusted) return false;
+    try {
+      const assigned = assignDefaultPrimaryMetrics(this.store);
+      for (const a of assigned) {
+        this.log.info(
+          `Experiment "${a.experimentName}": primary metric ${a.metric} (${a.direction === 'min' ? 'lower' : 'higher'} is better, guessed from its name), the first metric logged. Change it with "ML Lifecycle: Set Primary Metric…".`,
+        );
+      }
+      return assigned.length > 0;
+    } catch (error) {
+      // A logger holds the write lock: the next change tries again.
+      this.log.debug(`Default primary metrics wait for the next poll: ${(error as Error).message}`);
+      return false;
+    }
   }
 
   private stopCatchUp(): void {

@@ -131,7 +131,7 @@ describe('Compare Runs panel', () => {
   test('the Summary, Params and Parallel coordinates tabs show their data', async () => {
     await panel.locator('[data-testid="tab-summary"]').click();
     const summary = panel.locator('[data-testid="summary-table"] tbody tr');
-    await waitUntil(async () => (await summary.count()) === 3 * sweep.metrics.length, 'a summary row per run and metric');
+    await waitUntil(async () => (await summary.count()) === 3, 'a summary row per run');
     await panel.locator('[data-testid="copy-summary-csv"]').click();
     await session.workbench.page.locator('.part.statusbar', { hasText: /Copied the summary table \(\d+ rows\) as CSV/ }).waitFor();
     await panel.locator('[data-testid="tab-params"]').click();

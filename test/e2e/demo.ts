@@ -11,10 +11,11 @@
  * With CI set (and no --serve) it runs as --smoke, so it never blocks a pipeline. Everything listens
  * on 127.0.0.1 only; from another machine, forward the port (ssh -L 8080:127.0.0.1:8080 host).
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDemoWorkspace, DEMO_EXPERIMENTS, demoStorePath, startLiveDemoRun } from './demoData.ts';
+import { createDemoWorkspace, DEMO_EXPERIMENTS, demoStorePath } from './demoData.ts';
 import { freePort, launchBrowser, openWorkbench, REPO_ROOT, startCodeServer, type CodeServer } from './harness.ts';
 
 const { values } = parseArgs({
@@ -64,6 +65,23 @@ async function smokeCheck(server: CodeServer): Promise<void> {
   }
 }
 
+/** The still-training run, as its own Node process (test/e2e/liveDemoRun.ts) writing to the demo store. */
+function startLiveRun(storePath: string): ChildProcess {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'test', 'e2e', 'liveDemoRun.ts'), storePath], { stdio: ['pipe', 'inherit', 'inherit'] });
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && signal === null) console.error(`demo: the live run stopped with exit code ${code}`);
+  });
+  return child;
+}
+
+/** Asks the live run to end its run (KILLED) and waits for it, at most five seconds. */
+async function stopLiveRun(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+}
+
 async function main(): Promise<void> {
   const dir = path.resolve(values.dir ?? path.join(REPO_ROOT, '.e2e', 'demo-workspace'));
   if (!values.dir) fs.rmSync(dir, { recursive: true, force: true });
@@ -75,11 +93,11 @@ async function main(): Promise<void> {
   const server = await startCodeServer({ workspace: dir, theme: values.dark ? 'dark' : 'light', port: await choosePort() });
   let stopping = false;
   // One run keeps training while the demo is open (not in the smoke check, which ends at once).
-  const live = smoke ? undefined : startLiveDemoRun(demoStorePath(dir));
+  const live = smoke ? undefined : startLiveRun(demoStorePath(dir));
   const stop = async (code: number): Promise<never> => {
     if (!stopping) {
       stopping = true;
-      live?.stop();
+      await stopLiveRun(live);
       await server.stop();
     }
     process.exit(code);

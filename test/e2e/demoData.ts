@@ -17,7 +17,9 @@
  *   as JSON, the config as YAML, notes as Markdown and the model file;
  * - six weeks of daily production metrics for the champion (one day dips below the framing's
  *   floor) and a saved drift report (src/monitoring/);
- * - a small training script and two CSV snapshots (reference / current) for the drift check.
+ * - a small training script and two CSV snapshots (reference / current) for the drift check;
+ * - while `npm run demo` is open, one more run still training: startLiveDemoRun, run in its own
+ *   process by test/e2e/liveDemoRun.ts, which demo.ts starts and stops.
  *
  * The data is deterministic (seeded), so screenshots are comparable from one run to the next.
  */
@@ -28,7 +30,8 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { emptyFramingDocument, type FramingDocument } from '../../src/framing/document.ts';
 import { createFraming, linkExperimentToFraming } from '../../src/framing/store.ts';
-import { artifactUri, hashPath } from '../../src/registry/artifacts.ts';
+import { artifactUri } from '../../src/registry/artifacts.ts';
+import { hashPath } from '../../src/shared/hashPath.ts';
 import { registerModelVersion, setAlias } from '../../src/registry/models.ts';
 import { checkDrift } from '../../src/monitoring/drift.ts';
 import { saveDriftReport } from '../../src/monitoring/driftReports.ts';

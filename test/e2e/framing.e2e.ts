@@ -29,6 +29,8 @@ const NEW_QUESTIONS: readonly [step: string, anchor: string][] = [
   ['lifecycle', '[data-list="lifecycle.killCriteria"]'],
 ];
 const THEMES: readonly Theme[] = ['light', 'dark', 'high-contrast'];
+/** The worked example opens as a new framing of this name; the framing typed before keeps its answers. */
+const EXAMPLE = 'Sales forecasting (example)';
 
 
 describe('Project framing', () => {
@@ -134,12 +136,11 @@ describe('Project framing', () => {
     await session.workbench.screenshot('framing-wizard-roi-fixed');
   });
 
-  test('a worked example prefills every step (one screenshot each)', async () => {
+  test('a worked example opens as a new framing with every step filled (one screenshot each)', async () => {
     const wb = session.workbench;
     await wizard.locator('[data-testid="prefill-sales"]').click();
-    assert.match(await wb.dialogMessage(), /Replace every answer/);
-    await wb.confirmDialog('Replace');
-    await wizard.locator('[data-testid="framing-title"]', { hasText: 'Framing: Sales forecasting' }).waitFor();
+    wizard = await wb.webview({ title: new RegExp(`Framing: ${EXAMPLE.replace(/[()]/g, '\\$&')}`) });
+    await wizard.locator('[data-testid="framing-title"]', { hasText: `Framing: ${EXAMPLE}` }).waitFor();
     assert.equal(await wizard.locator('[data-testid="verdict-badge"]').innerText(), 'Proceed with care');
     await wizard.locator('[data-testid="rail-problem"]').click();
     for (const [index, step] of STEPS.entries()) {
@@ -193,10 +194,11 @@ describe('Project framing', () => {
   test('export writes ML_FRAMING.md into the workspace and opens it', async () => {
     const wb = session.workbench;
     await wb.runCommand('ML Lifecycle: Export Framing as Markdown');
+    await wb.quickPick(EXAMPLE);
     const file = path.join(workspace, 'ML_FRAMING.md');
     await waitUntil(() => fs.existsSync(file), 'ML_FRAMING.md written');
     const markdown = fs.readFileSync(file, 'utf8');
-    assert.match(markdown, /# ML framing: Sales forecasting/);
+    assert.match(markdown, /# ML framing: Sales forecasting \(example\)/);
     assert.match(markdown, /\*\*Verdict: Proceed with care\*\* · ROI 155% over 12 months/);
     await wb.page.locator('.tabs-container .tab', { hasText: 'ML_FRAMING.md' }).waitFor();
     await wb.screenshot('framing-exported');
@@ -220,10 +222,10 @@ describe('Project framing', () => {
     fs.writeFileSync(file, exported.replace('- **Why now:** ', '- **Why now:** Edited in review. '));
     await wb.page.waitForTimeout(2000);
     await wb.runCommand('ML Lifecycle: Import Framing from Markdown…');
-    assert.match(await wb.dialogMessage(), /Replace the answers of framing "Sales forecasting" with ML_FRAMING\.md\?/);
+    assert.match(await wb.dialogMessage(), /Replace the answers of framing "Sales forecasting \(example\)" with ML_FRAMING\.md\?/);
     await wb.confirmDialog('Import');
-    await wb.waitForNotification(/Imported ML_FRAMING\.md into "Sales forecasting" \(revision \d+\)/);
-    const whyNow = queryStore<{ document: string }>(demoStorePath(workspace), "SELECT document FROM framings WHERE name = 'Sales forecasting'")[0]!;
+    await wb.waitForNotification(/Imported ML_FRAMING\.md into "Sales forecasting \(example\)" \(revision \d+\)/);
+    const whyNow = queryStore<{ document: string }>(demoStorePath(workspace), "SELECT document FROM framings WHERE name = ?", EXAMPLE)[0]!;
     assert.match((JSON.parse(whyNow.document) as { problem: { whyNow: string } }).problem.whyNow, /^Edited in review\. Spreadsheet forecasts/);
   });
 
@@ -234,7 +236,8 @@ describe('Project framing', () => {
     await wb.quickInput('forecast-lgbm');
     const row = await wb.waitForTreeItem('Experiments', 'forecast-lgbm');
     await wb.contextMenu(row, 'Link Experiment to Framing');
-    await wb.waitForNotification(/Linked "forecast-lgbm" to "Sales forecasting": primary metric val_mape \(lower is better\), target 0\.15\./);
+    await wb.quickPick(EXAMPLE);
+    await wb.waitForNotification(/Linked "forecast-lgbm" to "Sales forecasting \(example\)": primary metric val_mape \(lower is better\), target 0\.15\./);
     const storePath = demoStorePath(workspace);
     const linked = () => queryStore<{ framing_id: number; primary_metric: string; metric_direction: string; metric_target: number }>(storePath, "SELECT framing_id, primary_metric, metric_direction, metric_target FROM experiments WHERE name = 'forecast-lgbm'")[0]!;
     assert.deepEqual({ ...linked(), framing_id: typeof linked().framing_id }, { framing_id: 'number', primary_metric: 'val_mape', metric_direction: 'min', metric_target: 0.15 });
@@ -267,7 +270,7 @@ describe('Project framing', () => {
     await waitUntil(async () => (await wb.treeRows('Models')).find((r) => r.label === 'v1')?.description.includes('⚠ kill criterion: Forecast error too high') === true, 'the version shows the breached kill criterion');
     const row = (await wb.treeRows('Models')).find((r) => r.label === 'v1')!;
     assert.match(row.description, /@champion · mape 0\.23/);
-    await wb.waitForNotification(/Kill criterion "Forecast error too high" of framing "Sales forecasting" is breached: mape 0\.23 is above 0\.2; the framing says: retrain/);
+    await wb.waitForNotification(/Kill criterion "Forecast error too high" of framing "Sales forecasting \(example\)" is breached: mape 0\.23 is above 0\.2; the framing says: retrain/);
     // Widen the side bar so the version's warning reads in full.
     const sidebar = await wb.page.locator('.part.sidebar').boundingBox();
     if (sidebar) {

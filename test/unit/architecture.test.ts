@@ -56,20 +56,67 @@ test('webview code imports no node, store or vscode module', () => {
   assert.deepEqual(offenders, []);
 });
 
-test('no import cycles in src/', () => {
-  const graph = new Map(src.map((file) => [file, imports(file).map((s) => resolveLocal(file, s)).filter((t): t is string => !!t && src.includes(t))]));
+/** The cycles a depth-first walk of a directed graph meets, each as its path ("a -> b -> a"). */
+function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[] {
   const cycles: string[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (file: string, trail: string[]) => {
-    if (state.get(file) === 'done') return;
-    if (state.get(file) === 'visiting') {
-      cycles.push([...trail.slice(trail.indexOf(file)), file].join(' -> '));
+  const visit = (node: string, trail: string[]) => {
+    if (state.get(node) === 'done') return;
+    if (state.get(node) === 'visiting') {
+      cycles.push([...trail.slice(trail.indexOf(node)), node].join(' -> '));
       return;
     }
-    state.set(file, 'visiting');
-    for (const next of graph.get(file) ?? []) visit(next, [...trail, file]);
-    state.set(file, 'done');
+    state.set(node, 'visiting');
+    for (const next of graph.get(node) ?? []) visit(next, [...trail, node]);
+    state.set(node, 'done');
   };
-  for (const file of src) visit(file, []);
-  assert.deepEqual(cycles, []);
+  for (const node of graph.keys()) visit(node, []);
+  return cycles;
+}
+
+const fileGraph = new Map(src.map((file) => [file, imports(file).map((s) => resolveLocal(file, s)).filter((t): t is string => !!t && src.includes(t))]));
+
+test('no import cycles between files in src/', () => {
+  assert.deepEqual(cyclesOf(fileGraph), []);
+});
+
+/**
+ * The folder a file belongs to for layering: a domain is src/<domain> with its subfolders
+ * (src/framing/steps is framing), a piece of glue is src/workbench/<feature>; the glue's own
+ * top-level files form src/workbench, and src/*.ts the entry points.
+ */
+function folderOf(file: string): string {
+  const parts = file.split(path.sep);
+  if (parts.length <= 2) return 'src';
+  if (parts[1] === 'workbench') return parts.length <= 3 ? 'src/workbench' : `src/workbench/${parts[2]}`;
+  return `src/${parts[1]}`;
+}
+
+test('no import cycles between folders in src/', () => {
+  const folders = new Map<string, Set<string>>();
+  const because = new Map<string, string>();
+  for (const [file, targets] of fileGraph) {
+    for (const target of targets) {
+      const from = folderOf(file);
+      const to = folderOf(target);
+      if (from === to) continue;
+      if (!folders.has(from)) folders.set(from, new Set());
+      folders.get(from)!.add(to);
+      because.set(`${from} -> ${to}`, `${file} -> ${target}`);
+    }
+  }
+  const cycles = cyclesOf(new Map([...folders].map(([from, to]) => [from, [...to]])));
+  // Each cycle names one file import per folder edge, so the message says where to cut.
+  const explained = cycles.map((cycle) => {
+    const hops = cycle.split(' -> ');
+    return [cycle, ...hops.slice(1).map((to, i) => `  ${because.get(`${hops[i]} -> ${to}`)}`)].join('\n');
+  });
+  assert.deepEqual(explained, []);
+});
+
+// The audit trail's words are computed without a store, so every action can be tested as data.
+test('the audit describer is pure: no store, database or vscode import', () => {
+  const file = path.join('src', 'registry', 'auditDescribe.ts');
+  const offenders = imports(file).filter((s) => s === 'vscode' || s === 'better-sqlite3' || resolveLocal(file, s) === path.join('src', 'store', 'database.ts'));
+  assert.deepEqual(offenders, []);
 });

@@ -3,8 +3,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { AuditFilter, AuditRequest, AuditState, AuditUpdate } from '../../src/contract/audit.ts';
-import type { AuditRecord } from '../../src/store/audit.ts';
+import type { AuditFilter, AuditRequest, AuditRow, AuditState, AuditUpdate } from '../../src/contract/audit.ts';
 import { adoptStyles, connect, el } from '../shared/vscode.ts';
 import { AUDIT_CSS } from './styles.ts';
 
@@ -81,24 +80,27 @@ exportMarkdown.addEventListener('click', () => vscode.postMessage({ type: 'expor
 function detailsCell(details: string | null): HTMLElement {
   if (!details) return el('td', { class: 'muted' }, '—');
   let pretty = details;
+  let summary = 'Details';
   try {
-    pretty = JSON.stringify(JSON.parse(details), null, 2);
+    const parsed: unknown = JSON.parse(details);
+    pretty = JSON.stringify(parsed, null, 2);
+    const size = Array.isArray(parsed) ? parsed.length : parsed !== null && typeof parsed === 'object' ? Object.keys(parsed).length : 0;
+    if (size) summary = `Details (${size} ${Array.isArray(parsed) ? (size === 1 ? 'item' : 'items') : size === 1 ? 'field' : 'fields'})`;
   } catch {
     // Not JSON: show it as stored.
   }
-  const preview = details.length > 60 ? `${details.slice(0, 59)}…` : details;
-  return el('td', {}, el('details', {}, el('summary', {}, preview), el('pre', {}, pretty)));
+  return el('td', {}, el('details', {}, el('summary', {}, summary), el('pre', {}, pretty)));
 }
 
-function row(record: AuditRecord): HTMLTableRowElement {
+function row(record: AuditRow): HTMLTableRowElement {
   const when = new Date(record.at);
   return el(
     'tr',
     { 'data-entity': record.entity, 'data-action': record.action },
     el('td', { class: 'when', title: when.toISOString() }, when.toLocaleString()),
     el('td', { title: `${record.actor} on ${record.host}` }, record.actor),
-    el('td', {}, el('span', { class: 'action' }, record.action), ' ', el('span', { class: 'muted' }, ENTITY_LABELS[record.entity] ?? record.entity)),
-    el('td', {}, record.entityId),
+    el('td', { title: `${record.action} (${ENTITY_LABELS[record.entity] ?? record.entity})` }, el('span', { class: 'action' }, record.description)),
+    el('td', { class: 'subject' }, record.subject),
     record.reason ? el('td', {}, record.reason) : el('td', { class: 'muted' }, '—'),
     detailsCell(record.details),
   );

@@ -1,14 +1,16 @@
 // One line chart per metric: M4 series per run, smoothing, x-axis modes, zoom that asks the
 // extension for the zoomed range's own M4 series, and the target line.
-import { Chart, type ChartDataset, type ChartOptions, Interaction, type InteractionItem, type InteractionModeFunction, type Plugin, type TooltipItem } from 'chart.js';
-import { getRelativePosition } from 'chart.js/helpers';
-import type { ChartSpec, CompareItem, TargetLine, XMode } from '../../src/compare/model.ts';
+import { Chart, type ChartDataset, type ChartOptions, type TooltipItem } from 'chart.js';
+import type { ChartSpec, CompareItem, XMode } from '../../src/compare/model.ts';
 import type { Series, SeriesSet } from '../../src/compare/m4.ts';
 import { smooth, type SmoothingMode } from '../../src/compare/smoothing.ts';
-import { formatElapsed, formatWallTick, timeTicks } from '../../src/compare/timeAxis.ts';
+import { timeTicks } from '../../src/compare/timeAxis.ts';
 import { formatDuration, formatMetric, truncateLabel } from '../../src/shared/format.ts';
+import { endedEarly } from '../../src/compare/wideSummary.ts';
 import { el } from '../shared/vscode.ts';
+import { type Point, RAW, endMarker, lastDrawnIndex, setChartTargets, targetGroups, targetLinePlugin } from './overlays.ts';
 import { type Theme, tooltipColors, withAlpha } from './theme.ts';
+import { X_TITLES, displayX, formatX, tooltipTitle } from './xAxis.ts';
 
 /** What the charts need from the page. */
 export interface ChartView {
@@ -22,6 +24,8 @@ export interface ChartView {
   bucketUnit: 'steps' | 'ms';
   color(id: number): string;
   hidden(id: number): boolean;
+  /** The last step a run logged for a metric (from the summary), to tell its real end from a zoom's edge. */
+  lastStep(id: number, key: string): number | undefined;
 }
 
 export interface ChartHost {
@@ -30,99 +34,14 @@ export interface ChartHost {
   request(key: string, pixels: number, range: { lo: number; hi: number } | null): number;
 }
 
-type Point = { x: number; y: number | null };
 interface DatasetInfo {
   id: number;
   role: 'line' | 'raw' | 'smoothed';
   /** Indexes of points located only to a block (their value is exact, their step is not). */
   approx: Set<number>;
+  /** Where a failed or killed run's line ends in a cross, and why. */
+  end: { index: number; status: 'FAILED' | 'KILLED' } | null;
 }
-
-const targetsByChart = new WeakMap<Chart, { targets: TargetLine[]; theme: Theme }>();
-
-/** Targets that share a value are one line, labelled once (outside the plot, in the chart's legend). */
-export function targetGroups(targets: readonly TargetLine[]): { value: number; text: string }[] {
-  const byValue = new Map<number, string[]>();
-  for (const target of targets) byValue.set(target.value, [...(byValue.get(target.value) ?? []), target.label.replace(/^target( · )?/, '')]);
-  return [...byValue].map(([value, names]) => {
-    const named = names.filter(Boolean);
-    return { value, text: `target ${formatMetric(value)}${named.length ? ` · ${named.join(', ')}` : ''}` };
-  });
-}
-
-/** Draws each target as a dashed horizontal line; its label is in the legend, never over the data. */
-export const targetLinePlugin: Plugin<'line'> = {
-  id: 'mlTargetLine',
-  beforeDatasetsDraw(chart) {
-    const entry = targetsByChart.get(chart);
-    if (!entry?.targets.length) return;
-    const { ctx, chartArea: area } = chart;
-    const y = chart.scales.y!;
-    for (const { value } of targetGroups(entry.targets)) {
-      const py = y.getPixelForValue(value);
-      if (!Number.isFinite(py) || py < area.top - 0.5 || py > area.bottom + 0.5) continue;
-      ctx.save();
-      ctx.strokeStyle = entry.theme.foreground;
-      ctx.lineWidth = 1;
-      ctx.setLineDash([6, 4]);
-      ctx.beginPath();
-      ctx.moveTo(area.left, py);
-      ctx.lineTo(area.right, py);
-      ctx.stroke();
-      ctx.restore();
-    }
-  },
-};
-
-declare module 'chart.js' {
-  interface InteractionModeMap {
-    eachLine: InteractionModeFunction;
-  }
-}
-
-/** Faint raw lines behind smoothed ones are left out of the tooltip. */
-const RAW = Symbol('raw line');
-
-/**
- * The tooltip's interaction: for every visible line, its point nearest the pointer's x (within
- * 40 px and with a value), so the tooltip lists every run at the hovered x, as W&B and TensorBoard do.
- */
-const eachLine: InteractionModeFunction = (chart, event, _options, useFinalPosition) => {
-  const position = getRelativePosition(event, chart);
-  const area = chart.chartArea;
-  if (position.x < area.left || position.x > area.right || position.y < area.top || position.y > area.bottom) return [];
-  const items: InteractionItem[] = [];
-  chart.data.datasets.forEach((dataset, datasetIndex) => {
-    if (!chart.isDatasetVisible(datasetIndex) || (dataset as unknown as Record<symbol, boolean>)[RAW]) return;
-    const points = chart.getDatasetMeta(datasetIndex).data;
-    const data = dataset.data as Point[];
-    const xOf = (i: number) => (points[i]!.getProps(['x'], useFinalPosition) as { x: number }).x;
-    let lo = 0;
-    let hi = points.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (xOf(mid) < position.x) lo = mid + 1;
-      else hi = mid;
-    }
-    let best = -1;
-    for (const i of [lo - 1, lo, lo + 1]) {
-      if (i < 0 || i >= points.length || data[i]?.y === null || data[i]?.y === undefined) continue;
-      if (best < 0 || Math.abs(xOf(i) - position.x) < Math.abs(xOf(best) - position.x)) best = i;
-    }
-    if (best >= 0 && Math.abs(xOf(best) - position.x) <= 40) items.push({ element: points[best]!, datasetIndex, index: best });
-  });
-  return items;
-};
-Interaction.modes.eachLine = eachLine;
-
-/** Steps as numbers; times in the unit the visible range calls for. */
-export function formatX(value: number, mode: XMode, min = value, max = value): string {
-  if (mode === 'step') return Math.round(value).toLocaleString('en-US');
-  const { unit, step } = timeTicks(min, max);
-  return mode === 'relative' ? formatElapsed(value, unit, step) : formatWallTick(value, step, max - min);
-}
-
-const X_TITLES: Record<XMode, string> = { step: 'step', relative: 'time since run start', wall: 'wall time' };
 
 export class MetricChart {
   readonly key: string;
@@ -238,6 +157,7 @@ export class MetricChart {
     let drawn = 0;
     let logged = 0;
     let hiddenNonPositive = 0;
+    let ended = 0;
     const smoothing = view.smoothing !== 'off' && view.strength > 0;
     for (const series of set.series) {
       const item = view.items.get(series.id);
@@ -251,21 +171,25 @@ export class MetricChart {
       const hidden = view.hidden(series.id);
       const base = { label: item.name, hidden, pointRadius: 0, pointHoverRadius: 3, pointHitRadius: 4, tension: 0, spanGaps: false, normalized: view.xMode === 'step', parsing: false as const };
       const raw = Array.from(xs, (x, i) => ({ x, y: ys[i]! }));
+      const end = this.endOf(series, ys, item, view);
+      const marker = end ? endMarker(end.index, view.theme.kind.startsWith('high')) : {};
+      if (end) ended++;
       if (smoothing) {
         datasets.push({ ...base, data: raw, borderColor: withAlpha(color, 0.3), backgroundColor: withAlpha(color, 0.3), borderWidth: 1, order: 2, [RAW]: true } as ChartDataset<'line', Point[]>);
-        this.infos.push({ id: series.id, role: 'raw', approx });
+        this.infos.push({ id: series.id, role: 'raw', approx, end: null });
         const smoothed = smooth(ys, view.smoothing, view.strength);
-        datasets.push({ ...base, data: Array.from(xs, (x, i) => ({ x, y: smoothed[i]! })), borderColor: color, backgroundColor: color, borderWidth: 2, order: 1 });
-        this.infos.push({ id: series.id, role: 'smoothed', approx: new Set() });
+        datasets.push({ ...base, ...marker, data: Array.from(xs, (x, i) => ({ x, y: smoothed[i]! })), borderColor: color, backgroundColor: color, borderWidth: 2, order: 1 });
+        this.infos.push({ id: series.id, role: 'smoothed', approx: new Set(), end });
       } else {
-        datasets.push({ ...base, data: raw, borderColor: color, backgroundColor: color, borderWidth: view.theme.kind.startsWith('high') ? 2 : 1.5 });
-        this.infos.push({ id: series.id, role: 'line', approx });
+        datasets.push({ ...base, ...marker, data: raw, borderColor: color, backgroundColor: color, borderWidth: view.theme.kind.startsWith('high') ? 2 : 1.5 });
+        this.infos.push({ id: series.id, role: 'line', approx, end });
       }
       if (!hidden) lines++;
       drawn += series.x.length;
       logged += series.points;
     }
     this.canvas.dataset.datasets = String(lines);
+    this.canvas.dataset.ended = String(ended);
     this.canvas.dataset.points = String(drawn);
     this.canvas.dataset.state = 'ready';
     // One short line; how the points were drawn (M4) is in its tooltip.
@@ -283,8 +207,11 @@ export class MetricChart {
     }
     this.info.title = details.join('\n');
     const targets = targetGroups(view.logScale ? this.spec.targets.filter((t) => t.value > 0) : this.spec.targets);
-    this.legend.replaceChildren(...targets.map((t) => el('span', { class: 'chart-target' }, el('span', { class: 'target-swatch', 'aria-hidden': 'true' }), t.text)));
-    this.legend.hidden = targets.length === 0;
+    this.legend.replaceChildren(
+      ...targets.map((t) => el('span', { class: 'chart-target' }, el('span', { class: 'target-swatch', 'aria-hidden': 'true' }), t.text)),
+      ...(ended ? [el('span', { class: 'chart-target', 'data-testid': 'ended-legend' }, el('span', { class: 'end-mark', 'aria-hidden': 'true' }, '✕'), 'last point of a failed or killed run')] : []),
+    );
+    this.legend.hidden = targets.length === 0 && ended === 0;
     const options = this.options(view);
     if (!this.chart) {
       this.chart = new Chart<'line', Point[]>(this.canvas, { type: 'line', data: { datasets }, options, plugins: [targetLinePlugin] });
@@ -293,7 +220,7 @@ export class MetricChart {
       this.chart.options = options;
       this.chart.update('none');
     }
-    targetsByChart.set(this.chart, { targets: view.logScale ? this.spec.targets.filter((t) => t.value > 0) : this.spec.targets, theme: view.theme });
+    setChartTargets(this.chart, view.logScale ? this.spec.targets.filter((t) => t.value > 0) : this.spec.targets, view.theme);
     this.chart.draw();
   }
 
@@ -376,11 +303,20 @@ export class MetricChart {
     };
   }
 
+  /** A failed or killed run's line ends in a cross at its last point, unless a zoom cut it off. */
+  private endOf(series: Series, ys: readonly (number | null)[], item: CompareItem, view: ChartView): DatasetInfo['end'] {
+    const status = endedEarly(item.status);
+    const index = lastDrawnIndex(ys);
+    if (!status || index < 0 || series.x[series.x.length - 1] !== view.lastStep(series.id, this.key)) return null;
+    return { index, status };
+  }
+
   private tooltipLabel(item: TooltipItem<'line'>): string {
     const info = this.infos[item.datasetIndex];
     const name = truncateLabel(item.dataset.label ?? '', 60);
     const value = formatMetric(item.parsed.y);
     if (!info) return `${name}: ${value}`;
+    if (info.end?.index === item.dataIndex) return `${name}: ${value} (✕ run ${info.end.status === 'FAILED' ? 'failed' : 'was killed'}: its last point)`;
     if (info.role === 'smoothed') return `${name} (smoothed): ${value}`;
     const shift = this.set?.plan?.shift;
     if (!info.approx.has(item.dataIndex) || shift === null || shift === undefined) return `${name}: ${value}`;
@@ -459,16 +395,4 @@ export class MetricChart {
     this.chart?.destroy();
     this.card.remove();
   }
-}
-
-function displayX(series: Series, item: CompareItem, mode: XMode): Float64Array {
-  if (mode === 'step') return series.x;
-  if (mode === 'relative') return series.t.map((t) => t - item.startTime);
-  return series.t;
-}
-
-function tooltipTitle(x: number, mode: XMode): string {
-  if (mode === 'step') return `step ${formatX(x, mode)}`;
-  if (mode === 'relative') return `${formatX(x, mode, 0, Math.abs(x))} after start`;
-  return new Date(x).toLocaleString();
 }

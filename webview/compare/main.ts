@@ -10,13 +10,17 @@ import { CategoryScale, Chart, LinearScale, LineController, LineElement, Logarit
 import zoomPlugin from 'chartjs-plugin-zoom';
 import type { CompareModel, XMode } from '../../src/compare/model.ts';
 import { MAX_STRENGTH, type SmoothingMode, windowFor } from '../../src/compare/smoothing.ts';
+import type { SummaryValue } from '../../src/compare/wideSummary.ts';
 import type { CompareState, FromWebview, Tab, ToWebview } from '../../src/contract/compare.ts';
-import { truncateLabel } from '../../src/shared/format.ts';
 import { adoptStyles, connect, el } from '../shared/vscode.ts';
-import { type ChartHost, type ChartView, MetricChart } from './charts.ts';
-import { type PlotView, parallelChart, plotCanvas, scatterChart } from './parallel.ts';
+import { ChartGrid } from './chartGrid.ts';
+import type { ChartView } from './charts.ts';
+import { legendEntries, noteItems } from './legend.ts';
+import type { PlotView } from './parallel.ts';
+import { PlotsTab } from './plotsTab.ts';
+import { fillSelect, selectValue } from './selects.ts';
 import { COMPARE_CSS } from './style.ts';
-import { paramsTable, summaryTable } from './tables.ts';
+import { paramsTable, replaceKeepingScroll, summaryTable } from './tables.ts';
 import { readTheme, runSlot, slotColor, watchTheme } from './theme.ts';
 
 // The package's types describe its CommonJS build; the bundle takes the ES module, whose default is the plugin.
@@ -27,6 +31,7 @@ const vscode = connect<FromWebview, CompareState>();
 const TAB_ORDER: Tab[] = ['charts', 'summary', 'params', 'parallel'];
 const X_LABELS: Record<XMode, string> = { step: 'Step', relative: 'Relative time', wall: 'Wall time' };
 const SMOOTHING_LABELS: Record<SmoothingMode, string> = { off: 'Off', ema: 'Exponential (EMA)', mean: 'Running average' };
+const VALUE_LABELS: Record<SummaryValue, string> = { last: 'Last value', best: 'Best value', min: 'Minimum', max: 'Maximum' };
 
 const state: CompareState = {
   subject: { kind: 'runs', runIds: [] },
@@ -36,22 +41,20 @@ const state: CompareState = {
   strength: 0.6,
   logScale: false,
   onlyDifferences: true,
-  summaryMetric: null,
-  summarySort: { column: 2, descending: false },
+  summaryValue: 'last',
+  summarySort: { column: 'run', descending: false },
   scatter: { param: null, metric: null },
   hidden: [],
   colors: {},
+  systemOpen: false,
   ...vscode.getState(),
 };
 let model: CompareModel | undefined;
+/** Each run's last step per metric, so a chart knows where a run really ended. */
+let lastSteps = new Map<string, number>();
 let notes: string[] = [];
 const dismissed = new Set<string>();
 let theme = readTheme();
-const charts = new Map<string, MetricChart>();
-const requests = new Map<number, string>();
-let nextRequest = 1;
-let parallelPlot: Chart | undefined;
-let scatterPlot: Chart | undefined;
 
 function save(): void {
   vscode.setState(state);
@@ -100,80 +103,67 @@ const strength = el('input', {
 const strengthValue = el('span', { class: 'strength-value muted', 'aria-hidden': 'true' });
 const logScale = el('vscode-checkbox', { 'data-testid': 'log-scale' }, 'Log scale');
 const resetAll = el('vscode-button', { icon: 'discard', secondary: '', 'data-testid': 'reset-zoom', title: 'Show every chart whole again' }, 'Reset zoom');
+/** Controls that only change the Charts tab: hidden on the others. */
+const chartControls = [
+  el('span', { class: 'control', 'data-testid': 'x-axis-control' }, el('span', { class: 'muted' }, 'X axis'), xSelect),
+  el('span', { class: 'control', 'data-testid': 'smoothing-control' }, el('span', { class: 'muted' }, 'Smoothing'), smoothingSelect, strength, strengthValue),
+  logScale,
+  resetAll,
+];
 const legend = el('div', { class: 'legend', role: 'group', 'aria-label': 'Runs in the comparison', 'data-testid': 'legend' });
 const notesList = el('ul', { class: 'notes', role: 'status', 'data-testid': 'notes' });
 const toolbar = el(
   'div',
   { class: 'compare-toolbar', role: 'toolbar', 'aria-label': 'Chart settings', 'data-testid': 'compare-toolbar' },
   addButton,
-  el('span', { class: 'control' }, el('span', { class: 'muted' }, 'X axis'), xSelect),
-  el('span', { class: 'control' }, el('span', { class: 'muted' }, 'Smoothing'), smoothingSelect, strength, strengthValue),
-  logScale,
-  resetAll,
+  ...chartControls,
 );
 const header = el('div', { class: 'compare-header' }, el('div', { class: 'title-row' }, title, liveBadge), toolbar, legend, notesList);
 
 const emptyState = el('div', { class: 'empty-state', 'data-testid': 'empty-state' });
 const chartsNote = el('p', { class: 'muted', 'data-testid': 'charts-note' });
-const chartGrid = el('div', { class: 'chart-grid', 'data-testid': 'chart-grid' });
+const grid = new ChartGrid({
+  view: chartView,
+  request: (requestId, key, pixels, range) => post({ type: 'series', requestId, key, pixels, range }),
+  systemToggled(open) {
+    state.systemOpen = open;
+    save();
+  },
+});
 const chartsHint = el('p', { class: 'chart-hint' }, 'Drag across a chart to zoom in (Ctrl+wheel zooms too, Shift+drag pans); double-click or press 0 to reset. Zoomed ranges are read again in full detail.');
-const summaryMetric = el('vscode-single-select', { 'data-testid': 'summary-metric', 'aria-label': 'Metric shown in the summary' });
+const summaryValue = el('vscode-single-select', { 'data-testid': 'summary-value', 'aria-label': 'Number shown for each metric' });
 const summaryHost = el('div');
 const onlyDifferences = el('vscode-checkbox', { 'data-testid': 'only-differences' }, 'Only params that differ');
 const paramsHost = el('div');
-const parallelCanvas = plotCanvas('parallel-chart', 'Parallel coordinates of params and final metric values, one line per run');
-const parallelNote = el('p', { class: 'muted', 'data-testid': 'parallel-note' });
-const scatterParam = el('vscode-single-select', { 'data-testid': 'scatter-param', 'aria-label': 'Param on the x axis' });
-const scatterMetric = el('vscode-single-select', { 'data-testid': 'scatter-metric', 'aria-label': 'Metric on the y axis' });
-const scatterCanvas = plotCanvas('scatter-chart', 'Scatter of a final metric value against a param, one point per run');
-const scatterNote = el('p', { class: 'muted' });
-
 function copyButton(table: 'summary' | 'params', format: 'csv' | 'markdown'): HTMLElement {
   const button = el('vscode-button', { secondary: '', icon: 'copy', 'data-testid': `copy-${table}-${format}` }, `Copy as ${format === 'csv' ? 'CSV' : 'Markdown'}`);
-  button.addEventListener('click', () => post({ type: 'copy', table, format, onlyDifferences: state.onlyDifferences, metric: state.summaryMetric }));
+  button.addEventListener('click', () => post({ type: 'copy', table, format, onlyDifferences: state.onlyDifferences, value: state.summaryValue }));
   return button;
 }
 
+const plots = new PlotsTab((scatter) => {
+  state.scatter = { ...state.scatter, ...scatter };
+  save();
+  renderPlots();
+});
 const tabs = el(
   'vscode-tabs',
   { 'data-testid': 'tabs', panel: '' },
   ...TAB_ORDER.map((tab) =>
     el('vscode-tab-header', { slot: 'header', 'data-testid': `tab-${tab}` }, { charts: 'Charts', summary: 'Summary', params: 'Params', parallel: 'Parallel coordinates' }[tab]),
   ),
-  el('vscode-tab-panel', {}, chartsNote, chartGrid, chartsHint),
+  el('vscode-tab-panel', {}, chartsNote, grid.main, grid.system, chartsHint),
   el(
     'vscode-tab-panel',
     {},
-    el('div', { class: 'table-tools' }, el('span', { class: 'control' }, el('span', { class: 'muted' }, 'Metric'), summaryMetric), copyButton('summary', 'csv'), copyButton('summary', 'markdown')),
+    el('div', { class: 'table-tools' }, el('span', { class: 'control' }, el('span', { class: 'muted' }, 'Show'), summaryValue), copyButton('summary', 'csv'), copyButton('summary', 'markdown')),
     summaryHost,
   ),
   el('vscode-tab-panel', {}, el('div', { class: 'table-tools' }, onlyDifferences, copyButton('params', 'csv'), copyButton('params', 'markdown')), paramsHost),
-  el(
-    'vscode-tab-panel',
-    {},
-    parallelNote,
-    el('div', { class: 'parallel-box' }, parallelCanvas),
-    el('h2', {}, 'Final metric value against a param'),
-    el('div', { class: 'table-tools' }, el('span', { class: 'control' }, el('span', { class: 'muted' }, 'Param'), scatterParam), el('span', { class: 'control' }, el('span', { class: 'muted' }, 'Metric'), scatterMetric)),
-    scatterNote,
-    el('div', { class: 'scatter-box' }, scatterCanvas),
-  ),
+  plots.panel,
 );
 app.append(header, emptyState, tabs);
-
-/**
- * Sets a select's options (only when they changed: rebuilding them resets the element's choice
- * until it has processed them) and picks `wanted`, or the first option. Returns the choice.
- */
-function fillSelect(select: HTMLElement, options: [string, string][], wanted: string): string {
-  const chosen = options.some(([v]) => v === wanted) ? wanted : (options[0]?.[0] ?? '');
-  const current = [...select.querySelectorAll('vscode-option')].map((o) => [o.getAttribute('value') ?? '', o.textContent ?? '']);
-  if (JSON.stringify(current) !== JSON.stringify(options)) {
-    select.replaceChildren(...options.map(([value, label]) => el('vscode-option', value === chosen ? { value, selected: '' } : { value }, label)));
-  }
-  (select as HTMLElement & { value: string }).value = chosen;
-  return chosen;
-}
+app.append(header, emptyState, tabs);
 
 // ---- charts ---------------------------------------------------------------------------------
 
@@ -188,48 +178,16 @@ function chartView(): ChartView {
     bucketUnit: model?.subject.kind === 'production' ? 'ms' : 'steps',
     color,
     hidden,
+    lastStep: (id, key) => lastSteps.get(`${id}\u0000${key}`),
   };
 }
 
-const host: ChartHost = {
-  view: chartView,
-  request(key, pixels, range) {
-    const requestId = nextRequest++;
-    requests.set(requestId, key);
-    post({ type: 'series', requestId, key, pixels, range });
-    return requestId;
-  },
-};
-
-const visibility = new IntersectionObserver(
-  (entries) => {
-    for (const entry of entries) charts.get((entry.target as HTMLElement).dataset.metric ?? '')?.setVisible(entry.isIntersecting);
-  },
-  { rootMargin: '300px 0px' },
-);
-
 function syncCharts(): void {
-  const specs = model?.charts ?? [];
-  for (const [key, chart] of charts) {
-    if (specs.some((s) => s.key === key)) continue;
-    visibility.unobserve(chart.card);
-    chart.destroy();
-    charts.delete(key);
-  }
-  for (const spec of specs) {
-    let chart = charts.get(spec.key);
-    if (chart) chart.update(spec);
-    else {
-      chart = new MetricChart(spec, host);
-      charts.set(spec.key, chart);
-      visibility.observe(chart.card);
-    }
-    chartGrid.append(chart.card); // keeps the model's order
-  }
+  grid.sync(model?.charts ?? [], state.systemOpen);
 }
 
 function renderCharts(): void {
-  for (const chart of charts.values()) chart.render();
+  grid.renderAll();
 }
 
 // ---- header, legend, notes ------------------------------------------------------------------
@@ -246,6 +204,7 @@ function renderHeader(): void {
   fillSelect(smoothingSelect, Object.entries<string>(SMOOTHING_LABELS), state.smoothing);
   strength.value = String(state.strength);
   strength.disabled = state.smoothing === 'off';
+  strength.hidden = state.smoothing === 'off';
   // Off: no value beside a slider that does nothing.
   strengthValue.textContent = state.smoothing === 'off' ? '' : state.smoothing === 'mean' ? `window ${windowFor(state.strength)}` : state.strength.toFixed(2);
   strength.setAttribute('aria-valuetext', strengthValue.textContent || 'smoothing is off');
@@ -253,57 +212,33 @@ function renderHeader(): void {
 }
 
 function renderLegend(): void {
-  const m = model;
-  if (!m) return;
-  const noun = m.subject.kind === 'runs' ? 'run' : 'version';
+  if (!model) return;
   legend.replaceChildren(
-    ...m.items.map((item) => {
-      const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
-      swatch.style.backgroundColor = color(item.id);
-      const toggle = el(
-        'button',
-        { class: 'legend-toggle', type: 'button', 'aria-pressed': String(!hidden(item.id)), title: `${item.detail}\n\nClick to show or hide this ${noun} in every chart.`, 'data-testid': 'legend-item', 'data-id': String(item.id) },
-        swatch,
-        el('span', { class: 'legend-name' }, truncateLabel(item.name, 200)),
-        el('span', { class: 'legend-group' }, truncateLabel(item.group, 80)),
-      );
-      toggle.addEventListener('click', () => {
-        state.hidden = hidden(item.id) ? state.hidden.filter((id) => id !== item.id) : [...state.hidden, item.id];
+    ...legendEntries(model, {
+      color,
+      hidden,
+      toggle(id) {
+        state.hidden = hidden(id) ? state.hidden.filter((h) => h !== id) : [...state.hidden, id];
         save();
         renderLegend();
         // The legend was rebuilt: keep the keyboard on the same run.
-        legend.querySelector<HTMLElement>(`[data-testid="legend-item"][data-id="${item.id}"]`)?.focus();
+        legend.querySelector<HTMLElement>(`[data-testid="legend-item"][data-id="${id}"]`)?.focus();
         renderCharts();
         renderPlots();
-      });
-      const remove = el(
-        'button',
-        { class: 'icon-button', type: 'button', title: `Remove from the comparison`, 'aria-label': `Remove ${noun} ${truncateLabel(item.name, 80)} from the comparison`, 'data-testid': 'remove-run', 'data-id': String(item.id) },
-        el('span', { class: 'codicon codicon-close', 'aria-hidden': 'true' }),
-      );
-      remove.addEventListener('click', () => post({ type: 'remove', id: item.id }));
-      return el('span', { class: 'legend-entry' }, toggle, remove);
+        renderSummary();
+      },
+      remove: (id) => post({ type: 'remove', id }),
     }),
   );
 }
 
 function renderNotes(): void {
-  notesList.replaceChildren(
-    ...notes
-      .filter((note) => !dismissed.has(note))
-      .map((note) => {
-        const close = el('button', { class: 'icon-button', type: 'button', 'aria-label': 'Dismiss this note' }, el('span', { class: 'codicon codicon-close', 'aria-hidden': 'true' }));
-        close.addEventListener('click', () => {
-          dismissed.add(note);
-          renderNotes();
-        });
-        return el('li', { 'data-testid': 'note' }, el('span', {}, note), close);
-      }),
-  );
+  notesList.replaceChildren(...noteItems(notes, dismissed, renderNotes));
 }
 
-/** Params and parallel coordinates are about runs: production metrics have neither. */
+/** Params and parallel coordinates are about runs: production metrics have neither. Chart controls show on the Charts tab only. */
 function renderTabs(): void {
+  for (const control of chartControls) control.hidden = state.tab !== 'charts';
   const runs = model?.subject.kind !== 'production';
   for (const tab of ['params', 'parallel'] as const) tabs.querySelector(`[data-testid="tab-${tab}"]`)!.toggleAttribute('hidden', !runs);
   if (!runs && (state.tab === 'params' || state.tab === 'parallel')) {
@@ -335,32 +270,19 @@ function renderEmpty(): void {
 
 // ---- tables and plots -----------------------------------------------------------------------
 
-/** Replaces a table, keeping where it was scrolled to (live runs re-render it every second). */
-function replaceKeepingScroll(host: HTMLElement, content: HTMLElement): void {
-  const wrap = host.querySelector('.table-wrap');
-  const [top, left] = wrap ? [wrap.scrollTop, wrap.scrollLeft] : [0, 0];
-  host.replaceChildren(content);
-  const next = host.querySelector('.table-wrap');
-  if (next) {
-    next.scrollTop = top;
-    next.scrollLeft = left;
-  }
-}
-
 function renderSummary(): void {
   const m = model;
   if (!m) return;
-  const keys = [...new Set(m.summary.map((s) => s.key))];
-  if (state.summaryMetric !== null && !keys.includes(state.summaryMetric)) state.summaryMetric = null;
-  fillSelect(summaryMetric, [['', 'All metrics'], ...keys.map((k): [string, string] => [k, truncateLabel(k, 80)])], state.summaryMetric ?? '');
+  fillSelect(summaryValue, Object.entries<string>(VALUE_LABELS), state.summaryValue);
   replaceKeepingScroll(
     summaryHost,
     m.summary.length
-      ? summaryTable(m, state.summaryMetric, state.summarySort, (order) => {
+      ? summaryTable(m, state.summaryValue, state.summarySort, color, (order) => {
           state.summarySort = order;
           save();
           renderSummary();
-          summaryHost.querySelectorAll<HTMLElement>('th button.sort')[order.column]?.focus();
+          // The table was rebuilt: keep the keyboard on the header just used.
+          [...summaryHost.querySelectorAll<HTMLElement>('th button.sort')].find((b) => b.dataset.column === order.column)?.focus();
         })
       : el('p', { class: 'empty-state' }, 'No metrics logged yet.'),
   );
@@ -377,25 +299,10 @@ function plotView(): PlotView {
 }
 
 function renderPlots(): void {
-  const m = model;
-  if (!m || state.tab !== 'parallel') return;
-  const data = m.parallel;
-  parallelNote.textContent = !data || data.axes.length === 0 ? 'Parallel coordinates need params that differ between the runs, or metrics.' : data.omitted ? `${data.omitted} more axes are left out to keep the chart readable.` : '';
-  parallelPlot = parallelChart(parallelCanvas, m, plotView(), parallelPlot);
-  const params = m.params;
-  const paramKeys = params ? [...params.keys.filter((_, i) => params.differs[i]), ...params.keys.filter((_, i) => !params.differs[i])] : [];
-  const metricKeys = m.charts.map((c) => c.key);
-  const param = fillSelect(scatterParam, paramKeys.map((k) => [k, truncateLabel(k, 80)]), state.scatter.param ?? '');
-  const metric = fillSelect(scatterMetric, metricKeys.map((k) => [k, truncateLabel(k, 80)]), state.scatter.metric ?? '');
-  scatterNote.textContent = paramKeys.length && metricKeys.length ? '' : 'A scatter needs runs with params and metrics.';
-  scatterPlot = param && metric ? scatterChart(scatterCanvas, m, param, metric, plotView(), scatterPlot) : (scatterPlot?.destroy(), undefined);
+  if (model && state.tab === 'parallel') plots.render(model, state.scatter, plotView());
 }
 
 // ---- events ---------------------------------------------------------------------------------
-
-function selectValue(event: Event): string {
-  return (event.target as HTMLElement & { value: string }).value;
-}
 
 addButton.addEventListener('click', () => post({ type: 'add' }));
 xSelect.addEventListener('change', (event) => {
@@ -403,7 +310,7 @@ xSelect.addEventListener('change', (event) => {
   if (value === state.xAxis) return;
   state.xAxis = value;
   save();
-  for (const chart of charts.values()) chart.resetWindow();
+  grid.resetWindows();
 });
 smoothingSelect.addEventListener('change', (event) => {
   state.smoothing = selectValue(event) as SmoothingMode;
@@ -423,10 +330,10 @@ logScale.addEventListener('change', () => {
   renderCharts();
 });
 resetAll.addEventListener('click', () => {
-  for (const chart of charts.values()) chart.resetZoom();
+  grid.resetZooms();
 });
-summaryMetric.addEventListener('change', (event) => {
-  state.summaryMetric = selectValue(event) || null;
+summaryValue.addEventListener('change', (event) => {
+  state.summaryValue = (selectValue(event) as SummaryValue) || 'last';
   save();
   renderSummary();
 });
@@ -435,19 +342,10 @@ onlyDifferences.addEventListener('change', () => {
   save();
   renderParams();
 });
-scatterParam.addEventListener('change', (event) => {
-  state.scatter = { ...state.scatter, param: selectValue(event) };
-  save();
-  renderPlots();
-});
-scatterMetric.addEventListener('change', (event) => {
-  state.scatter = { ...state.scatter, metric: selectValue(event) };
-  save();
-  renderPlots();
-});
 tabs.addEventListener('vsc-tabs-select', (event) => {
   state.tab = TAB_ORDER[(event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex] ?? 'charts';
   save();
+  renderTabs();
   renderPlots();
 });
 tabs.setAttribute('selected-index', String(Math.max(0, TAB_ORDER.indexOf(state.tab))));
@@ -455,6 +353,7 @@ tabs.setAttribute('selected-index', String(Math.max(0, TAB_ORDER.indexOf(state.t
 watchTheme(() => {
   theme = readTheme();
   renderLegend();
+  renderSummary();
   renderParams();
   renderCharts();
   renderPlots();
@@ -466,6 +365,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     case 'model': {
       model = message.model;
       notes = message.notes;
+      lastSteps = new Map(model.summary.map((s) => [`${s.id}\u0000${s.key}`, s.lastStep]));
       state.subject = model.subject;
       const ids = model.items.map((i) => i.id);
       state.hidden = state.hidden.filter((id) => ids.includes(id));
@@ -482,15 +382,11 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       renderPlots();
       break;
     }
-    case 'series': {
-      const key = requests.get(message.requestId);
-      requests.delete(message.requestId);
-      if (key !== undefined) charts.get(key)?.receive(message.requestId, message.set);
+    case 'series':
+      grid.receive(message.requestId, message.set);
       break;
-    }
     case 'seriesFailed':
-      requests.delete(message.requestId);
-      charts.get(message.key)?.failed(message.requestId, message.message);
+      grid.failed(message.requestId, message.key, message.message);
       break;
   }
 });

@@ -26,6 +26,7 @@ const parallelAxesPlugin: Plugin<'line'> = {
     const x = chart.scales.x!;
     const y = chart.scales.y!;
     const { theme, data } = entry;
+    const ticksDrawn = new Map<string, number>();
     ctx.save();
     ctx.font = `${theme.fontSize - 2}px ${theme.font}`;
     ctx.fillStyle = theme.muted;
@@ -37,27 +38,46 @@ const parallelAxesPlugin: Plugin<'line'> = {
       ctx.moveTo(px, y.getPixelForValue(0));
       ctx.lineTo(px, y.getPixelForValue(1));
       ctx.stroke();
+      // Numeric axes: round ticks spread over the axis; categorical: each value, thinned to fit.
       const ticks: [number, string][] = axis.numeric
-        ? [
-            [0, formatMetric(axis.min)],
-            [1, formatMetric(axis.max)],
-          ]
-        : axis.categories.map((c, i) => [categoryPosition(i, axis.categories.length), truncateLabel(c, 18)]);
-      const step = Math.max(1, Math.ceil(ticks.length / 12));
+        ? axis.ticks.map((value) => [axis.max === axis.min ? 0.5 : (value - axis.min!) / (axis.max! - axis.min!), formatMetric(value)])
+        : axis.categories.map((c, i) => [categoryPosition(i, axis.categories.length), c]);
+      const height = Math.abs(y.getPixelForValue(0) - y.getPixelForValue(1));
+      const step = Math.max(1, Math.ceil(ticks.length / Math.max(2, Math.floor(height / (theme.fontSize + 4)))));
+      // Labels sit right of their axis (left of the last one) and are cut to the gap to the next axis.
+      const last = index === data.axes.length - 1;
+      const spacing = data.axes.length > 1 ? Math.abs(x.getPixelForValue(1) - x.getPixelForValue(0)) : 400;
+      // The last two axes face each other: each gets half the gap.
+      const gap = (index >= data.axes.length - 2 ? spacing / 2 : spacing) - 10;
+      ctx.textAlign = last ? 'right' : 'left';
+      ctx.textBaseline = 'middle';
+      let drawn = 0;
       ticks.forEach(([position, text], i) => {
-        if (i % step !== 0 && i !== ticks.length - 1) return;
-        // The top value sits above its axis; the others beside it, clear of the axis names below.
-        const top = position >= 1;
-        ctx.textBaseline = top ? 'bottom' : position <= 0 ? 'bottom' : 'middle';
-        const last = index === data.axes.length - 1;
-        ctx.textAlign = top ? (index === 0 ? 'left' : last ? 'right' : 'center') : last ? 'right' : 'left';
-        const dx = top ? (index === 0 ? 4 : last ? -4 : 0) : last ? -4 : 4;
-        ctx.fillText(text, px + dx, y.getPixelForValue(position) - 2);
+        if (i % step !== 0) return;
+        const py = y.getPixelForValue(position);
+        ctx.beginPath();
+        ctx.moveTo(px - 3, py);
+        ctx.lineTo(px + 3, py);
+        ctx.stroke();
+        ctx.fillText(fitText(ctx, text, gap), px + (last ? -6 : 6), py);
+        drawn++;
       });
+      ticksDrawn.set(axis.key, drawn);
     });
     ctx.restore();
+    // The fewest labelled ticks of any numeric axis, for tests and assistive tools (the canvas is only pixels).
+    const numeric = data.axes.filter((a) => a.numeric && a.ticks.length > 1).map((a) => ticksDrawn.get(a.key) ?? 0);
+    chart.canvas.dataset.minTicks = String(numeric.length ? Math.min(...numeric) : 0);
   },
 };
+
+/** `text`, cut at the end with … so it fits `width` pixels. */
+function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let keep = text.length;
+  while (keep > 1 && ctx.measureText(`${text.slice(0, keep)}…`).width > width) keep--;
+  return `${text.slice(0, keep)}…`;
+}
 
 export function parallelChart(canvas: HTMLCanvasElement, model: CompareModel, view: PlotView, existing: Chart | undefined): Chart | undefined {
   existing?.destroy();
@@ -73,6 +93,8 @@ export function parallelChart(canvas: HTMLCanvasElement, model: CompareModel, vi
     pointRadius: 2.5,
     pointHoverRadius: 5,
     spanGaps: false,
+    // Points on an axis' top or bottom tick are drawn whole.
+    clip: false,
     hidden: view.hidden(id),
   }));
   const theme = view.theme;
@@ -84,7 +106,7 @@ export function parallelChart(canvas: HTMLCanvasElement, model: CompareModel, vi
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
-      layout: { padding: { top: 18, bottom: 4, left: 8, right: 8 } },
+      layout: { padding: { top: 12, bottom: 8, left: 8, right: 8 } },
       interaction: { mode: 'nearest', intersect: false, axis: 'xy' },
       scales: {
         x: { type: 'category', offset: false, ticks: { color: theme.foreground, font, maxRotation: 30 }, grid: { display: false }, border: { display: false } },
@@ -131,7 +153,7 @@ export function scatterChart(canvas: HTMLCanvasElement, model: CompareModel, par
     const x = numbers ? numbers[index]! : categories.indexOf(raw);
     if (x === null) return;
     shown.push(raw);
-    datasets.push({ label: item.name, data: [{ x, y: last }], backgroundColor: view.color(item.id), borderColor: view.color(item.id), pointRadius: 5, pointHoverRadius: 7, hidden: view.hidden(item.id) });
+    datasets.push({ label: item.name, data: [{ x, y: last }], backgroundColor: view.color(item.id), borderColor: view.color(item.id), pointRadius: 5, pointHoverRadius: 7, clip: false, hidden: view.hidden(item.id) });
   });
   const theme = view.theme;
   const font = { family: theme.font, size: theme.fontSize - 1 };
@@ -143,15 +165,18 @@ export function scatterChart(canvas: HTMLCanvasElement, model: CompareModel, par
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
+      layout: { padding: 8 },
       scales: {
         x: {
           type: 'linear',
+          // Room around the extreme points, so none sits on the plot's edge.
+          grace: numbers ? '5%' : 0,
           ...(numbers ? {} : { min: -0.5, max: Math.max(0.5, categories.length - 0.5) }),
           title: { display: true, text: truncateLabel(param, 60), color: theme.muted, font },
           ticks: { color: theme.muted, font, ...(numbers ? {} : { stepSize: 1 }), callback: (v) => xText(Number(v)) },
           grid: { color: theme.grid },
         },
-        y: { title: { display: true, text: `${truncateLabel(metric, 60)} (final)`, color: theme.muted, font }, ticks: { color: theme.muted, font, callback: (v) => formatMetric(Number(v)) }, grid: { color: theme.grid } },
+        y: { grace: '5%', title: { display: true, text: `${truncateLabel(metric, 60)} (final)`, color: theme.muted, font }, ticks: { color: theme.muted, font, callback: (v) => formatMetric(Number(v)) }, grid: { color: theme.grid } },
       },
       plugins: {
         legend: { display: false },

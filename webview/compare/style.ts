@@ -43,5 +43,21 @@ td.missing { color: var(--vscode-descriptionForeground); }
 .parallel-box { position: relative; height: 380px; margin: 8px 0 16px; }
 .scatter-box { position: relative; height: 340px; }
 vscode-tab-panel { padding-top: 4px; }
+.ended-mark { display: inline-flex; align-items: center; gap: 3px; font-size: 0.9em; white-space: nowrap; }
+.ended-mark .codicon { font-size: 14px; }
+.ended-failed .codicon { color: var(--vscode-testing-iconFailed, var(--vscode-errorForeground)); }
+.ended-killed .codicon { color: var(--vscode-charts-orange, var(--vscode-editorWarning-foreground)); }
+.end-mark { font-weight: 700; margin-right: 4px; }
+.wide-summary th.run-name { text-align: left; font-weight: normal; white-space: nowrap; max-width: 24em; overflow: hidden; text-overflow: ellipsis; }
+.wide-summary .chip { margin-right: 6px; width: 10px; height: 10px; }
+.wide-summary th .better { display: block; font-weight: normal; font-size: 0.85em; color: var(--vscode-descriptionForeground); }
+.wide-summary th.number { text-align: right; }
+.wide-summary th.system { font-style: italic; }
+.wide-summary tbody tr:hover { background: var(--vscode-list-hoverBackground, transparent); }
+th button.sort:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
+.system-group { margin-top: 16px; border-top: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); padding-top: 8px; }
+.system-group > summary { cursor: pointer; font-weight: 600; padding: 4px 0; }
+.system-group > summary:focus-visible { outline: 1px solid var(--vscode-focusBorder); }
+.system-group > summary .muted { font-weight: normal; }
 body.vscode-high-contrast .chart-card, body.vscode-high-contrast-light .chart-card, body.vscode-high-contrast .legend-entry { border-color: var(--vscode-contrastBorder); }
 `;

@@ -1,106 +1,69 @@
-// The Summary (sortable) and Params (only what differs) tables. Text only: names never become markup.
-import type { CompareItem, CompareModel } from '../../src/compare/model.ts';
-import type { MetricSummary, MetricValue } from '../../src/compare/summary.ts';
-import { formatMetric } from '../../src/shared/format.ts';
+// The Summary (runs × metrics, sortable) and Params (only what differs) tables. Text only: names never become markup.
+import type { CompareModel } from '../../src/compare/model.ts';
+import type { MetricValue } from '../../src/compare/summary.ts';
+import { type SummarySort, type SummaryValue, endedEarly, nextSort, sortWide, wideSummary } from '../../src/compare/wideSummary.ts';
+import { formatMetric, truncateLabel } from '../../src/shared/format.ts';
 import { el } from '../shared/vscode.ts';
-
-export interface SortOrder {
-  column: number;
-  descending: boolean;
-}
-
-interface Column {
-  title: string;
-  numeric: boolean;
-  value(row: MetricSummary, item: CompareItem | undefined): string | number | null;
-  text(row: MetricSummary, item: CompareItem | undefined): string;
-}
-
-function metricNumber(value: MetricValue | null): number | null {
-  return typeof value === 'number' ? value : null;
-}
+import { endedMark } from './legend.ts';
 
 function metricText(value: MetricValue | null): string {
   if (value === null) return '—';
   return typeof value === 'number' ? formatMetric(value) : value;
 }
 
-function summaryColumns(production: boolean): Column[] {
-  return [
-    { title: production ? 'Model version' : 'Run', numeric: false, value: (_r, i) => i?.name ?? '', text: (r, i) => i?.name ?? String(r.id) },
-    { title: production ? 'Model' : 'Experiment', numeric: false, value: (_r, i) => i?.group ?? '', text: (_r, i) => i?.group ?? '' },
-    { title: 'Metric', numeric: false, value: (r) => r.key, text: (r) => r.key },
-    { title: 'Last', numeric: true, value: (r) => metricNumber(r.last), text: (r) => metricText(r.last) },
-    { title: 'Min', numeric: true, value: (r) => r.min, text: (r) => metricText(r.min) },
-    { title: 'Max', numeric: true, value: (r) => r.max, text: (r) => metricText(r.max) },
-    { title: 'Best', numeric: true, value: (r) => r.best, text: (r) => metricText(r.best) },
-    {
-      title: 'Better',
-      numeric: false,
-      value: (r) => r.direction,
-      text: (r) => `${r.direction === 'min' ? 'lower' : 'higher'}${r.directionFrom === 'name' ? ' (guessed)' : ''}`,
-    },
-    {
-      title: production ? 'Last time' : 'Last step',
-      numeric: true,
-      value: (r) => r.lastStep,
-      text: (r) => (production ? new Date(r.lastStep).toLocaleString() : r.lastStep.toLocaleString('en-US')),
-    },
-    { title: 'Points', numeric: true, value: (r) => r.points, text: (r) => `${r.points.toLocaleString('en-US')}${r.nonfinite ? ` (${r.nonfinite.toLocaleString('en-US')} NaN/Inf)` : ''}` },
-  ];
-}
-
-function compare(a: string | number | null, b: string | number | null): number {
-  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
-  return typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b), undefined, { numeric: true });
-}
-
-/** The summary table; clicking (or Enter/Space on) a header sorts by it, twice reverses. */
-export function summaryTable(model: CompareModel, metric: string | null, order: SortOrder, onSort: (order: SortOrder) => void): HTMLElement {
+/** The Summary tab: a row per run, a column per metric, the best value of each metric marked. */
+export function summaryTable(model: CompareModel, value: SummaryValue, order: SummarySort, color: (id: number) => string, onSort: (order: SummarySort) => void): HTMLElement {
   const production = model.subject.kind === 'production';
-  const columns = summaryColumns(production);
-  const items = new Map(model.items.map((item) => [item.id, item]));
-  const rows = model.summary.filter((r) => metric === null || r.key === metric);
-  const column = columns[Math.min(order.column, columns.length - 1)]!;
-  rows.sort((a, b) => {
-    const byColumn = compare(column.value(a, items.get(a.id)), column.value(b, items.get(b.id)));
-    // Missing values stay last in both directions.
-    const missing = column.value(a, items.get(a.id)) === null || column.value(b, items.get(b.id)) === null;
-    return (order.descending && !missing ? -byColumn : byColumn) || a.key.localeCompare(b.key) || model.items.findIndex((i) => i.id === a.id) - model.items.findIndex((i) => i.id === b.id);
-  });
-  // The best value of each metric across runs gets a mark.
-  const bestOf = new Map<string, number>();
-  for (const r of model.summary) {
-    if (r.best === null) continue;
-    const current = bestOf.get(r.key);
-    if (current === undefined || (r.direction === 'min' ? r.best < current : r.best > current)) bestOf.set(r.key, r.best);
-  }
+  const wide = wideSummary(model, value);
+  const rows = sortWide(wide, order);
+  const header = (column: string, title: string, options: { numeric?: boolean; hint?: string; better?: string; system?: boolean } = {}) => {
+    const sorted = order.column === column;
+    const button = el(
+      'button',
+      { class: 'sort', type: 'button', 'data-column': column, ...(options.hint ? { title: `${column}\n${options.hint}` } : {}) },
+      title,
+      sorted ? (order.descending ? ' ↓' : ' ↑') : '',
+      ...(options.better ? [el('span', { class: 'better' }, options.better)] : []),
+    );
+    button.addEventListener('click', () => onSort(nextSort(order, column, wide)));
+    const classes = [options.numeric ? 'number' : '', options.system ? 'system' : ''].join(' ').trim();
+    return el('th', { scope: 'col', class: classes, 'aria-sort': sorted ? (order.descending ? 'descending' : 'ascending') : 'none' }, button);
+  };
   const head = el(
     'tr',
     {},
-    ...columns.map((c, index) => {
-      const sorted = index === order.column;
-      const button = el('button', { class: 'sort', type: 'button' }, c.title, sorted ? (order.descending ? ' ↓' : ' ↑') : '');
-      button.addEventListener('click', () => onSort({ column: index, descending: sorted && !order.descending }));
-      return el('th', { class: c.numeric ? 'number' : '', scope: 'col', 'aria-sort': sorted ? (order.descending ? 'descending' : 'ascending') : 'none' }, button);
-    }),
+    header('run', production ? 'Model version' : 'Run'),
+    header('experiment', production ? 'Model' : 'Experiment'),
+    ...(production ? [] : [header('status', 'Status')]),
+    ...wide.columns.map((c) =>
+      header(c.key, truncateLabel(c.key, 40), {
+        numeric: true,
+        better: `${c.direction === 'min' ? 'lower' : 'higher'} is better${c.directionFrom === 'name' ? ' (guess)' : ''}`,
+        system: c.system,
+        hint: `${c.direction === 'min' ? 'Lower' : 'Higher'} is better (${c.directionFrom === 'experiment' ? "the experiment's primary metric" : 'guessed from the name'}). Click to sort.`,
+      }),
+    ),
   );
-  const body = rows.map((r) => {
-    const item = items.get(r.id);
+  const body = rows.map((row) => {
+    const chip = el('span', { class: 'swatch chip', 'aria-hidden': 'true' });
+    chip.style.backgroundColor = color(row.id);
+    const ended = endedEarly(row.status);
     return el(
       'tr',
-      {},
-      ...columns.map((c, index) => {
-        const isBest = index === 6 && r.best !== null && bestOf.get(r.key) === r.best;
-        const cell = el('td', { class: [c.numeric ? 'number' : '', isBest ? 'best' : ''].join(' ').trim() }, c.text(r, item), isBest ? ' ★' : '');
-        const raw = c.value(r, item);
-        if (c.numeric && typeof raw === 'number') cell.title = String(raw);
-        if (isBest) cell.setAttribute('aria-label', `${c.text(r, item)}, best ${r.key}`);
-        return cell;
+      { 'data-testid': 'summary-row', 'data-id': String(row.id), ...(ended ? { 'data-ended': ended } : {}) },
+      el('th', { scope: 'row', class: 'run-name', title: row.name }, chip, truncateLabel(row.name, 80)),
+      el('td', { title: row.group }, truncateLabel(row.group, 60)),
+      ...(production ? [] : [el('td', {}, ended ? endedMark(ended) : (row.status ?? '').toLowerCase())]),
+      ...row.cells.map((cell, index) => {
+        const best = row.best[index]!;
+        const td = el('td', { class: best ? 'number best' : 'number' }, metricText(cell), best ? ' ★' : '');
+        if (typeof cell === 'number') td.title = String(cell);
+        if (best) td.setAttribute('aria-label', `${metricText(cell)}, best ${wide.columns[index]!.key}`);
+        return td;
       }),
     );
   });
-  const table = el('table', { 'data-testid': 'summary-table' }, el('thead', {}, head), el('tbody', {}, ...body));
+  const table = el('table', { 'data-testid': 'summary-table', class: 'wide-summary' }, el('thead', {}, head), el('tbody', {}, ...body));
   return el('div', { class: 'table-wrap' }, table);
 }
 
@@ -131,4 +94,16 @@ export function paramsTable(model: CompareModel, onlyDifferences: boolean, color
     ),
   );
   return el('div', { class: 'table-wrap' }, el('table', { 'data-testid': 'params-table' }, el('thead', {}, head), el('tbody', {}, ...body)));
+}
+
+/** Replaces a table, keeping where it was scrolled to (live runs re-render it every second). */
+export function replaceKeepingScroll(host: HTMLElement, content: HTMLElement): void {
+  const wrap = host.querySelector('.table-wrap');
+  const [top, left] = wrap ? [wrap.scrollTop, wrap.scrollLeft] : [0, 0];
+  host.replaceChildren(content);
+  const next = host.querySelector('.table-wrap');
+  if (next) {
+    next.scrollTop = top;
+    next.scrollLeft = left;
+  }
 }

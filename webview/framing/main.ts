@@ -420,17 +420,23 @@ function shapeOf(step: StepSpec): string {
 
 function renderHeader(): HTMLElement {
   const examples = catalogue!.examples.map((example) => {
-    const button = el('vscode-button', { secondary: '', icon: 'lightbulb', 'data-testid': `prefill-${example.id}`, title: `Fill every step with the worked example "${example.title}"` }, `Example: ${example.title}`);
+    const button = el(
+      'vscode-button',
+      { secondary: '', icon: 'lightbulb', 'data-testid': `prefill-${example.id}`, title: `Open the worked example "${example.title}" as a new framing; this one stays as it is` },
+      `Example: ${example.title}`,
+    );
     button.addEventListener('click', () => post({ type: 'prefill', example: example.id }));
     return button;
   });
   const newFraming = el('vscode-button', { secondary: '', icon: 'add', 'data-testid': 'new-framing' }, 'New framing');
   newFraming.addEventListener('click', () => post({ type: 'newFraming' }));
+  const revisions = el('vscode-button', { secondary: '', icon: 'history', 'data-testid': 'show-revisions', title: 'List the saved revisions of this framing: compare two, or restore one' }, 'Revisions…');
+  revisions.addEventListener('click', () => post({ type: 'showRevisions' }));
   return el(
     'header',
     { class: 'fw-header' },
     el('div', { class: 'fw-status' }, el('h1', { 'data-testid': 'framing-title' }), el('span', { class: 'fw-verdict', 'data-testid': 'verdict-badge' }), el('span', { class: 'muted', 'data-testid': 'save-status', role: 'status' })),
-    el('div', { class: 'fw-actions' }, ...examples, newFraming),
+    el('div', { class: 'fw-actions' }, ...examples, newFraming, revisions),
   );
 }
 

@@ -2,23 +2,11 @@
 // one (text, JSON, YAML, Markdown, CSV as a table, images). Everything is built with textContent.
 import type { ArtifactRow, RunFromWebview, RunToWebview } from '../../src/contract/run.ts';
 import type { Preview } from '../../src/runpage/preview.ts';
+import { formatBytes } from '../../src/shared/format.ts';
 import { el } from '../shared/vscode.ts';
 import { renderMarkdown } from './markdown.ts';
 
 type PreviewMessage = Extract<RunToWebview, { type: 'preview' }>;
-
-export function formatBytes(bytes: number | null): string {
-  if (bytes === null) return '—';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
 
 interface Folder {
   name: string;

@@ -146,6 +146,8 @@ function chartView(): ChartView {
     bucketUnit: 'steps',
     color: runColor,
     hidden: () => false,
+    // The page says how the run ended; its chart needs no end mark.
+    lastStep: () => undefined,
   };
 }
 

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { type ColumnDrift, DEFAULT_THRESHOLDS, DriftCancelled, type DriftReport, type DriftThresholds, checkDrift, pValueOf } from '../../monitoring/drift.ts';
 import { saveDriftReport } from '../../monitoring/driftReports.ts';
 import { formatPValue } from '../../monitoring/stats.ts';
-import { TableError } from '../../monitoring/tableReader.ts';
+import { TableError } from '../../shared/table/tableReader.ts';
 import { resolveVersion } from '../../registry/models.ts';
 import { formatMetric, truncateLabel } from '../../shared/format.ts';
 import { parseDecimal } from '../../shared/numberText.ts';

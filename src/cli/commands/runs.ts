@@ -5,10 +5,11 @@ import { refreshDirtyBlocks } from '../../store/metricBlocks.ts';
 import { parseOrderBy } from '../../search/parser.ts';
 import { searchRunIds } from '../../search/query.ts';
 import { SearchError } from '../../search/syntax.ts';
-import { DEFAULT_STALE_MS, type Experiment, type RunSummary, findExperimentByName, getRunsByIds, listExperiments, listRuns, metricHeadlines } from '../../tracking/experiments.ts';
+import { type Experiment, type RunSummary, findExperimentByName, getRunsByIds, listExperiments, listRuns, metricHeadlines } from '../../tracking/experiments.ts';
 import { jsonNumber, parseIntegerText, splitAssignment } from '../../tracking/loggingInput.ts';
 import { RUN_STATUSES, type RunStatus } from '../../tracking/model.ts';
 import { FINAL_STATUSES, type FinalStatus, attachRun, createRun } from '../../tracking/runLogger.ts';
+import { staleCutoff } from '../../tracking/staleness.ts';
 import { type CliCommand, type CliInvocation, CliError, option, optionValues } from '../command.ts';
 
 /** Runs read per page while listing. */
@@ -113,7 +114,7 @@ const runsList: CliCommand = {
         }
         experiments = [found];
       }
-      const staleBefore = Date.now() - DEFAULT_STALE_MS;
+      const staleBefore = staleCutoff();
       const listed: ListedRun[] = [];
       if (filter !== undefined || orderBy !== undefined) {
         listed.push(...searched(store, { filter, orderBy, experiments: experimentName === undefined ? undefined : experiments, status, limit, staleBefore }));

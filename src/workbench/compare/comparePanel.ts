@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { paramsTable, summaryTable, toCsv, toMarkdown } from '../../compare/export.ts';
 import { m4Series } from '../../compare/m4.ts';
-import { type CompareModel, MAX_ITEMS, type MissingItem, type Subject, loadComparison } from '../../compare/model.ts';
+import { type CompareModel, MAX_ITEMS, type MissingItem, type Subject, loadComparison, subjectKey } from '../../compare/model.ts';
 import { productionSeries } from '../../compare/production.ts';
+import { packSeriesSet } from '../../compare/seriesWire.ts';
 import { FromWebviewSchema, type FromWebview, type ToWebview, VIEW_TYPE } from '../../contract/compare.ts';
 import { truncateLabel } from '../../shared/format.ts';
 import type { Services } from '../services.ts';
@@ -17,11 +18,11 @@ import { pickRuns, pickVersions } from './pickers.ts';
 export class ComparePanel implements vscode.Disposable {
   private static readonly open = new Set<ComparePanel>();
 
-  /** Shows `subject` in the open panel of the same kind (without reloading it), or in a new one. */
+  /** Reveals the open panel that shows exactly these runs (or versions); otherwise opens another panel beside the others. */
   static show(services: Services, subject: Subject, notes: string[] = []): void {
-    const existing = [...ComparePanel.open].find((p) => p.subject.kind === subject.kind);
+    const key = subjectKey(subject);
+    const existing = [...ComparePanel.open].find((p) => p.key === key);
     if (existing) {
-      existing.setSubject(subject, notes);
       existing.panel.reveal();
       return;
     }
@@ -59,6 +60,11 @@ export class ComparePanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
     );
     this.refresh();
+  }
+
+  /** What this panel shows, whatever the order it was picked in: panels are told apart by it. */
+  get key(): string {
+    return subjectKey(this.subject);
   }
 
   setSubject(subject: Subject, notes: string[]): void {
@@ -138,7 +144,7 @@ export class ComparePanel implements vscode.Disposable {
     const options = { buckets, range: request.range ?? undefined };
     try {
       const set = this.subject.kind === 'runs' ? m4Series(store, chart.ids, chart.key, options) : productionSeries(store, chart.ids, chart.key, options);
-      this.post({ type: 'series', requestId: request.requestId, set });
+      this.post({ type: 'series', requestId: request.requestId, set: packSeriesSet(set) });
     } catch (error) {
       this.services.log.error(`Compare: could not read ${request.key}: ${(error as Error).message}`);
       this.post({ type: 'seriesFailed', requestId: request.requestId, key: request.key, message: (error as Error).message });
@@ -163,7 +169,7 @@ export class ComparePanel implements vscode.Disposable {
 
   private async copy(request: Extract<FromWebview, { type: 'copy' }>): Promise<void> {
     if (!this.model) return;
-    const table = request.table === 'summary' ? summaryTable(this.model, request.metric) : paramsTable(this.model, request.onlyDifferences);
+    const table = request.table === 'summary' ? summaryTable(this.model, request.value) : paramsTable(this.model, request.onlyDifferences);
     await vscode.env.clipboard.writeText(request.format === 'csv' ? toCsv(table) : toMarkdown(table));
     vscode.window.setStatusBarMessage(`Copied the ${request.table} table (${table.rows.length} rows) as ${request.format === 'csv' ? 'CSV' : 'Markdown'}`, 4000);
   }

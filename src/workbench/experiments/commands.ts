@@ -14,8 +14,9 @@ import {
   validateName,
 } from '../../tracking/experiments.ts';
 import { truncateLabel } from '../../shared/format.ts';
+import { guessDirection } from '../../tracking/metricDirection.ts';
 import type { Services } from '../services.ts';
-import type { ExperimentsNode } from './experimentsTree.ts';
+import type { ExperimentsNode } from '../experimentsTree.ts';
 
 type Selectable = Extract<ExperimentsNode, { kind: 'experiment' | 'run' }>;
 
@@ -168,13 +169,13 @@ export function registerExperimentCommands(services: Services): vscode.Disposabl
         changed();
         return;
       }
-      const direction = await vscode.window.showQuickPick(
-        [
-          { label: 'Lower is better', description: 'loss, error, latency', value: 'min' as const },
-          { label: 'Higher is better', description: 'accuracy, F1, AUC', value: 'max' as const },
-        ],
-        { title: `Direction of ${metric.label}` },
-      );
+      // The direction its name suggests comes first, so Enter takes it.
+      const guessed = guessDirection(metric.label);
+      const directions = [
+        { label: 'Lower is better', description: 'loss, error, latency', value: 'min' as const },
+        { label: 'Higher is better', description: 'accuracy, F1, AUC', value: 'max' as const },
+      ].sort((a, b) => Number(b.value === guessed) - Number(a.value === guessed));
+      const direction = await vscode.window.showQuickPick(directions, { title: `Direction of ${metric.label}` });
       if (!direction) return;
       await services.run('Set primary metric', () => setPrimaryMetric(stores.forWriting(), experimentId, metric.label, direction.value));
       changed();

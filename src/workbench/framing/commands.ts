@@ -54,7 +54,7 @@ export async function pickAnswer(ctx: FramingCommandContext, entry: ChecklistEnt
 }
 
 /** The framing a command is about: the one given, the only one, or one the user picks. */
-async function chooseFraming(ctx: FramingCommandContext, given: unknown, purpose: string): Promise<number | undefined> {
+export async function chooseFraming(ctx: FramingCommandContext, given: unknown, purpose: string): Promise<number | undefined> {
   if (typeof given === 'number') return given;
   const store = ctx.services.stores.current();
   const framings = store ? listFramings(store) : [];

@@ -4,6 +4,7 @@ import { FRAMING_VIEW_TYPE } from '../../contract/framing.ts';
 import type { ChecklistEntry } from '../../framing/checklist.ts';
 import type { Services } from '../services.ts';
 import { type FramingCommandContext, answerCriterion, exportFraming, importFraming, linkExperiment, openWizard, pickAnswer } from './commands.ts';
+import { registerRevisionDocuments, showFramingRevisions } from './revisions.ts';
 import { FramingTreeProvider } from './tree.ts';
 import { FramingWizards } from './wizard.ts';
 
@@ -37,6 +38,8 @@ export function registerFraming(services: Services): vscode.Disposable[] {
     vscode.commands.registerCommand('mlLifecycle.answerCriterion', (entry?: ChecklistEntry) => pickAnswer(ctx, entry)),
     vscode.commands.registerCommand('mlLifecycle.exportFraming', (framingId?: unknown) => services.run('Export framing', () => exportFraming(ctx, framingId))),
     vscode.commands.registerCommand('mlLifecycle.importFraming', (file?: unknown) => services.run('Import framing', () => importFraming(ctx, file))),
+    registerRevisionDocuments(services.stores),
+    vscode.commands.registerCommand('mlLifecycle.showFramingRevisions', (given?: unknown) => services.run('Show framing revisions', () => showFramingRevisions(ctx, given))),
     vscode.commands.registerCommand('mlLifecycle.linkExperimentToFraming', (node?: unknown) => services.run('Link experiment to framing', () => linkExperiment(ctx, node))),
   ];
 }

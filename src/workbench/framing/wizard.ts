@@ -11,7 +11,7 @@ import { isBlank } from '../../framing/assess.ts';
 import { CRITERIA } from '../../framing/criteria.ts';
 import { resolveField } from '../../framing/edit.ts';
 import { EXAMPLE_IDS, EXAMPLE_TITLES, type ExampleId, exampleFraming } from '../../framing/examples.ts';
-import { unusedFramingName } from '../../framing/store.ts';
+import { createFraming, unusedFramingName } from '../../framing/store.ts';
 import { STEPS, type StepId } from '../../framing/steps.ts';
 import { VERDICT_LABELS } from '../../framing/verdict.ts';
 import type { Services } from '../services.ts';
@@ -33,7 +33,14 @@ class WizardPanel implements vscode.Disposable {
   private ready = false;
   private pendingStep: StepId | undefined;
 
-  constructor(services: Services, panel: vscode.WebviewPanel, session: FramingSession, step: StepId | undefined, onDispose: (p: WizardPanel) => void, showNew: () => void) {
+  constructor(
+    services: Services,
+    panel: vscode.WebviewPanel,
+    session: FramingSession,
+    step: StepId | undefined,
+    onDispose: (p: WizardPanel) => void,
+    showFraming: (framingId: number | null) => void,
+  ) {
     this.panel = panel;
     this.session = session;
     this.pendingStep = step;
@@ -63,14 +70,18 @@ class WizardPanel implements vscode.Disposable {
             session.removeRow(message.list, message.index);
             return;
           case 'prefill':
-            await prefill(services, session, message.example);
+            openExample(services, session, message.example, (id) => showFraming(id));
+            return;
+          case 'showRevisions':
+            session.flush();
+            await vscode.commands.executeCommand('mlLifecycle.showFramingRevisions', session.id ?? undefined);
             return;
           case 'export':
             session.flush();
             await vscode.commands.executeCommand('mlLifecycle.exportFraming', session.id ?? undefined);
             return;
           case 'newFraming':
-            showNew();
+            showFraming(null);
             return;
         }
       }),
@@ -104,20 +115,24 @@ class WizardPanel implements vscode.Disposable {
   }
 }
 
-async function prefill(services: Services, session: FramingSession, example: ExampleId): Promise<void> {
+/**
+ * A worked example always becomes a new framing ("Email spam detection (example)"), so it never
+ * overwrites answers. Only a blank, never-saved wizard takes it in place; others open a new one.
+ */
+function openExample(services: Services, session: FramingSession, example: ExampleId, showFraming: (framingId: number) => void): void {
   const title = EXAMPLE_TITLES[example];
-  if (!isBlank(session.document)) {
-    const choice = await vscode.window.showWarningMessage(
-      `Replace every answer of "${session.document.problem.name}" with the worked example "${title}"?`,
-      { modal: true, detail: session.id === null ? 'The answers typed so far are lost.' : 'The current answers stay in the framing’s revision history.' },
-      'Replace',
-    );
-    if (choice !== 'Replace') return;
-  }
   const document = exampleFraming(example);
-  const store = services.stores.current();
-  const name = store ? unusedFramingName(store, title, session.id ?? undefined) : title;
-  session.replaceDocument({ ...document, problem: { ...document.problem, name } }, `prefill example "${title}"`);
+  const store = services.stores.forWriting();
+  const named = { ...document, problem: { ...document.problem, name: unusedFramingName(store, `${title} (example)`) } };
+  const reason = `worked example "${title}"`;
+  if (session.id === null && isBlank(session.document)) {
+    session.replaceDocument(named, reason);
+    return;
+  }
+  const created = createFraming(store, named, { reason });
+  services.stores.notifyChanged();
+  services.log.info(`Opened the worked example "${title}" as the new framing "${created.name}"`);
+  showFraming(created.id);
 }
 
 /** The open wizard panels: at most one per framing. */
@@ -149,7 +164,7 @@ export class FramingWizards implements vscode.Disposable {
   }
 
   private attach(panel: vscode.WebviewPanel, session: FramingSession, step: StepId | undefined): void {
-    this.panels.add(new WizardPanel(this.services, panel, session, step, (p) => this.panels.delete(p), () => this.show(null)));
+    this.panels.add(new WizardPanel(this.services, panel, session, step, (p) => this.panels.delete(p), (framingId) => this.show(framingId)));
   }
 
   /** The live session of a framing whose wizard is open, so other edits go through it. */

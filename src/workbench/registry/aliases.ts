@@ -39,8 +39,8 @@ export async function promoteCommand(services: Services, node: unknown): Promise
       'Promote',
     );
     if (choice !== 'Promote') return;
-    reason = await askReason(`Promote v${version.version} to champion: reason`, false);
-    if (reason === undefined) return;
+    // The reason is optional here: dismissing its box promotes without one (the gate passed, the user confirmed).
+    reason = await askReason(`Promote v${version.version} to champion: reason (optional, Escape to skip)`, false);
   } else {
     const choice = await vscode.window.showWarningMessage(
       `The promotion gate did not pass for ${versionLabel(version)}.`,
@@ -51,10 +51,14 @@ export async function promoteCommand(services: Services, node: unknown): Promise
     reason = await askReason(`Promote v${version.version} past the failed gate: reason`, true);
     if (!reason?.trim()) return;
   }
-  const { previous } = promoteToChampion(services.stores.forWriting(), version, gate, reason);
+  const { previous, droppedChallenger } = promoteToChampion(services.stores.forWriting(), version, gate, reason);
   services.stores.notifyChanged();
-  services.log.info(`Promoted ${version.modelName} v${version.version} to champion${previous ? ` (was v${previous.version})` : ''}; gate ${gate.passed ? 'passed' : 'failed'}`);
-  void vscode.window.showInformationMessage(`${truncateLabel(version.modelName, 60)} v${version.version} is now @champion${previous ? ` (was v${previous.version})` : ''}.`);
+  services.log.info(`Promoted ${version.modelName} v${version.version} to champion${previous ? ` (was v${previous.version})` : ''}; gate ${gate.passed ? 'passed' : 'failed'}${droppedChallenger ? '; @challenger removed from it' : ''}`);
+  const notes = [
+    ...(droppedChallenger ? [`It is no longer @${CHALLENGER}.`] : []),
+    ...(reason?.trim() ? [] : ['No reason was given, so the audit log records the promotion without one.']),
+  ];
+  void vscode.window.showInformationMessage(`${truncateLabel(version.modelName, 60)} v${version.version} is now @champion${previous ? ` (was v${previous.version})` : ''}.${notes.map((n) => ` ${n}`).join('')}`);
 }
 
 /** mlLifecycle.setAlias: champion goes through the promotion gate; moving any other alias is confirmed. */

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { AUDIT_VIEW_TYPE, type AuditFilter, type AuditUpdate, auditRequestSchema } from '../../contract/audit.ts';
+import { describeAudit } from '../../registry/auditDescribe.ts';
+import { auditNames } from '../../registry/auditNames.ts';
 import { auditCsv, auditMarkdown } from '../../registry/auditExport.ts';
 import { listAudit } from '../../store/audit.ts';
 import type { Services } from '../services.ts';
@@ -71,7 +73,10 @@ export class AuditPanel implements vscode.Disposable {
     if (!this.panel) return;
     const store = this.services.stores.current();
     const entries = store ? listAudit(store.db, { entity: this.filter.entity ?? undefined, text: this.filter.text.trim() || undefined, limit: SHOWN + 1 }) : [];
-    const update: AuditUpdate = { type: 'entries', filter: this.filter, entries: entries.slice(0, SHOWN), truncated: entries.length > SHOWN, limit: SHOWN };
+    const shown = entries.slice(0, SHOWN);
+    const names = store ? auditNames(store, shown) : undefined;
+    const rows = names ? shown.map((record) => ({ ...record, ...describeAudit(record, names) })) : [];
+    const update: AuditUpdate = { type: 'entries', filter: this.filter, entries: rows, truncated: entries.length > SHOWN, limit: SHOWN };
     void this.panel.webview.postMessage(update);
   }
 

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { DRIFT_VIEW_TYPE, type DriftState, type DriftUpdate, driftRequestSchema } from '../../contract/drift.ts';
 import { DriftCancelled, type DriftReport, checkDrift } from '../../monitoring/drift.ts';
 import { getDriftReport, saveDriftReport } from '../../monitoring/driftReports.ts';
-import { TableError } from '../../monitoring/tableReader.ts';
+import { TableError } from '../../shared/table/tableReader.ts';
 import { type ModelVersion, getVersion, listAllVersions } from '../../registry/models.ts';
 import { formatMetric, truncateLabel } from '../../shared/format.ts';
 import type { Services } from '../services.ts';

@@ -7,6 +7,7 @@ import { promoteCommand, removeAliasCommand, setAliasCommand } from './aliases.t
 import { ArtifactVerifier } from './artifactVerifier.ts';
 import { AuditPanel } from './auditPanel.ts';
 import { DriftPanels, checkDriftCommand } from './driftPanel.ts';
+import { MODEL_CARD_SCHEME, ModelCardDocuments, openModelCardCommand } from './modelCardPreview.ts';
 import { type ModelsNode, ModelsTreeProvider } from './modelsTree.ts';
 import { ProductionWatcher, exportModelCardCommand, logProductionMetricCommand, verifyArtifactsCommand } from './monitoring.ts';
 import { registerVersionCommand } from './registration.ts';
@@ -19,6 +20,7 @@ export function registerRegistry(services: Services): vscode.Disposable[] {
   const watcher = new ProductionWatcher(services);
   const driftPanels = new DriftPanels(services);
   const auditPanel = new AuditPanel(services);
+  const modelCards = new ModelCardDocuments(services);
   const command = (id: string, action: string, work: (node: unknown) => unknown) =>
     vscode.commands.registerCommand(id, (node?: unknown) => services.run(action, () => work(node)));
   watcher.schedule();
@@ -30,6 +32,8 @@ export function registerRegistry(services: Services): vscode.Disposable[] {
     watcher,
     driftPanels,
     auditPanel,
+    modelCards,
+    vscode.workspace.registerTextDocumentContentProvider(MODEL_CARD_SCHEME, modelCards),
     services.stores.onDidChange(() => {
       tree.refresh();
       watcher.schedule();
@@ -44,6 +48,7 @@ export function registerRegistry(services: Services): vscode.Disposable[] {
     command('mlLifecycle.setAlias', 'Set alias', (node) => setAliasCommand(services, node)),
     command('mlLifecycle.removeAlias', 'Remove alias', (node) => removeAliasCommand(services, node)),
     command('mlLifecycle.promoteToChampion', 'Promote to champion', (node) => promoteCommand(services, node)),
+    command('mlLifecycle.openModelCard', 'Open model card', (node) => openModelCardCommand(services, node)),
     command('mlLifecycle.exportModelCard', 'Export model card', (node) => exportModelCardCommand(services, node)),
     command('mlLifecycle.verifyArtifacts', 'Verify model artifacts', () => verifyArtifactsCommand(services, verifier)),
     command('mlLifecycle.logProductionMetric', 'Log production metric', (node) => logProductionMetricCommand(services, node)),

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { artifactUri, hashPath, type ArtifactHash } from '../../registry/artifacts.ts';
+import { artifactUri } from '../../registry/artifacts.ts';
+import { formatBytes } from '../../shared/format.ts';
+import { hashPath, type ArtifactHash } from '../../shared/hashPath.ts';
 import { runArtifacts } from '../../registry/lineage.ts';
 import { DuplicateArtifactError, type ModelVersion, finishedRuns, listModels, registerModelVersion } from '../../registry/models.ts';
 import { formatTime, truncateLabel } from '../../shared/format.ts';
@@ -16,18 +18,6 @@ interface ArtifactChoice {
   source: 'run' | 'file';
   /** The hash the run logged, to notice a file that changed since. */
   logged?: string | null;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
 async function pickRun(store: Store, node: unknown): Promise<{ runId: number | null } | undefined> {

@@ -2,14 +2,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { m4Series } from '../../compare/m4.ts';
 import { type ArtifactRow, type RunFromWebview, RunFromWebviewSchema, type RunToWebview, RUN_VIEW_TYPE } from '../../contract/run.ts';
-import { hashPath, workspaceRootOf } from '../../registry/artifacts.ts';
+import { workspaceRootOf } from '../../registry/artifacts.ts';
 import { type ArtifactFile, listRunArtifacts } from '../../runpage/artifacts.ts';
 import { removeRunTag, setRunNote, setRunTag } from '../../runpage/edits.ts';
 import { loadRunPage } from '../../runpage/model.ts';
 import { readPreview } from '../../runpage/preview.ts';
 import { truncateLabel } from '../../shared/format.ts';
+import { hashPath } from '../../shared/hashPath.ts';
 import { renameRun } from '../../tracking/experiments.ts';
 import type { Services } from '../services.ts';
+import { staleBefore } from '../staleness.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
 
 /** Files up to this size get a sha256 when selected, if the logger did not record one. */
@@ -67,10 +69,9 @@ export class RunPanel implements vscode.Disposable {
   private refresh(force = false): void {
     this.stale = false;
     const store = this.services.stores.current();
-    const staleSeconds = vscode.workspace.getConfiguration('mlLifecycle').get<number>('staleHeartbeatSeconds', 120);
     let page;
     try {
-      page = store ? loadRunPage(store, this.runId, Date.now() - staleSeconds * 1000) : undefined;
+      page = store ? loadRunPage(store, this.runId, staleBefore()) : undefined;
     } catch (error) {
       this.services.log.error(`Run page: could not read run ${this.runId}: ${(error as Error).message}`);
       return;

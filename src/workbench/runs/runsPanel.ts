@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { RUNS_VIEW_TYPE, type RunsLayout, type RunsUpdate, defaultLayout, runsRequestSchema } from '../../contract/runs.ts';
 import { type TableResult, runTableQuery, tableColumns, tableRows, withMetricValue } from '../../search/table.ts';
-import { DEFAULT_STALE_MS, listExperiments } from '../../tracking/experiments.ts';
+import { listExperiments } from '../../tracking/experiments.ts';
 import { throttle } from '../../shared/throttle.ts';
 import type { Services } from '../services.ts';
+import { staleBefore } from '../staleness.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
 import { RowActions } from './rowActions.ts';
 
@@ -104,11 +105,6 @@ export class RunsPanel implements vscode.Disposable {
     this.post({ type: 'columns', columns, layout, experiments });
   }
 
-  private staleBefore(): number {
-    const seconds = vscode.workspace.getConfiguration('mlLifecycle').get<number>('staleHeartbeatSeconds');
-    return Date.now() - (seconds ? seconds * 1000 : DEFAULT_STALE_MS);
-  }
-
   /** `live`: the store changed, so the page keeps its scroll position and selection. */
   private query(live = false): void {
     const layout = this.layout;
@@ -126,7 +122,7 @@ export class RunsPanel implements vscode.Disposable {
             groupBy: layout.groupBy,
             metricColumns,
           },
-          this.staleBefore(),
+          staleBefore(),
         )
       : { ids: [], error: null, groups: [] };
     const reveal = this.reveal === undefined ? -1 : this.result.ids.indexOf(this.reveal);
@@ -151,7 +147,7 @@ export class RunsPanel implements vscode.Disposable {
     if (!store || !layout || generation !== this.generation) return;
     const ids = this.result.ids.slice(start, Math.min(end, start + MAX_WINDOW));
     const columns = layout.columns.map((c) => withMetricValue(c, layout.metricValue));
-    this.post({ type: 'rows', generation, start, rows: tableRows(store, ids, columns, this.staleBefore()) });
+    this.post({ type: 'rows', generation, start, rows: tableRows(store, ids, columns, staleBefore()) });
   }
 
   private post(update: RunsUpdate): void {

@@ -1,9 +1,8 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MERGED_SPLITS, discoverRuns } from '../../tensorboard/discovery.ts';
 import { importTensorBoard } from '../../tensorboard/importTensorBoard.ts';
 import { type TensorBoardSummary, describeSummary, headline } from '../../tensorboard/summary.ts';
-import { findWorkspaceLogdirs, importedLogdirs, wasImported } from '../../tensorboard/workspace.ts';
+import { findWorkspaceLogdirs, importedLogdirs, logdirsHolding, wasImported } from '../../tensorboard/workspace.ts';
 import type { Services } from '../services.ts';
 
 const SECTION = 'mlLifecycle.tensorboard';
@@ -37,11 +36,6 @@ function settings() {
 
 function label(logdirs: readonly string[]): string {
   return logdirs.map((dir) => `${vscode.workspace.asRelativePath(dir)}/`).join(', ');
-}
-
-function isInside(file: string, dir: string): boolean {
-  const relative = path.relative(dir, file);
-  return !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 /** Imports logdirs on request, offers to import the workspace's, and follows growing event files when asked. */
@@ -180,7 +174,7 @@ class TensorBoardSync implements vscode.Disposable {
   private syncChanged(files: readonly string[]): void {
     const root = workspaceRoot();
     if (!root || !vscode.workspace.isTrusted || !this.watcher) return;
-    const logdirs = this.knownLogdirs(root).filter((logdir) => files.some((file) => isInside(file, logdir)));
+    const logdirs = logdirsHolding(files, this.knownLogdirs(root));
     if (logdirs.length === 0) return;
     this.lastSynced = new Set(logdirs);
     void this.import(logdirs, false);

@@ -9,7 +9,7 @@ test('messages from the webview are checked before the extension acts on them', 
     { type: 'series', requestId: 4, key: 'loss', pixels: 640, range: { lo: 10, hi: 20 } },
     { type: 'add' },
     { type: 'remove', id: 7 },
-    { type: 'copy', table: 'summary', format: 'markdown', onlyDifferences: true, metric: null },
+    { type: 'copy', table: 'summary', format: 'markdown', onlyDifferences: true, value: 'last' },
   ];
   for (const message of ok) assert.ok(FromWebviewSchema.safeParse(message).success, JSON.stringify(message));
   const bad = [
@@ -19,7 +19,8 @@ test('messages from the webview are checked before the extension acts on them', 
     { type: 'series', requestId: 1, key: '', pixels: 100, range: null },
     { type: 'remove', id: -1 },
     { type: 'remove', id: '7' },
-    { type: 'copy', table: 'secrets', format: 'csv', onlyDifferences: false, metric: null },
+    { type: 'copy', table: 'secrets', format: 'csv', onlyDifferences: false, value: 'last' },
+    { type: 'copy', table: 'summary', format: 'csv', onlyDifferences: false, value: 'median' },
     null,
     'ready',
   ];
@@ -33,6 +34,12 @@ test('a restored state keeps a valid subject and falls back to defaults for the 
   assert.equal(parsed.strength, 0.6);
   assert.deepEqual(parsed.hidden, []);
   assert.deepEqual(parsed.colors, { 1: 0 });
+  assert.equal(parsed.systemOpen, false, 'the System group starts collapsed');
+  assert.deepEqual(parsed.summarySort, { column: 'run', descending: false });
+  const older = CompareStateSchema.parse({ subject: { kind: 'runs', runIds: [1] }, summarySort: { column: 2, descending: true }, systemOpen: true, summaryValue: 'best' });
+  assert.deepEqual(older.summarySort, { column: 'run', descending: false }, 'a sort saved by an older version falls back');
+  assert.equal(older.systemOpen, true);
+  assert.equal(older.summaryValue, 'best');
   assert.equal(CompareStateSchema.safeParse({ subject: { kind: 'runs', runIds: ['1; DROP'] } }).success, false);
   assert.equal(CompareStateSchema.safeParse(undefined).success, false);
 });

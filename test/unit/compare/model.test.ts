@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { loadComparison } from '../../../src/compare/model.ts';
+import { loadComparison, subjectKey } from '../../../src/compare/model.ts';
 import { categoryPosition, parallelData } from '../../../src/compare/parallel.ts';
 import type { ParamTable } from '../../../src/compare/params.ts';
 import { allVersions, productionSeries } from '../../../src/compare/production.ts';
@@ -99,8 +99,14 @@ describe('comparison model', () => {
   });
 });
 
+test('a subject is known by its runs whatever their order, so Compare Runs finds the panel already showing them', () => {
+  assert.equal(subjectKey({ kind: 'runs', runIds: [3, 1, 2] }), subjectKey({ kind: 'runs', runIds: [1, 2, 3, 3] }));
+  assert.notEqual(subjectKey({ kind: 'runs', runIds: [1, 2] }), subjectKey({ kind: 'runs', runIds: [1, 2, 3] }));
+  assert.notEqual(subjectKey({ kind: 'runs', runIds: [1] }), subjectKey({ kind: 'production', versionIds: [1] }));
+});
+
 describe('parallel coordinates', () => {
-  test('numeric axes span their range, categories get evenly spaced ticks, constant params are left out', () => {
+  test('numeric axes span round bounds around their range, categories get evenly spaced ticks, constant params and system metrics are left out', () => {
     const params: ParamTable = {
       ids: [1, 2, 3],
       keys: ['batch', 'model', 'seed'],
@@ -124,16 +130,18 @@ describe('parallel coordinates', () => {
       points: 1,
       nonfinite: 0,
     }));
-    const data = parallelData([1, 2, 3], params, summaries, ['acc']);
+    const system = summaries.map((s) => ({ ...s, key: 'system/cpu_percent', last: 50 }));
+    const data = parallelData([1, 2, 3], params, [...summaries, ...system], ['acc', 'system/cpu_percent']);
     assert.deepEqual(data.axes.map((a) => [a.key, a.numeric, a.min, a.max, a.categories]), [
-      ['batch', true, 32, 128, []],
+      ['batch', true, 25, 150, []],
       ['model', false, null, null, ['gbm', 'mlp']],
       ['acc', true, 0.1, 0.2, []],
     ]);
+    assert.deepEqual(data.axes[0]!.ticks, [25, 50, 75, 100, 125, 150]);
     assert.deepEqual(data.positions, [
-      [0, 1, 0],
-      [1 / 3, 0, 1],
-      [1, null, null],
+      [(32 - 25) / 125, 1, 0],
+      [(64 - 25) / 125, 0, 1],
+      [(128 - 25) / 125, null, null],
     ]);
     assert.deepEqual(data.labels[2], ['128', null, '+Inf']);
     assert.equal(categoryPosition(0, 1), 0.5);

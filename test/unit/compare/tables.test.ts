@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { markdownText, paramsTable, summaryTable, toCsv, toMarkdown, type Table } from '../../../src/compare/export.ts';
 import { loadComparison } from '../../../src/compare/model.ts';
-import { numericValues, paramTable } from '../../../src/compare/params.ts';
+import { defaultScatterParam, numericValues, paramTable } from '../../../src/compare/params.ts';
 import { guessDirection, runMetricSummaries } from '../../../src/compare/summary.ts';
 import { openStore } from '../../../src/store/database.ts';
 import * as fs from 'node:fs';
@@ -97,6 +97,15 @@ describe('params', () => {
     assert.equal(numericValues(['1', 'adam']), null);
     assert.equal(numericValues([null, null]), null);
   });
+
+  test('the scatter starts with a param that differs and most runs have, numeric first', () => {
+    const table = (keys: string[], values: (string | null)[][]) => ({ ids: [1, 2, 3], keys, values, differs: values.map((row) => row.some((v) => v !== row[0])) });
+    // "note" differs but only one run has it; "lr" differs in every run; "seed" is the same everywhere.
+    assert.equal(defaultScatterParam(table(['lr', 'note', 'seed'], [['0.1', '0.2', '0.3'], ['x', null, null], ['1', '1', '1']])), 'lr');
+    assert.equal(defaultScatterParam(table(['a_opt', 'b_depth'], [['adam', 'sgd', 'adam'], ['3', '5', '7']])), 'b_depth');
+    assert.equal(defaultScatterParam(table(['seed'], [['1', '1', '1']])), 'seed');
+    assert.equal(defaultScatterParam(table([], [])), null);
+  });
 });
 
 describe('export', () => {
@@ -160,8 +169,9 @@ describe('export', () => {
     const { model } = loadComparison(store, { kind: 'runs', runIds: [a, b] }, 0);
     assert.equal(
       toCsv(summaryTable(model)),
-      'Run,Experiment,Metric,Last,Min,Max,Best,Better,Last step,Points\r\n<b>run a</b>,exp | one,acc,0.7,0.5,0.7,0.7,higher,1,2\r\n"run,b",exp | one,acc,0.6,0.6,0.6,0.6,higher,0,1\r\n',
+      'Run,Experiment,Status,acc (last)\r\n<b>run a</b>,exp | one,FINISHED,0.7\r\n"run,b",exp | one,FINISHED,0.6\r\n',
     );
+    assert.equal(toCsv(summaryTable(model, 'min')).split('\r\n')[1], '<b>run a</b>,exp | one,FINISHED,0.5');
     assert.equal(toMarkdown(paramsTable(model, true)), '| Param | \\<b\\>run a\\</b\\> | run,b |\n| --- | --- | --- |\n| lr | 0.1 | 0.2 |\n');
     assert.equal(paramsTable(model, false).rows.length, 2);
   });

@@ -69,7 +69,7 @@ for (const [language, writer] of Object.entries(WRITERS)) {
       assert.equal(listRuns(store, { experimentId, staleBefore: later }).runs[0]!.status, 'KILLED');
       assert.equal(countActiveRuns(store, later), 0);
       const dead = describeNode(store, childrenOf(store, experimentNode, { ...options, staleBefore: later })[0]!, options);
-      assert.equal(dead.icon.id, 'circle-slash');
+      assert.equal(dead.icon.id, 'debug-stop');
       assert.equal(dead.description, `val_loss ${Number((1 / 300).toPrecision(4))}`);
       assert.deepEqual(store.db.prepare('SELECT count(*) AS n FROM metrics').get(), { n: 300 });
     } finally {

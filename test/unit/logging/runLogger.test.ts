@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../../src/store/database.ts';
 import { createExperiment, trash } from '../../../src/tracking/experiments.ts';
 import { BATCH_SIZE, FLUSH_INTERVAL_MS, LogInputError } from '../../../src/tracking/loggingInput.ts';
-import { attachRun, logProductionMetric, startRun, withRun } from '../../../src/tracking/runLogger.ts';
+import { logProductionMetric } from '../../../src/registry/productionMetricLog.ts';
+import { attachRun, startRun, withRun } from '../../../src/tracking/runLogger.ts';
 import { tempDir } from '../helpers.ts';
 import { RUN_LOGGER, cli, finished, launch, loggerEnv, python } from './support.ts';
 
@@ -66,12 +67,13 @@ describe('the Node logging API', () => {
     assert.deepEqual(rows(storePath, 'SELECT entity, action FROM audit_log'), [{ entity: 'experiment', action: 'create' }]);
   });
 
-  test('NaN is stored as NULL and ±Infinity as they are', () => {
+  test('NaN is stored as NULL, ±Infinity and -0 as they are', () => {
     const storePath = newStorePath();
     const run = startRun({ storePath });
     [NaN, Infinity, -Infinity, -0, 1e300].forEach((value, step) => run.logMetric('x', value, step));
     run.end();
-    assert.deepEqual((rows(storePath, 'SELECT value FROM metrics ORDER BY step') as { value: number | null }[]).map((r) => r.value), [null, Infinity, -Infinity, 0, 1e300]);
+    assert.deepEqual((rows(storePath, 'SELECT value FROM metrics ORDER BY step') as { value: number | null }[]).map((r) => r.value), [null, Infinity, -Infinity, -0, 1e300]);
+    assert.deepEqual(rows(storePath, 'SELECT typeof(value) AS type FROM metrics WHERE step = 3'), [{ type: 'real' }]);
     assert.deepEqual(rows(storePath, 'SELECT name FROM experiments'), [{ name: 'Default' }]);
   });
 

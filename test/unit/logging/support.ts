@@ -7,9 +7,13 @@ export const PYTHON_DIR = path.join(ROOT, 'python');
 export const CLI = path.join(ROOT, 'src', 'cli', 'main.ts');
 export const RUN_LOGGER = path.join(ROOT, 'src', 'tracking', 'runLogger.ts');
 
-/** The environment for child loggers: this store, and none of the caller's run settings. */
+/**
+ * The environment for child loggers: this store, and none of the caller's run settings. System
+ * metrics are off, so tests that check exact metric sets see only what they logged; the
+ * system-metrics tests turn them on through `extra`.
+ */
 export function loggerEnv(storePath: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: PYTHON_DIR, ML_LIFECYCLE_STORE: storePath, ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: PYTHON_DIR, ML_LIFECYCLE_STORE: storePath, ML_LIFECYCLE_SYSTEM_METRICS: 'false', ...extra };
   delete env.ML_LIFECYCLE_RUN_ID;
   delete env.ML_LIFECYCLE_EXPERIMENT;
   return env;

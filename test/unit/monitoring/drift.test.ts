@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { type ColumnDrift, DriftCancelled, checkDrift, classifyCell } from '../../../src/monitoring/drift.ts';
 import { PSI_EPSILON, ksStatistic } from '../../../src/monitoring/stats.ts';
-import { TableError } from '../../../src/monitoring/tableReader.ts';
+import { TableError } from '../../../src/shared/table/tableReader.ts';
 import { tempDir } from '../helpers.ts';
 
 const close = (actual: number, expected: number, tolerance = 1e-9) =>

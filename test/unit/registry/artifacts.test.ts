@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { artifactUri, hashPath, localArtifactPath, verifyArtifact, workspaceRootOf } from '../../../src/registry/artifacts.ts';
+import { artifactUri, localArtifactPath, verifyArtifact, workspaceRootOf } from '../../../src/registry/artifacts.ts';
+import { hashPath } from '../../../src/shared/hashPath.ts';
 import { tempDir } from '../helpers.ts';
 import { sha256, writeFile } from './fixtures.ts';
 

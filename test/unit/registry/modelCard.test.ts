@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { emptyFramingDocument } from '../../../src/framing/document.ts';
 import { DEFAULT_THRESHOLDS, type DriftReport } from '../../../src/monitoring/drift.ts';
 import { saveDriftReport } from '../../../src/monitoring/driftReports.ts';
 import { logProductionMetrics } from '../../../src/monitoring/productionMetrics.ts';
-import { modelCardData, modelCardFileName, renderModelCard } from '../../../src/registry/modelCard.ts';
+import { modelCardData, modelCardFileName, renderModelCard, workspacePath } from '../../../src/registry/modelCard.ts';
 import { registerModelVersion, setAlias } from '../../../src/registry/models.ts';
 import { tempStore } from '../helpers.ts';
 import { addFraming, addRun, sha256 } from './fixtures.ts';
@@ -112,6 +114,26 @@ describe('model card', () => {
     assert.match(card, /- \*\*Source run:\*\* none \(registered from a file\)/);
     assert.match(card, /_No production metrics logged yet._/);
     assert.match(card, /_No drift check recorded for this version._/);
+  });
+
+  test('paths inside the workspace are written relative to it; others stay as they are', () => {
+    const store = tempStore();
+    const root = store.dir;
+    const model = path.join(root, 'models', 'gbm.pkl');
+    const reference = path.join(root, 'data', 'reference.csv');
+    const runId = addRun(store, { experiment: 'churn', name: 'gbm', metrics: { val_auc: [0.8] }, artifacts: [{ path: path.join(root, 'data', 'train.csv'), kind: 'data' }] });
+    const version = registerModelVersion(store, { modelName: 'churn', runId, artifact: { uri: pathToFileURL(model).href, sha256: sha256('m'), size: 1 }, artifactSource: 'run' });
+    saveDriftReport(store, { ...drift, referencePath: reference, currentPath: '/elsewhere/current.csv' }, version.id);
+    const card = renderModelCard(modelCardData(store, version, 0));
+    assert.match(card, /- \*\*Artifact:\*\* models\/gbm.pkl\n/);
+    assert.match(card, /\| data\/train.csv \|/);
+    assert.match(card, /reference data\/reference.csv, current \/elsewhere\/current.csv\./);
+    assert.ok(!card.includes(root), card);
+
+    assert.equal(workspacePath('s3://bucket/m.pkl', root), 's3://bucket/m.pkl');
+    assert.equal(workspacePath(path.join(root, '..', 'outside.pkl'), root), path.join(root, '..', 'outside.pkl'));
+    assert.equal(workspacePath(root, root), root);
+    assert.equal(workspacePath('/abs/m.pkl', null), '/abs/m.pkl');
   });
 
   test('file names are safe', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { listAudit } from '../../../src/store/audit.ts';
-import { aliasTarget, registerModelVersion, setAlias } from '../../../src/registry/models.ts';
+import { aliasTarget, getVersion, registerModelVersion, setAlias } from '../../../src/registry/models.ts';
 import { evaluatePromotion, promoteToChampion, promotionGate } from '../../../src/registry/promotion.ts';
 import { versionTargets } from '../../../src/registry/targets.ts';
 import { tempStore } from '../helpers.ts';
@@ -89,6 +89,23 @@ describe('promotion from the store', () => {
     assert.equal(details.gatePassed, false);
     assert.equal(details.previousVersion, 1);
     assert.deepEqual(details.checks.map((c: { passed: boolean }) => c.passed), [false, false]);
+  });
+
+  test('a challenger promoted to champion drops @challenger, audited with the promotion', () => {
+    const { store, v1, v2 } = setup();
+    setAlias(store, { versionId: v1.id, alias: 'champion' });
+    setAlias(store, { versionId: v2.id, alias: 'challenger' });
+    const result = promoteToChampion(store, getVersion(store, v2.id)!, { passed: true, checks: [] }, undefined);
+    assert.deepEqual([result.previous?.version, result.droppedChallenger], [1, true]);
+    assert.deepEqual(getVersion(store, v2.id)!.aliases, ['champion']);
+    assert.deepEqual(getVersion(store, v1.id)!.aliases, []);
+    const [removed, promoted] = listAudit(store.db, { entity: 'alias' });
+    assert.deepEqual([removed!.action, removed!.reason, promoted!.action, promoted!.reason], ['remove', 'v2 was promoted to @champion', 'promote', null]);
+
+    // Asked for explicitly, the two aliases may share a version.
+    setAlias(store, { versionId: v2.id, alias: 'challenger' });
+    assert.deepEqual(getVersion(store, v2.id)!.aliases.sort(), ['challenger', 'champion']);
+    assert.equal(promoteToChampion(store, getVersion(store, v1.id)!, { passed: true, checks: [] }, 'rollback').droppedChallenger, false);
   });
 
   test('the champion compares on the candidate experiment metric', () => {

@@ -92,6 +92,51 @@ describe('migrations', () => {
     });
   }
 
+  test('the upgrade to version 8 keeps every point, block and production value, and -0 keeps its sign from then on', () => {
+    const file = path.join(tempDir(), '.ml-lifecycle', 'store.sqlite');
+    const old = storeAtVersion(file, 7);
+    seedTracking(old);
+    old.prepare('INSERT INTO metrics (run_id, key, step, timestamp, value, seq) VALUES (1, ?, ?, ?, ?, ?)').run('twins', 0, 5, null, 0);
+    old.prepare('INSERT INTO metrics (run_id, key, step, timestamp, value, seq) VALUES (1, ?, ?, ?, ?, ?)').run('twins', 0, 5, Infinity, 1);
+    old.prepare(MARK_DIRTY_SQL).run(1, 'twins', 0, 0);
+    old.prepare("INSERT INTO registered_models (id, name, created_at) VALUES (1, 'm', 0)").run();
+    old.prepare("INSERT INTO model_versions (id, model_id, version, artifact_uri, created_at) VALUES (1, 1, 1, 'file:///m', 0)").run();
+    old.prepare("INSERT INTO production_metrics (version_id, key, timestamp, value) VALUES (1, 'auc', 10, 0.9), (1, 'auc', 20, -0.0)").run();
+    refreshDirtyBlocks(old);
+    const points = () => 'SELECT key, step, timestamp, seq, value, typeof(value) AS type FROM metrics ORDER BY key, step, timestamp, seq';
+    const blocks = 'SELECT * FROM metric_blocks ORDER BY run_id, key, shift, block';
+    const beforePoints = old.prepare(points()).all();
+    const beforeBlocks = old.prepare(blocks).all();
+    assert.equal(old.prepare("SELECT typeof(value) FROM production_metrics WHERE timestamp = 20").pluck().get(), 'real');
+    old.close();
+
+    const store = openStore(file);
+    assert.equal(userVersion(store.db), 8);
+    assert.deepEqual(store.db.prepare(points()).all(), beforePoints, 'every point, with its value and type');
+    assert.deepEqual(store.db.prepare(blocks).all(), beforeBlocks, 'the summaries, packed fine blocks included');
+    assert.deepEqual(store.db.prepare('SELECT count(*) FROM metric_dirty').pluck().get(), 0, 'nothing to rebuild');
+    assert.deepEqual(store.db.prepare('SELECT rowid, version_id, key, timestamp, value FROM production_metrics ORDER BY rowid').all(), [
+      { rowid: 1, version_id: 1, key: 'auc', timestamp: 10, value: 0.9 },
+      { rowid: 2, version_id: 1, key: 'auc', timestamp: 20, value: 0 },
+    ]);
+    const indexes = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'production_metrics' AND sql IS NOT NULL").pluck().all();
+    assert.deepEqual(indexes, ['production_metrics_by_version']);
+    assert.deepEqual(store.db.prepare('PRAGMA foreign_key_check').all(), []);
+
+    store.db.prepare('INSERT INTO metrics (run_id, key, step, timestamp, value) VALUES (1, ?, ?, ?, ?)').run('signed', 0, 0, -0);
+    store.db.prepare("INSERT INTO production_metrics (version_id, key, timestamp, value) VALUES (1, 'auc', 30, ?)").run(-0);
+    store.db.prepare(MARK_DIRTY_SQL).run(1, 'signed', 0, 0);
+    refreshDirtyBlocks(store.db);
+    assert.ok(Object.is(store.db.prepare("SELECT value FROM metrics WHERE key = 'signed'").pluck().get(), -0));
+    assert.ok(Object.is(store.db.prepare('SELECT value FROM production_metrics WHERE timestamp = 30').pluck().get(), -0));
+    const block = store.db.prepare("SELECT min, max, first_value AS first, last_value AS last FROM metric_blocks WHERE key = 'signed' AND shift = 4").get() as Record<string, number>;
+    for (const [column, value] of Object.entries(block)) assert.ok(Object.is(value, -0), `metric_blocks.${column} keeps -0`);
+    // A deleted run still takes its points and blocks with it (the foreign keys survived the copy).
+    store.db.prepare('DELETE FROM runs WHERE id = 1').run();
+    assert.equal(store.db.prepare('SELECT (SELECT count(*) FROM metrics) + (SELECT count(*) FROM metric_blocks)').pluck().get(), 0);
+    store.close();
+  });
+
   test('a failing migration leaves the store at its old version (one transaction)', () => {
     const dir = tempDir();
     const file = path.join(dir, 'store.sqlite');
@@ -109,7 +154,7 @@ describe('migrations', () => {
 });
 
 describe('values', () => {
-  test('NaN, +Inf and -Inf round-trip exactly, and summaries skip them', () => {
+  test('NaN, +Inf, -Inf and -0 round-trip exactly, and summaries skip the non-finite ones', () => {
     const store = tempStore();
     const { db } = store;
     db.prepare("INSERT INTO experiments (name, created_at) VALUES ('e', 0)").run();
@@ -121,7 +166,8 @@ describe('values', () => {
     })();
     const read = (db.prepare("SELECT value FROM metrics WHERE key = 'm' ORDER BY step").all() as { value: number | null }[]).map((r) => r.value ?? Number.NaN);
     assert.equal(read.length, values.length);
-    read.forEach((value, i) => assert.ok(Object.is(value, values[i]) || (value === 0 && values[i] === 0), `value ${i}: ${value} vs ${values[i]}`));
+    read.forEach((value, i) => assert.ok(Object.is(value, values[i]), `value ${i}: ${value} vs ${values[i]}`));
+    assert.deepEqual(db.prepare("SELECT typeof(value) FROM metrics WHERE key = 'm' AND step = 4").pluck().get(), 'real', '-0 is stored as a REAL, not as the integer 0');
     refreshDirtyBlocks(db);
     const block = db.prepare("SELECT n, nonfinite, min, max FROM metric_blocks WHERE key = 'm' AND shift = 4").get();
     assert.deepEqual(block, { n: 8, nonfinite: 3, min: -1e-308, max: 1e308 });

@@ -9,7 +9,7 @@ import { discoverRuns } from '../../../src/tensorboard/discovery.ts';
 import { importTensorBoard } from '../../../src/tensorboard/importTensorBoard.ts';
 import { TensorProtoSchema } from '../../../src/tensorboard/proto/tensorboard/compat/proto/tensor_pb.js';
 import { DataType } from '../../../src/tensorboard/proto/tensorboard/compat/proto/types_pb.js';
-import { findWorkspaceLogdirs, importedLogdirs, wasImported } from '../../../src/tensorboard/workspace.ts';
+import { findWorkspaceLogdirs, importedLogdirs, logdirsHolding, wasImported } from '../../../src/tensorboard/workspace.ts';
 import { tempDir, tempStore } from '../helpers.ts';
 import { fileVersionEvent, frameRecord, simpleValueRecord, summaryEvent } from './framing.ts';
 
@@ -123,4 +123,14 @@ test('a workspace’s logdirs are its top-level folders with event files; import
   assert.equal(wasImported(store, logdirs[0]!), true);
   assert.equal(wasImported(store, logdirs[1]!), false);
   assert.deepEqual(importedLogdirs(store, root), [logdirs[0]]);
+});
+
+test('auto-sync imports again the logdirs that hold a changed event file, and only those', () => {
+  const root = tempDir();
+  const [runs, logs, runs2] = [path.join(root, 'runs'), path.join(root, 'logs'), path.join(root, 'runs2')];
+  const changed = [path.join(runs, 'May01', 'train', EVENTS), path.join(runs2, EVENTS), path.join(root, '..hidden', EVENTS)];
+  assert.deepEqual(logdirsHolding(changed, [runs, logs, runs2]), [runs, runs2]);
+  assert.deepEqual(logdirsHolding([path.join(runs, '..events', EVENTS)], [runs]), [runs], 'a folder whose name starts with two dots is still inside');
+  assert.deepEqual(logdirsHolding(changed.slice(0, 1), [root]), [root], 'the workspace itself as the logdir');
+  assert.deepEqual(logdirsHolding([], [runs]), []);
 });

@@ -158,8 +158,9 @@ describe('Experiments tree items from a real store', () => {
     const roots = childrenOf(store, undefined, OPTIONS);
     assert.equal(roots.length, 1);
     const root = describeNode(store, roots[0]!, OPTIONS);
-    assert.ok(root.label.startsWith('<script>alert(1)</script> ünïcødé'));
-    assert.ok(root.label.length <= 120, 'long names are shortened for the label');
+    assert.equal(root.label, '<script>alert(1)</script> ün…');
+    assert.equal(root.label.length, 29, 'long names are cut to 28 characters and …, so the sidebar has room for the rest');
+    assert.ok(root.label.endsWith('…'));
     assert.ok(root.tooltip.includes('x'.repeat(10_000)), 'the tooltip keeps the full name');
     assert.equal(root.description, '2 runs · ↑ val/accuracy');
 
@@ -196,10 +197,27 @@ describe('Experiments tree items from a real store', () => {
       items.map((i) => [i.icon.id, i.description]),
       [
         ['loading~spin', 'loss 0.25 · step 2'],
-        ['circle-slash', undefined],
+        ['debug-stop', undefined],
       ],
     );
   });
+});
+
+test('sidebar: a long run name is cut at the end; a killed run shows a stop icon in a theme colour and says so to screen readers', () => {
+  const store = tempStore();
+  const experiment = createExperiment(store, 'e');
+  setPrimaryMetric(store, experiment.id, 'validation_accuracy_top1', 'max');
+  const [run] = addRuns(store, experiment.id, 1);
+  const name = 'resnet50-lr0.001-batch256-cosine-warmup5-seed42';
+  store.db.prepare("UPDATE runs SET name = ?, status = 'KILLED' WHERE id = ?").run(name, run);
+  logMetric(store, run!, 'validation_accuracy_top1', [0.5, 0.71]);
+  const [root] = childrenOf(store, undefined, OPTIONS);
+  const entry = describeNode(store, childrenOf(store, root, OPTIONS)[0]!, OPTIONS);
+  assert.equal(entry.label, `${name.slice(0, 28)}…`);
+  assert.equal(entry.tooltip.split('\n')[0], name, 'the tooltip has the full name');
+  assert.equal(entry.description, 'validation_accu… 0.71');
+  assert.deepEqual(entry.icon, { id: 'debug-stop', color: 'charts.orange' });
+  assert.equal(entry.accessibilityLabel, `run ${name}, killed, validation_accu… 0.71`);
 });
 
 test('listing counts each run’s children through an index, not a scan of every run', () => {

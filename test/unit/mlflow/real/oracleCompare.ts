@@ -12,11 +12,13 @@ const DBL_MAX = 1.7976931348623157e308;
 
 /**
  * MLflow's SQL store keeps ±Inf as ±DBL_MAX and reads that back; the importer restores ±Inf.
- * −0 reads back as 0: SQLite stores a whole REAL as an integer (issue 19 tracks keeping the sign).
+ * −0 needs no mapping: our store keeps its sign (schema 8), a file store's −0 comes back as −0 from
+ * both, and MLflow's own SQLite store already returns it as 0 (its REAL column stores a whole number
+ * as an integer), so the import reads that 0 too.
  */
 function logged(value: OracleFloat, sqlite: boolean): number {
   const n = oracleNumber(value);
-  return sqlite && Math.abs(n) === DBL_MAX ? Math.sign(n) * Infinity : n === 0 ? 0 : n;
+  return sqlite && Math.abs(n) === DBL_MAX ? Math.sign(n) * Infinity : n;
 }
 
 /** NaN first, then ascending: how points that share a step and timestamp are numbered (seq). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CsvRow, classifyCell, decimalAt, MISSING, NUMBER } from '../../../src/monitoring/cells.ts';
-import { CsvScanner, CsvSyntaxError } from '../../../src/monitoring/csvScanner.ts';
+import { CsvRow, classifyCell, decimalAt, MISSING, NUMBER } from '../../../src/shared/table/cells.ts';
+import { CsvScanner, CsvSyntaxError } from '../../../src/shared/table/csvScanner.ts';
 import { seededRandom } from '../../../src/shared/random.ts';
 
 /** Records of `text` as [line, cells], scanned in chunks of `size` bytes. */

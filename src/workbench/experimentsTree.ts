@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { type ExperimentsNode, childrenOf, describeNode, pageKey, parentOf } from '../../tracking/treeModel.ts';
-import { staleBefore } from '../staleness.ts';
-import { toTreeItem } from '../treeItem.ts';
-import type { StoreService } from '../storeService.ts';
+import { type ExperimentsNode, childrenOf, describeNode, pageKey, parentOf } from '../tracking/treeModel.ts';
+import { staleBefore } from './staleness.ts';
+import { toTreeItem } from './treeItem.ts';
+import type { StoreService } from './storeService.ts';
 
 export type { ExperimentsNode };
 

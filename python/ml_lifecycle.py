@@ -2112,7 +2112,7 @@ _SEARCH_TOKEN = re.compile(
     r"""|(?P<op>!=|<>|<=|>=|==|=|<|>)|(?P<lparen>\()|(?P<rparen>\))|(?P<comma>,)"""
     r"""|(?P<name>(?:[A-Za-z_]\w*|`[^`]*`)(?:\.(?:`[^`]*`|"[^"]*"|'[^']*'|[^\s()=!<>,'"`]*))?)"""
 )
-_SEARCH_KEYWORDS = {"AND", "OR", "NOT", "IN", "LIKE", "ILIKE", "IS", "NULL", "ASC", "DESC"}
+_SEARCH_KEYWORDS = {"AND", "OR", "NOT", "IN", "LIKE", "ILIKE", "IS", "NULL", "TRUE", "FALSE", "ASC", "DESC"}
 _SEARCH_ENTITIES = {
     "metric": "metric", "metrics": "metric", "param": "param", "params": "param", "parameter": "param", "parameters": "param",
     "tag": "tag", "tags": "tag", "attribute": "attribute", "attributes": "attribute", "attr": "attribute", "run": "attribute",
@@ -2132,6 +2132,7 @@ _SEARCH_ATTRIBUTES = {  # key -> (type, SQL); as src/search/attributes.ts
     "git_commit": ("text", "r.git_commit"), "git_branch": ("text", "r.git_branch"), "source": ("text", "r.source"),
     "entry_point": ("text", "r.entry_point"), "host": ("text", "r.host"),
     "registered_versions": ("number", "(SELECT count(*) FROM model_versions v WHERE v.run_id = r.id)"),
+    "starred": ("boolean", "EXISTS (SELECT 1 FROM tags s WHERE s.run_id = r.id AND s.key = 'ml_lifecycle.starred' AND s.value = 'true')"),
 }
 _SEARCH_ALIASES = {"created": "start_time", "Created": "start_time", "run name": "run_name", "Run name": "run_name", "Run Name": "run_name"}
 _LOWER_IS_BETTER = ("loss", "error", "mae", "mse", "mape", "perplexity", "latency")
@@ -2288,7 +2289,10 @@ class _SearchParser:
         if token[0] == "number":
             self.at += 1
             return (float(token[1]), token[2], token[1])
-        self.fail(token, "%s is not expected here; expected a quoted value such as 'v2' or a number." % self.describe(token))
+        if token[0] in ("TRUE", "FALSE"):
+            self.at += 1
+            return (token[0] == "TRUE", token[2], token[1])
+        self.fail(token, "%s is not expected here; expected a quoted value such as 'v2', a number, true or false." % self.describe(token))
 
     def column(self):
         name = self.take("name", "a column such as metrics.auc")
@@ -2384,11 +2388,14 @@ def _search_compile(expr, stale_before):
         sql, params = _search_column_sql(column, stale_before)
         return "(%s %s)" % (sql, op), params
     column_type = _search_type(column)
-    kinds = ["number" if isinstance(v[0], float) else "text" for v in values]
+    kinds = ["boolean" if isinstance(v[0], bool) else "number" if isinstance(v[0], float) else "text" for v in values]
     for value, kind in zip(values, kinds):
         if kind != kinds[0]:
-            raise SearchError("the list mixes numbers and quoted text (%s); use one kind." % value[2], value[1])
+            mixed = "true/false with other values" if "boolean" in (kind, kinds[0]) else "numbers and quoted text"
+            raise SearchError("the list mixes %s (%s); use one kind." % (mixed, value[2]), value[1])
     value_type = kinds[0]
+    if "boolean" in (column_type, value_type):
+        return _search_yes_no(expr, column_type, value_type, stale_before)
     text_only = op in ("LIKE", "ILIKE", "NOT LIKE", "NOT ILIKE")
     first = values[0]
     if text_only and column_type == "number":
@@ -2418,6 +2425,20 @@ def _search_compile(expr, stale_before):
     if op in ("ILIKE", "NOT ILIKE"):
         return "(%s%s LIKE ?)" % ("NOT " if op == "NOT ILIKE" else "", sql), params + [first[0]]
     return "(%s %s ?)" % (sql, op), params + [first[0]]
+
+
+def _search_yes_no(expr, column_type, value_type, stale_before):
+    """A yes/no attribute (1 or 0 in SQL) against true or false, with = or != only."""
+    _, column, op, values, at = expr
+    first = values[0]
+    if column_type != "boolean":
+        raise SearchError("%s only compares with a yes/no attribute such as attributes.starred; quote it to match text: '%s'." % (first[2], first[2]), first[1])
+    if value_type != "boolean":
+        raise SearchError("%s is true or false; write %s = true." % (column["text"], column["text"]), first[1])
+    if op not in ("=", "!="):
+        raise SearchError("%s is true or false; compare it with = or !=." % column["text"], at)
+    sql, params = _search_column_sql(column, stale_before)
+    return "(%s %s ?)" % (sql, op), params + [1 if first[0] else 0]
 
 
 class SearchedRun:

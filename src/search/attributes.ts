@@ -6,7 +6,11 @@
  */
 import { effectiveStatusSql } from '../tracking/staleness.ts';
 
-export type ValueType = 'text' | 'number';
+/** A boolean attribute is 1 or 0 in SQL and compares with true or false. */
+export type ValueType = 'text' | 'number' | 'boolean';
+
+/** The tag that stars a run ("true"); any other value, or none, is not starred. */
+export const STARRED_TAG = 'ml_lifecycle.starred';
 
 export interface AttributeDef {
   key: string;
@@ -42,6 +46,13 @@ export const ATTRIBUTES: readonly AttributeDef[] = [
     label: 'Registered versions',
     type: 'number',
     sql: '(SELECT count(*) FROM model_versions v WHERE v.run_id = r.id)',
+    mlflow: false,
+  },
+  {
+    key: 'starred',
+    label: 'Starred',
+    type: 'boolean',
+    sql: `EXISTS (SELECT 1 FROM tags s WHERE s.run_id = r.id AND s.key = '${STARRED_TAG}' AND s.value = 'true')`,
     mlflow: false,
   },
 ];

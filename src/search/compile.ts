@@ -107,6 +107,7 @@ function comparison(node: Comparison, staleBefore: number): Sql {
   if (comparator === 'IS NULL' || comparator === 'IS NOT NULL') return nullTest(column, comparator === 'IS NOT NULL', staleBefore);
   const columnType = typeOf(column);
   const valueType = sameType(values);
+  if (columnType === 'boolean' || valueType === 'boolean') return yesNo(node, columnType, valueType, staleBefore);
   if (TEXT_ONLY.has(comparator) && columnType === 'number') throw new SearchError(`${column.text} is a number; ${comparator} only applies to text such as params, tags and names.`, node.at);
   if (columnType === 'number' && valueType === 'text') {
     throw new SearchError(`${column.text} is a number; compare it with a number, not with ${values.find((v) => typeof v.value === 'string')!.text}.`, values[0]!.at);
@@ -141,11 +142,26 @@ function comparison(node: Comparison, staleBefore: number): Sql {
   return { text: `(${left.text} ${op} ?)`, params: [...left.params, values[0]!.value] };
 }
 
-function sameType(values: readonly Literal[]): 'text' | 'number' {
-  const first = typeof values[0]!.value === 'number' ? 'number' : 'text';
-  const odd = values.find((v) => (typeof v.value === 'number' ? 'number' : 'text') !== first);
-  if (odd) throw new SearchError(`the list mixes numbers and quoted text (${odd.text}); use one kind.`, odd.at);
+function kindOf(literal: Literal): ValueType {
+  return typeof literal.value === 'number' ? 'number' : typeof literal.value === 'boolean' ? 'boolean' : 'text';
+}
+
+function sameType(values: readonly Literal[]): ValueType {
+  const first = kindOf(values[0]!);
+  const odd = values.find((v) => kindOf(v) !== first);
+  if (odd) throw new SearchError(`the list mixes ${first === 'boolean' || kindOf(odd) === 'boolean' ? 'true/false with other values' : 'numbers and quoted text'} (${odd.text}); use one kind.`, odd.at);
   return first;
+}
+
+/** A yes/no attribute (1 or 0 in SQL) against true or false, with = or != only. */
+function yesNo(node: Comparison, columnType: ValueType, valueType: ValueType, staleBefore: number): Sql {
+  const { column, comparator, values } = node;
+  const first = values[0]!;
+  if (columnType !== 'boolean') throw new SearchError(`${first.text} only compares with a yes/no attribute such as attributes.starred; quote it to match text: '${first.text}'.`, first.at);
+  if (valueType !== 'boolean') throw new SearchError(`${column.text} is true or false; write ${column.text} = true.`, first.at);
+  if (comparator !== '=' && comparator !== '!=') throw new SearchError(`${column.text} is true or false; compare it with = or !=.`, node.at);
+  const value = columnSql(column, staleBefore);
+  return { text: `(${value.text} ${comparator} ?)`, params: [...value.params, first.value ? 1 : 0] };
 }
 
 function nullTest(column: ColumnRef, present: boolean, staleBefore: number): Sql {

@@ -26,6 +26,8 @@ const ILike = keyword('ILIKE');
 const Like = keyword('LIKE');
 const Is = keyword('IS');
 const Null = keyword('NULL');
+const True = keyword('TRUE');
+const False = keyword('FALSE');
 const Asc = keyword('ASC');
 const Desc = keyword('DESC');
 const Str = createToken({ name: 'String', label: "a quoted value such as 'v2'", pattern: /'(?:[^']|'')*'|"(?:[^"]|"")*"/ });
@@ -36,7 +38,7 @@ const RParen = createToken({ name: 'RParen', label: "')'", pattern: /\)/ });
 const Comma = createToken({ name: 'Comma', label: "','", pattern: /,/ });
 const Space = createToken({ name: 'Space', pattern: /\s+/, group: Lexer.SKIPPED });
 
-const TOKENS: TokenType[] = [Space, Str, Num, Op, LParen, RParen, Comma, And, Or, Not, In, ILike, Like, Is, Null, Asc, Desc, Name];
+const TOKENS: TokenType[] = [Space, Str, Num, Op, LParen, RParen, Comma, And, Or, Not, In, ILike, Like, Is, Null, True, False, Asc, Desc, Name];
 const lexer = new Lexer(TOKENS, { positionTracking: 'onlyOffset', ensureOptimizations: false });
 
 const AGGREGATES: readonly MetricAggregate[] = ['last', 'min', 'max', 'best'];
@@ -168,6 +170,12 @@ class FilterParser extends EmbeddedActionsParser {
           return { value: Number(token.image), at: at(token), text: token.image };
         },
       },
+      {
+        ALT: () => {
+          const token = this.OR2([{ ALT: () => this.CONSUME(True) }, { ALT: () => this.CONSUME(False) }]);
+          return { value: token.tokenType === True, at: at(token), text: token.image };
+        },
+      },
     ]),
   );
 }
@@ -255,7 +263,7 @@ const MESSAGES: IParserErrorMessageProvider = {
 const EXPECTED: Readonly<Record<string, string>> = {
   term: 'expected a condition such as metrics.auc > 0.9, NOT, or "("',
   comparison: 'expected a comparison such as =, !=, <, >, LIKE, IN (...) or IS NULL',
-  value: "expected a quoted value such as 'v2' or a number",
+  value: "expected a quoted value such as 'v2', a number, true or false",
 };
 
 const parser = new FilterParser();

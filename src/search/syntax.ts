@@ -22,7 +22,8 @@ export interface ColumnRef {
 export type Comparator = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'LIKE' | 'ILIKE' | 'NOT LIKE' | 'NOT ILIKE' | 'IN' | 'NOT IN' | 'IS NULL' | 'IS NOT NULL';
 
 export interface Literal {
-  value: string | number;
+  /** true and false compare only with yes/no attributes such as attributes.starred. */
+  value: string | number | boolean;
   at: number;
   /** The text as written, for messages. */
   text: string;

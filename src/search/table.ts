@@ -17,7 +17,7 @@ export interface TableColumn {
   id: string;
   label: string;
   group: ColumnGroup;
-  type: 'text' | 'number' | 'time' | 'duration';
+  type: 'text' | 'number' | 'boolean' | 'time' | 'duration';
 }
 
 const GROUP_OF: Record<Entity, ColumnGroup> = { attribute: 'Attributes', param: 'Params', metric: 'Metrics', tag: 'Tags' };

@@ -4,7 +4,9 @@ import {
   type Experiment,
   type RunSummary,
   type TrashItem,
+  getExperiment,
   getParams,
+  getRun,
   listExperiments,
   listRuns,
   listTrash,
@@ -84,6 +86,27 @@ function runPage(store: Store, experiment: Experiment, parentRunId: number | nul
   const nodes: ExperimentsNode[] = page.runs.map((run) => ({ kind: 'run', run, experiment }));
   if (page.total > page.runs.length) nodes.push({ kind: 'loadMore', experiment, parentRunId, shown: page.runs.length, total: page.total });
   return nodes;
+}
+
+/** The tree node of a run (to reveal it), or undefined when it is gone or in the trash. */
+export function runNode(store: Store, runId: number, staleBefore: number): Extract<ExperimentsNode, { kind: 'run' }> | undefined {
+  const run = getRun(store, runId, staleBefore);
+  const experiment = run && run.deletedAt === null ? getExperiment(store, run.experimentId) : undefined;
+  return run && experiment ? { kind: 'run', run, experiment } : undefined;
+}
+
+/** A node's parent in the tree (TreeView.reveal walks up with it): a run's parent run or experiment. */
+export function parentOf(store: Store, node: ExperimentsNode, staleBefore: number): ExperimentsNode | undefined {
+  switch (node.kind) {
+    case 'run':
+      return node.run.parentRunId === null ? { kind: 'experiment', experiment: node.experiment } : runNode(store, node.run.parentRunId, staleBefore);
+    case 'loadMore':
+      return node.parentRunId === null ? { kind: 'experiment', experiment: node.experiment } : runNode(store, node.parentRunId, staleBefore);
+    case 'trashed':
+      return { kind: 'trash', items: listTrash(store) };
+    default:
+      return undefined;
+  }
 }
 
 export function describeNode(store: Store, node: ExperimentsNode, options: Pick<TreeOptions, 'runDescription'>): TreeEntry {

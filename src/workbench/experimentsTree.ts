@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { type ExperimentsNode, childrenOf, describeNode, pageKey } from '../tracking/treeModel.ts';
+import { type ExperimentsNode, childrenOf, describeNode, pageKey, parentOf } from '../tracking/treeModel.ts';
 import { staleBefore } from './staleness.ts';
 import { toTreeItem } from './treeItem.ts';
 import type { StoreService } from './storeService.ts';
@@ -35,6 +35,12 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       runDescription: config.get<'last' | 'best'>('runDescription', 'last'),
       shown: this.shown,
     });
+  }
+
+  /** Lets TreeView.reveal find a run below its experiment (and parent runs). */
+  getParent(node: ExperimentsNode): ExperimentsNode | undefined {
+    const store = this.stores.current();
+    return store ? parentOf(store, node, staleBefore()) : undefined;
   }
 
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {

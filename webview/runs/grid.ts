@@ -6,21 +6,30 @@ import type { RunsLayout, RunsUpdate } from '../../src/contract/runs.ts';
 import type { TableColumn, TableGroupRow, TableRow } from '../../src/search/table.ts';
 import { displayText, formatDuration, formatMetric, formatTime } from '../../src/shared/format.ts';
 import { el } from '../shared/vscode.ts';
+import { editTagCell, rowContext, selectionKey, starCell, starHeader } from './rowCells.ts';
+import { Selection } from './selection.ts';
 
 export type GridResult = Extract<RunsUpdate, { type: 'result' }>;
 
 const ROW = 24;
 const HEADER = 46;
 const DEFAULT_WIDTH = 140;
+const STAR_WIDTH = 44;
 
 export interface GridEvents {
   onSort(column: string, add: boolean): void;
   onResize(column: string, width: number): void;
   requestRows(generation: number, start: number, end: number): void;
+  /** The selected runs changed (by the user), in table order. */
+  onSelect(runIds: number[]): void;
+  onStar(runIds: number[], starred: boolean): void;
+  /** An inline tag edit; an empty value removes the tag. */
+  onEditTag(runId: number, key: string, value: string): void;
 }
 
 export class Grid {
-  readonly element = el('div', { class: 'grid', role: 'grid', 'aria-label': 'Runs', tabindex: '0', id: 'runs-grid' });
+  readonly element = el('div', { class: 'grid', role: 'grid', 'aria-label': 'Runs', 'aria-multiselectable': 'true', tabindex: '0', id: 'runs-grid' });
+  readonly selection = new Selection();
   private readonly groupsRow = el('div', { class: 'grid-groups', role: 'presentation' });
   private readonly header = el('div', { class: 'grid-header', role: 'row', 'aria-rowindex': '1' });
   private readonly body = el('div', { class: 'grid-body', role: 'rowgroup' });
@@ -29,10 +38,13 @@ export class Grid {
   private columns: TableColumn[] = [];
   private result: GridResult | undefined;
   private rows = new Map<number, TableRow>();
+  /** After a live refresh, the previous values of rows at their new index until fresh ones arrive. */
+  private stale = new Map<number, TableRow>();
+  /** Set while a cell is edited: rendering waits, so the editor is not replaced. */
+  private editing = false;
   private requested = new Set<number>();
   /** The focused cell: row -1 is the header. */
   private active = { row: -1, col: 0 };
-  private selected = -1;
   private readonly events: GridEvents;
 
   constructor(events: GridEvents) {
@@ -51,6 +63,8 @@ export class Grid {
     });
     this.virtualizer._didMount();
     this.element.addEventListener('keydown', (event) => this.onKey(event));
+    // On the body, not each cell: the first click of a double-click redraws the rows.
+    this.body.addEventListener('dblclick', (event) => this.onDoubleClick(event));
     this.element.addEventListener('focus', () => this.focusActive());
   }
 
@@ -63,7 +77,15 @@ export class Grid {
   }
 
   setResult(result: GridResult): void {
+    const anchor = result.live ? this.firstVisible() : undefined;
+    const shown = [...this.stale.values(), ...this.rows.values()];
+    this.stale = new Map();
+    if (result.live) {
+      const at = new Map(result.ids.map((id, index) => [id, index]));
+      for (const row of shown) if (at.has(row.id)) this.stale.set(at.get(row.id)!, row);
+    }
     this.result = result;
+    this.selection.setIds(result.ids);
     this.rows.clear();
     this.requested.clear();
     const count = this.grouped() ? result.groups.length : result.total;
@@ -73,8 +95,13 @@ export class Grid {
     this.virtualizer._willUpdate();
     this.virtualizer.measure();
     if (result.reveal !== null) {
-      this.selected = this.active.row = result.reveal;
+      this.active.row = result.reveal;
+      this.selection.replace([result.ids[result.reveal]!]);
       this.virtualizer.scrollToIndex(result.reveal, { align: 'center' });
+    } else if (anchor) {
+      // Keep the first visible run where it was, wherever the refresh moved it.
+      const index = result.ids.indexOf(anchor.id);
+      if (index >= 0) this.element.scrollTop = index * ROW + anchor.offset;
     }
     this.renderRows();
   }
@@ -90,7 +117,7 @@ export class Grid {
   }
 
   private width(column: string): number {
-    return this.layout?.widths[column] ?? DEFAULT_WIDTH;
+    return this.layout?.widths[column] ?? (column === 'attributes.starred' ? STAR_WIDTH : DEFAULT_WIDTH);
   }
 
   /** Width, pinning and ARIA of one cell, shared by header and body cells. */
@@ -122,6 +149,7 @@ export class Grid {
       const sort = this.layout!.sort[sortIndex];
       const cell = el('div', { class: 'cell column-header', role: 'columnheader', tabindex: '-1', 'data-column': column.id, title: `${column.id}\nClick to sort, Shift+click to add to the sort` }, column.label);
       cell.setAttribute('aria-sort', sort ? (sort.descending ? 'descending' : 'ascending') : 'none');
+      if (column.type === 'boolean') starHeader(cell, column.label);
       if (sort) cell.append(el('span', { class: 'sort', 'aria-hidden': 'true' }, `${sort.descending ? '▼' : '▲'}${this.layout!.sort.length > 1 ? sortIndex + 1 : ''}`));
       this.place(cell, index);
       cell.addEventListener('click', (event) => this.events.onSort(column.id, event.shiftKey));
@@ -152,8 +180,33 @@ export class Grid {
     target.addEventListener('pointerup', up);
   }
 
+  /** The run at the top of the scrolled area and how far it is scrolled past. */
+  private firstVisible(): { id: number; offset: number } | undefined {
+    const index = Math.floor(this.element.scrollTop / ROW);
+    const id = this.result?.ids[index];
+    return id === undefined || this.grouped() ? undefined : { id, offset: this.element.scrollTop - index * ROW };
+  }
+
+  /** Selects runs from outside (the Experiments view), scrolling to the first if it is off screen. */
+  selectRuns(runIds: readonly number[]): void {
+    this.selection.replace(runIds);
+    const index = this.result && runIds.length ? this.result.ids.indexOf(runIds[0]!) : -1;
+    if (index >= 0 && !this.grouped()) {
+      this.active.row = index;
+      const top = this.element.scrollTop / ROW;
+      if (index < top || index > top + this.element.clientHeight / ROW - 3) this.virtualizer.scrollToIndex(index, { align: 'center' });
+    }
+    this.renderRows();
+  }
+
+  private changeSelection(change: () => void): void {
+    change();
+    this.events.onSelect(this.selection.list());
+    this.renderRows();
+  }
+
   private renderRows(): void {
-    if (!this.result) return;
+    if (!this.result || this.editing) return;
     const items = this.virtualizer.getVirtualItems();
     const missing = items.filter((item) => !this.grouped() && !this.rows.has(item.index) && !this.requested.has(item.index));
     if (missing.length) {
@@ -175,19 +228,49 @@ export class Grid {
   }
 
   private fillRun(row: HTMLElement, index: number): void {
-    const run = this.rows.get(index);
-    row.setAttribute('aria-selected', String(index === this.selected));
+    const run = this.rows.get(index) ?? this.stale.get(index);
+    const id = this.result!.ids[index];
+    row.setAttribute('aria-selected', String(this.selection.has(id)));
     if (run) row.dataset.runId = run.uuid;
+    if (id !== undefined) row.dataset.vscodeContext = rowContext(id);
     this.columns.forEach((column, col) => {
       const value = run?.values[col];
       const cell = el('div', { class: 'cell', role: 'gridcell', tabindex: index === this.active.row && col === this.active.col ? '0' : '-1' }, run ? format(value, column) : '…');
       if (column.id === 'attributes.status' && typeof value === 'string') cell.classList.add(`status-${value}`);
+      if (column.type === 'boolean' && run) starCell(cell, !!value, () => this.events.onStar(this.selection.has(run.id) ? this.selection.list() : [run.id], !value));
       this.place(cell, col);
       row.append(cell);
     });
-    row.addEventListener('click', () => {
-      this.selected = this.active.row = index;
+    row.addEventListener('click', (event) => {
+      // The second click of a double-click leaves the rows as they are, so the dblclick reaches its cell.
+      if (event.detail > 1) return;
+      this.active.row = index;
+      this.changeSelection(() => this.selection.click(index, { range: event.shiftKey, toggle: event.ctrlKey || event.metaKey }));
+    });
+    row.addEventListener('contextmenu', () => {
+      if (!this.selection.has(id)) this.changeSelection(() => this.selection.click(index));
+    });
+  }
+
+  private onDoubleClick(event: MouseEvent): void {
+    const cell = (event.target as Element).closest('.cell');
+    const index = Number(cell?.parentElement?.getAttribute('aria-rowindex')) - 2;
+    const col = Number(cell?.getAttribute('aria-colindex')) - 1;
+    const run = this.rows.get(index);
+    if (cell instanceof HTMLElement && run && !this.grouped() && this.columns[col]?.group === 'Tags') this.editTag(cell, run, col);
+  }
+
+  /** Swaps a tag cell for a text box: Enter saves (empty removes the tag), Escape or leaving cancels. */
+  private editTag(cell: HTMLElement, run: TableRow, col: number): void {
+    const column = this.columns[col]!;
+    const value = run.values[col];
+    if (!cell.isConnected) return;
+    this.editing = true;
+    editTagCell(cell, column.label, typeof value === 'string' ? value : '', (next) => {
+      this.editing = false;
+      if (next !== null) this.events.onEditTag(run.id, column.label, next);
       this.renderRows();
+      this.focusActive();
     });
   }
 
@@ -214,6 +297,8 @@ export class Grid {
   }
 
   private onKey(event: KeyboardEvent): void {
+    if (this.editing) return;
+    if (!this.grouped() && this.selectionKeys(event)) return;
     const last = this.count() - 1;
     const page = Math.max(1, Math.floor(this.element.clientHeight / ROW) - 3);
     const { row, col } = this.active;
@@ -238,11 +323,42 @@ export class Grid {
     if ((event.key === 'Enter' || event.key === ' ') && this.columns[col]) {
       event.preventDefault();
       if (row < 0) this.events.onSort(this.columns[col].id, event.shiftKey);
-      else {
-        this.selected = row;
-        this.renderRows();
+      else this.changeSelection(() => this.selection.click(row));
+    }
+  }
+
+  /** Selection and row keys; true when the key was one. */
+  private selectionKeys(event: KeyboardEvent): boolean {
+    const { row, col } = this.active;
+    const run = this.rows.get(row);
+    const column = this.columns[col];
+    const key = selectionKey(event, row >= 0, column?.type === 'boolean' ? 'star' : column?.group === 'Tags' ? 'tag' : 'plain');
+    if (!key) return false;
+    event.preventDefault();
+    switch (key) {
+      case 'all':
+        this.changeSelection(() => this.selection.selectAll());
+        break;
+      case 'toggle':
+        this.changeSelection(() => this.selection.click(row, { toggle: true }));
+        break;
+      case 'extendUp':
+      case 'extendDown':
+        this.active.row = Math.max(0, Math.min(this.count() - 1, row + (key === 'extendUp' ? -1 : 1)));
+        this.virtualizer.scrollToIndex(this.active.row);
+        this.changeSelection(() => this.selection.extendTo(this.active.row));
+        this.focusActive();
+        break;
+      case 'star':
+        if (run) this.events.onStar(this.selection.has(run.id) ? this.selection.list() : [run.id], !run.values[col]);
+        break;
+      case 'edit': {
+        const cell = this.body.querySelector(`[aria-rowindex="${row + 2}"]`)?.children[col];
+        if (run && cell instanceof HTMLElement) this.editTag(cell, run, col);
+        break;
       }
     }
+    return true;
   }
 
   private focusActive(): void {

@@ -8,6 +8,7 @@ import type { RunsLayout, RunsRequest, RunsUpdate } from '../../src/contract/run
 import type { TableColumn } from '../../src/search/table.ts';
 import { adoptStyles, connect, el } from '../shared/vscode.ts';
 import { Grid, type GridResult } from './grid.ts';
+import { NoteEditor, SelectionBar, emptyHint } from './rowActions.ts';
 import { RUNS_CSS } from './styles.ts';
 
 interface RunsState {
@@ -37,13 +38,25 @@ const grid = new Grid({
   onSort: (column, add) => changeSort(column, add),
   onResize: (column, width) => update({ widths: { ...layout!.widths, [column]: width } }),
   requestRows: (generation, start, end) => vscode.postMessage({ type: 'rows', generation, start, end }),
+  onSelect: (runIds) => {
+    selectionBar.update(runIds);
+    vscode.postMessage({ type: 'select', runIds });
+  },
+  onStar: (runIds, starred) => vscode.postMessage({ type: 'star', runIds, starred }),
+  onEditTag: (runId, key, value) => vscode.postMessage({ type: 'setTag', runId, key, value }),
 });
+const selectionBar = new SelectionBar((message) => vscode.postMessage(message));
+const noteEditor = new NoteEditor((message) => vscode.postMessage(message), () => grid.element.focus());
+const empty = el('div', { id: 'runs-empty', class: 'runs-empty hidden', role: 'status' });
 
 app.append(
   el('div', { class: 'toolbar runs-toolbar', role: 'search' }, filterField, status),
   errorBox,
   el('div', { class: 'toolbar runs-toolbar' }, scope, allExperiments, columnsButton, el('span', { class: 'muted' }, 'Group by'), groupSelect, thenSelect, el('span', { class: 'muted' }, 'Metrics show'), metricSelect),
   chooser,
+  selectionBar.element,
+  noteEditor.element,
+  empty,
   grid.element,
 );
 
@@ -155,8 +168,20 @@ window.addEventListener('message', (event: MessageEvent<RunsUpdate>) => {
       const shown = message.groups.length ? `${message.groups.filter((g) => g.depth === 0).length.toLocaleString('en-US')} groups of ` : '';
       status.textContent = message.error ? 'The filter has an error' : `${shown}${message.total.toLocaleString('en-US')} runs · ${message.elapsedMs} ms`;
       grid.setResult(result);
+      selectionBar.update(grid.selection.list());
+      emptyHint(empty, message.error ? 1 : message.total, layout!.filter, layout!.experimentIds !== null, () => {
+        filterField.value = '';
+        update({ filter: '', experimentIds: null });
+      });
       return;
     }
+    case 'select':
+      grid.selectRuns(message.runIds);
+      selectionBar.update(grid.selection.list());
+      return;
+    case 'note':
+      noteEditor.open(message.runId, message.runName, message.note);
+      return;
     case 'rows':
       grid.setRows(message.generation, message.start, message.rows);
       return;

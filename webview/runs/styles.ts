@@ -19,7 +19,9 @@ body { padding-bottom: 0; }
 .grid-body { position: relative; }
 .grid-row { position: absolute; left: 0; display: flex; height: 24px; }
 .grid-row:hover .cell { background: var(--vscode-list-hoverBackground); }
-.grid-row[aria-selected="true"] .cell { background: var(--vscode-list-inactiveSelectionBackground); color: var(--vscode-list-inactiveSelectionForeground, inherit); }
+.grid-row[aria-selected="true"] .cell { background: var(--vscode-list-inactiveSelectionBackground); color: var(--vscode-list-inactiveSelectionForeground, inherit); outline: 1px dashed var(--vscode-contrastActiveBorder, transparent); outline-offset: -1px; }
+.grid:focus-within .grid-row[aria-selected="true"] .cell { background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground, inherit); }
+.grid-row .cell:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
 .cell { box-sizing: border-box; flex: none; height: 24px; line-height: 24px; padding: 0 6px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; border-right: 1px solid var(--vscode-panel-border, transparent); background: var(--vscode-editor-background); }
 .cell.number { text-align: right; font-variant-numeric: tabular-nums; }
 .cell.pinned { position: sticky; z-index: 2; }
@@ -34,5 +36,15 @@ body { padding-bottom: 0; }
 .status-FAILED, .status-KILLED { color: var(--vscode-testing-iconFailed, var(--vscode-errorForeground)); }
 .status-RUNNING { color: var(--vscode-progressBar-background, inherit); }
 .group-row .cell { font-weight: 600; }
+.column-header.star-header { text-align: center; padding: 0; }
+.cell.star { text-align: center; cursor: pointer; color: var(--vscode-descriptionForeground); }
+.cell.star.starred { color: var(--vscode-charts-yellow, var(--vscode-editorWarning-foreground)); }
+.cell.editing { padding: 0; }
+.cell-editor { width: 100%; height: 100%; box-sizing: border-box; border: 1px solid var(--vscode-focusBorder); background: var(--vscode-input-background); color: var(--vscode-input-foreground); font: inherit; padding: 0 5px; }
+.selection-bar { margin: 2px 0 4px; }
+.note-editor { border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); padding: 8px; margin-bottom: 6px; background: var(--vscode-editorWidget-background); }
+.note-editor textarea { width: 100%; box-sizing: border-box; font-family: var(--vscode-editor-font-family); background: var(--vscode-input-background); color: var(--vscode-input-foreground); border: 1px solid var(--vscode-input-border, var(--vscode-widget-border)); }
+.note-title { font-weight: 600; margin-bottom: 4px; }
+.runs-empty { padding: 16px 4px; }
 .group-row .stats { color: var(--vscode-descriptionForeground); font-weight: normal; }
 `;

@@ -2,13 +2,17 @@ import * as vscode from 'vscode';
 import { RUNS_VIEW_TYPE, type RunsLayout, type RunsUpdate, defaultLayout, runsRequestSchema } from '../../contract/runs.ts';
 import { type TableResult, runTableQuery, tableColumns, tableRows, withMetricValue } from '../../search/table.ts';
 import { listExperiments } from '../../tracking/experiments.ts';
+import { throttle } from '../../shared/throttle.ts';
 import type { Services } from '../services.ts';
 import { staleBefore } from '../staleness.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
+import { RowActions } from './rowActions.ts';
 
 const LAYOUT_KEY = 'mlLifecycle.runsTable.layout';
 /** Rows sent per request at most: a screen or two. */
 const MAX_WINDOW = 500;
+/** Live refreshes while runs log: at most one query per this many ms. */
+const LIVE_INTERVAL_MS = 1000;
 
 export interface RunsScope {
   experimentIds: number[] | null;
@@ -25,10 +29,17 @@ export class RunsPanel implements vscode.Disposable {
   private reveal: number | undefined;
   private readonly services: Services;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly rowActions: RowActions;
+  private readonly liveQuery = throttle(() => this.query(true), LIVE_INTERVAL_MS);
 
   constructor(services: Services) {
     this.services = services;
-    this.subscriptions.push(services.stores.onDidChange(() => this.query()));
+    this.rowActions = new RowActions(services, {
+      isOpen: () => this.panel !== undefined,
+      layout: () => this.layout,
+      post: (update) => this.post(update),
+    });
+    this.subscriptions.push(services.stores.onDidChange(() => this.liveQuery()), this.rowActions, { dispose: () => this.liveQuery.cancel() });
   }
 
   show(scope?: RunsScope): void {
@@ -76,6 +87,8 @@ export class RunsPanel implements vscode.Disposable {
         case 'rows':
           this.sendRows(message.generation, message.start, message.end);
           return;
+        default:
+          this.rowActions.handle(message);
       }
     });
     panel.onDidDispose(() => {
@@ -92,7 +105,8 @@ export class RunsPanel implements vscode.Disposable {
     this.post({ type: 'columns', columns, layout, experiments });
   }
 
-  private query(): void {
+  /** `live`: the store changed, so the page keeps its scroll position and selection. */
+  private query(live = false): void {
     const layout = this.layout;
     if (!this.panel || !layout) return;
     const store = this.services.stores.current();
@@ -122,6 +136,8 @@ export class RunsPanel implements vscode.Disposable {
       groupMetrics: metricColumns,
       elapsedMs: Math.round(performance.now() - started),
       reveal: reveal < 0 ? null : reveal,
+      ids: this.result.ids,
+      live,
     });
   }
 

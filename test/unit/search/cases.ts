@@ -77,6 +77,10 @@ export const CASES: [string, (run: SweepRun) => boolean][] = [
   ["tags.dataset = '''; DROP TABLE runs; --'", () => false],
   ["tags.`x') OR 1=1 --` = 'a'", () => false],
   ["params.lr = '0.01' or tags.`dataset` = 'v1-raw'", (r) => r.params.lr === '0.01' || r.tags.dataset === 'v1-raw'],
+  ['attributes.starred = true', (r) => r.tags['ml_lifecycle.starred'] === 'true'],
+  ['starred = FALSE and params.lr = \'0.1\'', (r) => r.tags['ml_lifecycle.starred'] !== 'true' && r.params.lr === '0.1'],
+  ['attributes.starred != true or status = \'FAILED\'', (r) => r.tags['ml_lifecycle.starred'] !== 'true' || r.status === 'FAILED'],
+  ["tags.`ml_lifecycle.starred` = 'false'", (r) => r.tags['ml_lifecycle.starred'] === 'false'],
 ];
 
 /** Filter, the 1-based column of the error, and what the reason says. */
@@ -101,4 +105,9 @@ export const ERRORS: [string, number, RegExp][] = [
   ['median(metrics.auc) > 1', 1, /median/],
   ['max(params.lr) > 1', 5, /metrics only/],
   ['metrics. > 1', 1, /names no key/],
+  ["attributes.starred = 'yes'", 22, /true or false; write attributes.starred = true/],
+  ['attributes.starred > true', 20, /compare it with = or !=/],
+  ['starred IN (true, 1)', 19, /mixes true\/false/],
+  ['params.lr = true', 13, /only compares with a yes\/no attribute/],
+  ['metrics.auc = false', 15, /only compares with a yes\/no attribute/],
 ];

@@ -64,7 +64,7 @@ describe('run search on a real store of 3,000 runs', () => {
   });
 
   test('the column catalog lists every key', () => {
-    assert.deepEqual(columnCatalog(store), { params: ['batch_size', 'lr', 'model/depth', 'optimizer'], tags: ['dataset', 'note'], metrics: ['loss', 'val loss', 'val_auc'] });
+    assert.deepEqual(columnCatalog(store), { params: ['batch_size', 'lr', 'model/depth', 'optimizer'], tags: ['dataset', 'ml_lifecycle.starred', 'note'], metrics: ['loss', 'val loss', 'val_auc'] });
   });
 });
 

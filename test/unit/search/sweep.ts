@@ -31,6 +31,8 @@ export function sweepRun(i: number): Omit<SweepRun, 'id'> {
   if (i % 13 === 0) params['model/depth'] = String(i % 5);
   const tags: Record<string, string> = { dataset: `v${1 + (i % 3)}-${i % 2 ? 'clean' : 'raw'}` };
   if (i % 50 === 0) tags.note = `it's "quoted" 100%_done`;
+  if (i % 19 === 0) tags['ml_lifecycle.starred'] = 'true';
+  else if (i % 23 === 0) tags['ml_lifecycle.starred'] = 'false'; // unstarred again
   const auc = 0.5 + ((i * 37) % 100) / 200;
   const metrics: Record<string, number[]> = {
     val_auc: [auc - 0.2, auc - 0.05, auc + 0.03, auc],

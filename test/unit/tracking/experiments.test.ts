@@ -61,7 +61,7 @@ describe('experiments and runs', () => {
     assert.equal(page.length, 201);
     const more = page.at(-1)!;
     assert.equal(more.kind, 'loadMore');
-    assert.equal(describeNode(store, more, OPTIONS).label, 'Load more… (200 of 10,000 shown)');
+    assert.equal(describeNode(more, OPTIONS).label, 'Load more… (200 of 10,000 shown)');
     const grown = childrenOf(store, experimentNode, { ...OPTIONS, shown: new Map([[`${experiment.id}:`, 400]]) });
     assert.equal(grown.length, 401);
   });
@@ -157,14 +157,14 @@ describe('Experiments tree items from a real store', () => {
 
     const roots = childrenOf(store, undefined, OPTIONS);
     assert.equal(roots.length, 1);
-    const root = describeNode(store, roots[0]!, OPTIONS);
+    const root = describeNode(roots[0]!, OPTIONS);
     assert.ok(root.label.startsWith('<script>alert(1)</script> ünïcødé'));
     assert.ok(root.label.length <= 120, 'long names are shortened for the label');
     assert.ok(root.tooltip.includes('x'.repeat(10_000)), 'the tooltip keeps the full name');
     assert.equal(root.description, '2 runs · ↑ val/accuracy');
 
     const runs = childrenOf(store, roots[0], OPTIONS) as Extract<ExperimentsNode, { kind: 'run' }>[];
-    const items = runs.map((node) => describeNode(store, node, OPTIONS));
+    const items = runs.map((node) => describeNode(node, OPTIONS));
     assert.deepEqual(
       items.map((i) => [i.label, i.description, i.icon.id, i.contextValue]),
       [
@@ -177,7 +177,7 @@ describe('Experiments tree items from a real store', () => {
     assert.match(items[1]!.tooltip, /lr = 0\.001/);
     assert.match(items[1]!.tooltip, /model = <b>resnet<\/b>/);
 
-    const best = describeNode(store, runs[1]!, { runDescription: 'best' });
+    const best = describeNode(runs[1]!, { runDescription: 'best' });
     assert.equal(best.description, 'val/accuracy 0.93 ✓ target');
   });
 
@@ -191,7 +191,7 @@ describe('Experiments tree items from a real store', () => {
     logMetric(store, fresh!, 'loss', [1, 0.5, 0.25]);
     const options = { ...OPTIONS, staleBefore: Date.now() - 60_000 };
     const [root] = childrenOf(store, undefined, options);
-    const items = childrenOf(store, root, options).map((node) => describeNode(store, node, options));
+    const items = childrenOf(store, root, options).map((node) => describeNode(node, options));
     assert.deepEqual(
       items.map((i) => [i.icon.id, i.description]),
       [

@@ -45,6 +45,7 @@ export class QuickFilterMenu {
     input.addEventListener('keydown', (event) => {
       if (event.key === 'ArrowDown') {
         event.preventDefault();
+        event.stopPropagation(); // the menu's own arrow handling would move on from the item focused here
         list.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
       }
     });

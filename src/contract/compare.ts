@@ -1,6 +1,7 @@
 // The compare panel's messages. The extension validates everything the webview sends with the
 // zod schemas below; the webview imports the types only.
 import { z } from 'zod';
+import { type GroupSeries, type GroupsModel, type GroupsSubject, MAX_GROUPS } from '../compare/groupsModel.ts';
 import { type CompareModel, type Subject, X_MODES } from '../compare/model.ts';
 import type { PackedSeriesSet } from '../compare/seriesWire.ts';
 import { MAX_STRENGTH, SMOOTHING_MODES } from '../compare/smoothing.ts';
@@ -67,4 +68,47 @@ export type ToWebview =
   | { type: 'model'; model: CompareModel; notes: string[] }
   /** Packed: one typed array per message (see seriesWire.ts). */
   | { type: 'series'; requestId: number; set: PackedSeriesSet }
+  | { type: 'seriesFailed'; requestId: number; key: string; message: string };
+
+// ---- Compare Groups (its own panel: one line per group of runs) ------------------------------
+
+export const GROUPS_VIEW_TYPE = 'mlLifecycle.compareGroups';
+export const GROUP_BANDS = ['minmax', 'std'] as const;
+export type GroupBand = (typeof GROUP_BANDS)[number];
+
+export const GroupsSubjectSchema: z.ZodType<GroupsSubject> = z.object({
+  by: z.array(z.string().max(2000)).max(5),
+  groups: z.array(z.object({ label: z.string().max(100_000), runIds: z.array(id).max(100_000) })).max(MAX_GROUPS),
+});
+
+/** What the Compare Groups page keeps with setState, and the serializer gets back after a reload. */
+export const GroupsStateSchema = z.object({
+  subject: GroupsSubjectSchema,
+  band: z.enum(GROUP_BANDS).catch('minmax'),
+  /** Draw each group's member runs faintly behind its mean. */
+  members: z.boolean().catch(false),
+  /** Group label -> palette slot, so a group keeps its colour. */
+  colors: z.record(z.string(), z.number().int().min(0).max(10_000)).catch({}),
+  hidden: z.array(z.string().max(100_000)).max(MAX_GROUPS).catch([]),
+});
+export type GroupsState = z.infer<typeof GroupsStateSchema>;
+
+export const GroupsFromWebviewSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  /** Lines of one chart, `pixels` wide over `range` (null: everything), with member lines when `members`. */
+  z.object({
+    type: z.literal('series'),
+    requestId: z.number().int().nonnegative(),
+    key,
+    pixels: z.number().int().min(1).max(16_384),
+    range: range.nullable(),
+    members: z.boolean(),
+  }),
+]);
+export type GroupsFromWebview = z.infer<typeof GroupsFromWebviewSchema>;
+
+export type GroupsToWebview =
+  | { type: 'model'; model: GroupsModel; notes: string[] }
+  /** One Float64Array for every column (see GroupSeriesLayout): hundreds of typed arrays in one message arrive empty in code-server. */
+  | { type: 'series'; requestId: number; series: GroupSeries }
   | { type: 'seriesFailed'; requestId: number; key: string; message: string };

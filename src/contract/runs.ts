@@ -55,6 +55,8 @@ export const runsRequestSchema = z.discriminatedUnion('type', [
   /** The rows from `start` (inclusive) to `end` (exclusive) of result `generation`. */
   z.strictObject({ type: z.literal('rows'), generation: z.number().int(), start: z.number().int().min(0), end: z.number().int().min(0) }),
   ...rowRequests,
+  /** Compare Groups: the table's groups as lines in a Compare panel. */
+  z.strictObject({ type: z.literal('compareGroups') }),
 ]);
 export type RunsRequest = z.infer<typeof runsRequestSchema>;
 

@@ -126,6 +126,21 @@ export function getParams(store: Store, runId: number): Record<string, string> {
   return Object.fromEntries(rows.map((r) => [r.key, r.value]));
 }
 
+/** Each run's params sorted by key, in one query for many runs (runs without params are absent). */
+export function paramsOfRuns(store: Store, runIds: readonly number[]): Map<number, [string, string][]> {
+  const result = new Map<number, [string, string][]>();
+  if (runIds.length === 0) return result;
+  const rows = cachedStatement(store.db, 'SELECT run_id, key, value FROM params WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, key')
+    .raw(true)
+    .all(JSON.stringify(runIds)) as [number, string, string][];
+  for (const [runId, key, value] of rows) {
+    let list = result.get(runId);
+    if (!list) result.set(runId, (list = []));
+    list.push([key, value]);
+  }
+  return result;
+}
+
 export function getTags(store: Store, runId: number): Record<string, string> {
   const rows = store.db.prepare('SELECT key, value FROM tags WHERE run_id = ? ORDER BY key').all(runId) as { key: string; value: string }[];
   return Object.fromEntries(rows.map((r) => [r.key, r.value]));

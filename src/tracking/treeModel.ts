@@ -2,16 +2,17 @@ import type { Store } from '../store/database.ts';
 import { formatMetric, formatTime, truncateLabel } from '../shared/format.ts';
 import {
   type Experiment,
+  type MetricHeadline,
   type RunSummary,
   type TrashItem,
   getExperiment,
-  getParams,
   getRun,
   listExperiments,
   listRuns,
   listTrash,
   meetsTarget,
   metricHeadlines,
+  paramsOfRuns,
 } from './experiments.ts';
 import type { RunStatus } from './model.ts';
 import type { TreeEntry } from '../shared/treeEntry.ts';
@@ -22,11 +23,17 @@ import type { TreeEntry } from '../shared/treeEntry.ts';
  */
 export type ExperimentsNode =
   | { kind: 'experiment'; experiment: Experiment }
-  | { kind: 'run'; run: RunSummary; experiment: Experiment }
+  | { kind: 'run'; run: RunSummary; experiment: Experiment; details: RunDetails }
   | { kind: 'loadMore'; experiment: Experiment; parentRunId: number | null; shown: number; total: number }
   | { kind: 'trash'; items: TrashItem[] }
   | { kind: 'trashed'; item: TrashItem };
 
+/** What a run's row shows besides the run itself, read for a whole page at once. */
+export interface RunDetails {
+  /** The experiment's primary metric for this run, if both exist. */
+  headline: MetricHeadline | undefined;
+  params: [string, string][];
+}
 
 export interface TreeOptions {
   pageSize: number;
@@ -83,7 +90,11 @@ export function childrenOf(store: Store, node: ExperimentsNode | undefined, opti
 function runPage(store: Store, experiment: Experiment, parentRunId: number | null, options: TreeOptions): ExperimentsNode[] {
   const limit = options.shown.get(pageKey(experiment.id, parentRunId)) ?? options.pageSize;
   const page = listRuns(store, { experimentId: experiment.id, parentRunId, limit, staleBefore: options.staleBefore });
-  const nodes: ExperimentsNode[] = page.runs.map((run) => ({ kind: 'run', run, experiment }));
+  // One query each for the page's headlines and params, not two per row.
+  const ids = page.runs.map((run) => run.id);
+  const headlines = experiment.primaryMetric ? metricHeadlines(store, ids, experiment.primaryMetric, experiment.metricDirection) : new Map<number, MetricHeadline>();
+  const params = paramsOfRuns(store, ids);
+  const nodes: ExperimentsNode[] = page.runs.map((run) => ({ kind: 'run', run, experiment, details: { headline: headlines.get(run.id), params: params.get(run.id) ?? [] } }));
   if (page.total > page.runs.length) nodes.push({ kind: 'loadMore', experiment, parentRunId, shown: page.runs.length, total: page.total });
   return nodes;
 }
@@ -92,7 +103,9 @@ function runPage(store: Store, experiment: Experiment, parentRunId: number | nul
 export function runNode(store: Store, runId: number, staleBefore: number): Extract<ExperimentsNode, { kind: 'run' }> | undefined {
   const run = getRun(store, runId, staleBefore);
   const experiment = run && run.deletedAt === null ? getExperiment(store, run.experimentId) : undefined;
-  return run && experiment ? { kind: 'run', run, experiment } : undefined;
+  if (!run || !experiment) return undefined;
+  const headline = experiment.primaryMetric ? metricHeadlines(store, [run.id], experiment.primaryMetric, experiment.metricDirection).get(run.id) : undefined;
+  return { kind: 'run', run, experiment, details: { headline, params: paramsOfRuns(store, [run.id]).get(run.id) ?? [] } };
 }
 
 /** A node's parent in the tree (TreeView.reveal walks up with it): a run's parent run or experiment. */
@@ -109,12 +122,12 @@ export function parentOf(store: Store, node: ExperimentsNode, staleBefore: numbe
   }
 }
 
-export function describeNode(store: Store, node: ExperimentsNode, options: Pick<TreeOptions, 'runDescription'>): TreeEntry {
+export function describeNode(node: ExperimentsNode, options: Pick<TreeOptions, 'runDescription'>): TreeEntry {
   switch (node.kind) {
     case 'experiment':
       return describeExperiment(node.experiment);
     case 'run':
-      return describeRun(store, node.run, node.experiment, options.runDescription);
+      return describeRun(node.run, node.experiment, node.details, options.runDescription);
     case 'loadMore':
       return {
         id: `more:${pageKey(node.experiment.id, node.parentRunId)}`,
@@ -169,14 +182,14 @@ export function describeExperiment(experiment: Experiment): TreeEntry {
   };
 }
 
-export function describeRun(store: Store, run: RunSummary, experiment: Experiment, runDescription: 'last' | 'best'): TreeEntry {
+export function describeRun(run: RunSummary, experiment: Experiment, details: RunDetails, runDescription: 'last' | 'best'): TreeEntry {
   const tooltip = [run.name, '', `${run.status} · started ${formatTime(run.startTime)}${run.endTime ? ` · ended ${formatTime(run.endTime)}` : ''}`];
   if (run.gitCommit) tooltip.push(`git ${run.gitCommit.slice(0, 10)}${run.gitBranch ? ` on ${run.gitBranch}` : ''}${run.gitDirty ? ' (uncommitted changes)' : ''}`);
   if (run.entryPoint) tooltip.push(`entry ${run.entryPoint}`);
   let description: string | undefined;
   let meets: boolean | null = null;
+  const headline = details.headline;
   if (experiment.primaryMetric) {
-    const headline = metricHeadlines(store, [run.id], experiment.primaryMetric, experiment.metricDirection).get(run.id);
     if (headline) {
       const value = runDescription === 'best' && headline.best !== null ? headline.best : headline.last;
       meets = meetsTarget(experiment, value);
@@ -184,7 +197,7 @@ export function describeRun(store: Store, run: RunSummary, experiment: Experimen
       if (run.status === 'RUNNING' && headline.lastStep !== null) description += ` · step ${headline.lastStep}`;
     }
   }
-  const params = Object.entries(getParams(store, run.id));
+  const params = details.params;
   if (params.length) {
     tooltip.push('');
     for (const [key, value] of params.slice(0, 12)) tooltip.push(`${truncateLabel(key, 60)} = ${truncateLabel(value, 80)}`);

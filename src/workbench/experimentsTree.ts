@@ -44,9 +44,8 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   }
 
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
-    const store = this.stores.current();
-    if (!store) return new vscode.TreeItem('');
-    const item = toTreeItem(describeNode(store, node, { runDescription: settings().get<'last' | 'best'>('runDescription', 'last') }));
+    // Everything shown was read with the page in getChildren: no query per row here.
+    const item = toTreeItem(describeNode(node, { runDescription: settings().get<'last' | 'best'>('runDescription', 'last') }));
     if (node.kind === 'loadMore') item.command = { command: 'mlLifecycle.loadMoreRuns', title: 'Load More Runs', arguments: [node] };
     if (node.kind === 'run') item.command = { command: 'mlLifecycle.runClicked', title: 'Open Run Page', arguments: [node] };
     return item;

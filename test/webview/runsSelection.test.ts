@@ -91,6 +91,7 @@ describe('Runs grid keyboard selection (happy-dom)', () => {
       onSelect: (ids) => calls.select.push(ids),
       onStar: (ids, starred) => calls.star.push([ids, starred]),
       onEditTag: (id, key, value) => calls.tag.push([id, key, value]),
+      onHeaderMenu: () => undefined,
     });
     mount(grid.element);
     grid.setLayout(layout, columns);

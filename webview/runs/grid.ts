@@ -25,6 +25,8 @@ export interface GridEvents {
   onStar(runIds: number[], starred: boolean): void;
   /** An inline tag edit; an empty value removes the tag. */
   onEditTag(runId: number, key: string, value: string): void;
+  /** The header's quick filter menu (right-click, the menu button, or Alt+Down / Shift+F10 on the header). */
+  onHeaderMenu(column: string, anchor: HTMLElement): void;
 }
 
 export class Grid {
@@ -112,6 +114,15 @@ export class Grid {
     this.renderRows();
   }
 
+  /** A column's value in the selected run (else the first run loaded), to start a quick filter with. */
+  valueAt(column: string): unknown {
+    const index = this.columns.findIndex((c) => c.id === column);
+    const selected = this.selection.list()[0];
+    const at = selected === undefined || !this.result ? -1 : this.result.ids.indexOf(selected);
+    const row = this.rows.get(at) ?? this.rows.values().next().value;
+    return index < 0 || !row ? null : row.values[index];
+  }
+
   private grouped(): boolean {
     return !!this.result && this.result.groups.length > 0;
   }
@@ -153,6 +164,16 @@ export class Grid {
       if (sort) cell.append(el('span', { class: 'sort', 'aria-hidden': 'true' }, `${sort.descending ? '▼' : '▲'}${this.layout!.sort.length > 1 ? sortIndex + 1 : ''}`));
       this.place(cell, index);
       cell.addEventListener('click', (event) => this.events.onSort(column.id, event.shiftKey));
+      cell.addEventListener('contextmenu', (event) => {
+        event.preventDefault();
+        this.events.onHeaderMenu(column.id, cell);
+      });
+      const menu = el('button', { class: 'header-menu', type: 'button', tabindex: '-1', 'aria-haspopup': 'dialog', 'aria-label': `Quick filter on ${column.label}`, title: 'Quick filter (Alt+Down)', 'data-testid': 'quick-filter-button' }, '⌄');
+      menu.addEventListener('click', (event) => {
+        event.stopPropagation();
+        this.events.onHeaderMenu(column.id, cell);
+      });
+      cell.append(menu);
       const handle = el('div', { class: 'resize', 'aria-hidden': 'true' });
       handle.addEventListener('click', (event) => event.stopPropagation());
       handle.addEventListener('pointerdown', (event) => this.startResize(event, column.id, cell));
@@ -302,6 +323,11 @@ export class Grid {
     const last = this.count() - 1;
     const page = Math.max(1, Math.floor(this.element.clientHeight / ROW) - 3);
     const { row, col } = this.active;
+    if (row < 0 && this.columns[col] && (event.key === 'ContextMenu' || (event.altKey && event.key === 'ArrowDown') || (event.shiftKey && event.key === 'F10'))) {
+      event.preventDefault();
+      this.events.onHeaderMenu(this.columns[col].id, this.header.children[col] as HTMLElement);
+      return;
+    }
     const moves: Record<string, () => { row: number; col: number }> = {
       ArrowDown: () => ({ row: Math.min(last, row + 1), col }),
       ArrowUp: () => ({ row: Math.max(-1, row - 1), col }),

@@ -9,6 +9,8 @@ import type { TableColumn } from '../../src/search/table.ts';
 import { adoptStyles, connect, el } from '../shared/vscode.ts';
 import { Grid, type GridResult } from './grid.ts';
 import { NoteEditor, SelectionBar, emptyHint } from './rowActions.ts';
+import { andFilter } from '../../src/search/quickFilter.ts';
+import { QuickFilterMenu, quickColumn } from './quickFilterMenu.ts';
 import { RUNS_CSS } from './styles.ts';
 
 interface RunsState {
@@ -44,25 +46,37 @@ const grid = new Grid({
   },
   onStar: (runIds, starred) => vscode.postMessage({ type: 'star', runIds, starred }),
   onEditTag: (runId, key, value) => vscode.postMessage({ type: 'setTag', runId, key, value }),
+  onHeaderMenu: (id, anchor) => {
+    const column = catalog.find((c) => c.id === id) ?? { id, label: id, group: 'Attributes' as const, type: 'text' as const };
+    quickMenu.open(quickColumn(column, layout!.metricValue), column.label, grid.valueAt(id), anchor);
+  },
 });
 const selectionBar = new SelectionBar((message) => vscode.postMessage(message));
 const noteEditor = new NoteEditor((message) => vscode.postMessage(message), () => grid.element.focus());
 const empty = el('div', { id: 'runs-empty', class: 'runs-empty hidden', role: 'status' });
+const quickMenu = new QuickFilterMenu((condition) => {
+  filterField.value = andFilter(layout!.filter, condition);
+  update({ filter: filterField.value });
+});
+const compareGroupsButton = el('vscode-button', { id: 'runs-compare-groups', secondary: '', class: 'hidden', title: 'One line per group: the mean of its runs at each step, with a band' }, 'Compare Groups');
+compareGroupsButton.addEventListener('click', () => vscode.postMessage({ type: 'compareGroups' }));
 
 app.append(
   el('div', { class: 'toolbar runs-toolbar', role: 'search' }, filterField, status),
   errorBox,
-  el('div', { class: 'toolbar runs-toolbar' }, scope, allExperiments, columnsButton, el('span', { class: 'muted' }, 'Group by'), groupSelect, thenSelect, el('span', { class: 'muted' }, 'Metrics show'), metricSelect),
+  el('div', { class: 'toolbar runs-toolbar' }, scope, allExperiments, columnsButton, el('span', { class: 'muted' }, 'Group by'), groupSelect, thenSelect, el('span', { class: 'muted' }, 'Metrics show'), metricSelect, compareGroupsButton),
   chooser,
   selectionBar.element,
   noteEditor.element,
   empty,
   grid.element,
+  quickMenu.element,
 );
 
 /** Saves the layout and asks the extension to query again. */
 function update(change: Partial<RunsLayout>): void {
   layout = { ...layout!, ...change };
+  compareGroupsButton.classList.toggle('hidden', layout.groupBy.length === 0);
   vscode.setState({ layout });
   vscode.postMessage({ type: 'query', layout });
   grid.setLayout(layout, catalog);

@@ -47,4 +47,17 @@ body { padding-bottom: 0; }
 .note-title { font-weight: 600; margin-bottom: 4px; }
 .runs-empty { padding: 16px 4px; }
 .group-row .stats { color: var(--vscode-descriptionForeground); font-weight: normal; }
+
+.header-menu { position: absolute; right: 6px; top: 0; height: 100%; background: transparent; border: none; color: var(--vscode-descriptionForeground); cursor: pointer; padding: 0 2px; font: inherit; }
+.header-menu:hover { color: var(--vscode-foreground); }
+.column-header { padding-right: 18px; }
+.quick-menu { position: fixed; z-index: 10; min-width: 240px; max-width: 420px; padding: 6px; background: var(--vscode-menu-background, var(--vscode-editorWidget-background)); color: var(--vscode-menu-foreground, var(--vscode-foreground)); border: 1px solid var(--vscode-menu-border, var(--vscode-widget-border, var(--vscode-contrastBorder, transparent))); box-shadow: 0 2px 8px var(--vscode-widget-shadow, transparent); }
+.quick-menu .quick-title { font-weight: 600; margin-bottom: 4px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.quick-menu input { width: 100%; box-sizing: border-box; background: var(--vscode-input-background); color: var(--vscode-input-foreground); border: 1px solid var(--vscode-input-border, transparent); padding: 3px 4px; font-family: var(--vscode-editor-font-family); }
+.quick-menu input:focus { outline: 1px solid var(--vscode-focusBorder); }
+.quick-menu ul { list-style: none; margin: 4px 0 0; padding: 0; }
+.quick-menu li { padding: 3px 6px; cursor: pointer; font-family: var(--vscode-editor-font-family); }
+.quick-menu li:hover, .quick-menu li:focus { background: var(--vscode-menu-selectionBackground, var(--vscode-list-activeSelectionBackground)); color: var(--vscode-menu-selectionForeground, var(--vscode-list-activeSelectionForeground)); outline: 1px solid var(--vscode-menu-selectionBorder, transparent); }
+.quick-menu .quick-error { color: var(--vscode-errorForeground); margin-top: 4px; }
+.quick-menu .quick-error:empty { display: none; }
 `;

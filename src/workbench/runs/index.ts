@@ -3,6 +3,7 @@ import { restoreWith } from '../webview/panel.ts';
 import { RUNS_VIEW_TYPE } from '../../contract/runs.ts';
 import type { ExperimentsNode } from '../../tracking/treeModel.ts';
 import type { Services } from '../services.ts';
+import { registerCompareGroups } from './compareGroups.ts';
 import { RunsPanel } from './runsPanel.ts';
 
 /** The Runs table: from the palette and the Experiments view (title bar, an experiment, a run). */
@@ -24,5 +25,6 @@ export function registerRunsTable(services: Services): vscode.Disposable[] {
       }),
     ),
     vscode.window.registerWebviewPanelSerializer(RUNS_VIEW_TYPE, restoreWith((webviewPanel) => panel.restore(webviewPanel))),
+    ...registerCompareGroups(services, panel),
   ];
 }

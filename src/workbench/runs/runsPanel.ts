@@ -87,6 +87,9 @@ export class RunsPanel implements vscode.Disposable {
         case 'rows':
           this.sendRows(message.generation, message.start, message.end);
           return;
+        case 'compareGroups':
+          void vscode.commands.executeCommand('mlLifecycle.compareGroups');
+          return;
         default:
           this.rowActions.handle(message);
       }
@@ -95,6 +98,11 @@ export class RunsPanel implements vscode.Disposable {
       messages.dispose();
       this.panel = undefined;
     });
+  }
+
+  /** The runs shown and the columns they are grouped by, when the table is grouped (for Compare Groups). */
+  grouping(): { ids: number[]; groupBy: string[] } | undefined {
+    return this.panel && this.layout?.groupBy.length ? { ids: this.result.ids, groupBy: this.layout.groupBy } : undefined;
   }
 
   private sendColumns(): void {

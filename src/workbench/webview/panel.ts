@@ -16,7 +16,7 @@ export function panelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptio
  * the panel's bundle and the shared stylesheet. Dynamic content is rendered by the script,
  * never interpolated here.
  */
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: 'compare' | 'framing' | 'audit' | 'drift' | 'run' | 'runs', title: string): string {
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: 'compare' | 'compareGroups' | 'framing' | 'audit' | 'drift' | 'run' | 'runs', title: string): string {
   const nonce = crypto.randomBytes(18).toString('base64');
   const asset = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString();
   const csp = [

@@ -51,9 +51,9 @@ for (const [language, writer] of Object.entries(WRITERS)) {
       refreshDirtyBlocks(store.db); // what the extension's StoreService does when the file changes
       const options: TreeOptions = { pageSize: 200, staleBefore: Date.now() - STALE_MS, runDescription: 'last', shown: new Map() };
       const [experimentNode] = childrenOf(store, undefined, options);
-      assert.equal(describeNode(store, experimentNode!, options).description, '1 run · 1 running · ↓ val_loss');
+      assert.equal(describeNode(experimentNode!, options).description, '1 run · 1 running · ↓ val_loss');
       const [runNode] = childrenOf(store, experimentNode, options);
-      const live = describeNode(store, runNode!, options);
+      const live = describeNode(runNode!, options);
       assert.equal(live.icon.id, 'loading~spin');
       assert.equal(live.description, `val_loss ${Number((1 / 300).toPrecision(4))} · step 299`);
       assert.equal(countActiveRuns(store, options.staleBefore), 1);
@@ -68,7 +68,7 @@ for (const [language, writer] of Object.entries(WRITERS)) {
       const later = Date.now() + 1;
       assert.equal(listRuns(store, { experimentId, staleBefore: later }).runs[0]!.status, 'KILLED');
       assert.equal(countActiveRuns(store, later), 0);
-      const dead = describeNode(store, childrenOf(store, experimentNode, { ...options, staleBefore: later })[0]!, options);
+      const dead = describeNode(childrenOf(store, experimentNode, { ...options, staleBefore: later })[0]!, options);
       assert.equal(dead.icon.id, 'debug-stop');
       assert.equal(dead.description, `val_loss ${Number((1 / 300).toPrecision(4))}`);
       assert.deepEqual(store.db.prepare('SELECT count(*) AS n FROM metrics').get(), { n: 300 });

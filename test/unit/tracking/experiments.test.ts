@@ -61,7 +61,7 @@ describe('experiments and runs', () => {
     assert.equal(page.length, 201);
     const more = page.at(-1)!;
     assert.equal(more.kind, 'loadMore');
-    assert.equal(describeNode(store, more, OPTIONS).label, 'Load more… (200 of 10,000 shown)');
+    assert.equal(describeNode(more, OPTIONS).label, 'Load more… (200 of 10,000 shown)');
     const grown = childrenOf(store, experimentNode, { ...OPTIONS, shown: new Map([[`${experiment.id}:`, 400]]) });
     assert.equal(grown.length, 401);
   });
@@ -157,7 +157,7 @@ describe('Experiments tree items from a real store', () => {
 
     const roots = childrenOf(store, undefined, OPTIONS);
     assert.equal(roots.length, 1);
-    const root = describeNode(store, roots[0]!, OPTIONS);
+    const root = describeNode(roots[0]!, OPTIONS);
     assert.equal(root.label, '<script>alert(1)</script> ün…');
     assert.equal(root.label.length, 29, 'long names are cut to 28 characters and …, so the sidebar has room for the rest');
     assert.ok(root.label.endsWith('…'));
@@ -165,7 +165,7 @@ describe('Experiments tree items from a real store', () => {
     assert.equal(root.description, '2 runs · ↑ val/accuracy');
 
     const runs = childrenOf(store, roots[0], OPTIONS) as Extract<ExperimentsNode, { kind: 'run' }>[];
-    const items = runs.map((node) => describeNode(store, node, OPTIONS));
+    const items = runs.map((node) => describeNode(node, OPTIONS));
     assert.deepEqual(
       items.map((i) => [i.label, i.description, i.icon.id, i.contextValue]),
       [
@@ -178,7 +178,7 @@ describe('Experiments tree items from a real store', () => {
     assert.match(items[1]!.tooltip, /lr = 0\.001/);
     assert.match(items[1]!.tooltip, /model = <b>resnet<\/b>/);
 
-    const best = describeNode(store, runs[1]!, { runDescription: 'best' });
+    const best = describeNode(runs[1]!, { runDescription: 'best' });
     assert.equal(best.description, 'val/accuracy 0.93 ✓ target');
   });
 
@@ -192,7 +192,7 @@ describe('Experiments tree items from a real store', () => {
     logMetric(store, fresh!, 'loss', [1, 0.5, 0.25]);
     const options = { ...OPTIONS, staleBefore: Date.now() - 60_000 };
     const [root] = childrenOf(store, undefined, options);
-    const items = childrenOf(store, root, options).map((node) => describeNode(store, node, options));
+    const items = childrenOf(store, root, options).map((node) => describeNode(node, options));
     assert.deepEqual(
       items.map((i) => [i.icon.id, i.description]),
       [
@@ -212,7 +212,7 @@ test('sidebar: a long run name is cut at the end; a killed run shows a stop icon
   store.db.prepare("UPDATE runs SET name = ?, status = 'KILLED' WHERE id = ?").run(name, run);
   logMetric(store, run!, 'validation_accuracy_top1', [0.5, 0.71]);
   const [root] = childrenOf(store, undefined, OPTIONS);
-  const entry = describeNode(store, childrenOf(store, root, OPTIONS)[0]!, OPTIONS);
+  const entry = describeNode(childrenOf(store, root, OPTIONS)[0]!, OPTIONS);
   assert.equal(entry.label, `${name.slice(0, 28)}…`);
   assert.equal(entry.tooltip.split('\n')[0], name, 'the tooltip has the full name');
   assert.equal(entry.description, 'validation_accu… 0.71');

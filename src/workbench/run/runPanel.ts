@@ -9,6 +9,7 @@ import { loadRunPage } from '../../runpage/model.ts';
 import { readPreview } from '../../runpage/preview.ts';
 import { truncateLabel } from '../../shared/format.ts';
 import { renameRun } from '../../tracking/experiments.ts';
+import { hideRuns, showRuns } from '../mlflowServer/shownRuns.ts';
 import type { Services } from '../services.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
 
@@ -49,6 +50,7 @@ export class RunPanel implements vscode.Disposable {
     const previous = RunPanel.open.get(runId);
     if (previous) previous.panel.dispose();
     RunPanel.open.set(runId, this);
+    showRuns(this, [runId]);
     panel.webview.options = panelOptions(services.context.extensionUri);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'run', 'Run');
     this.disposables.push(
@@ -207,6 +209,7 @@ export class RunPanel implements vscode.Disposable {
   dispose(): void {
     this.previewing?.abort();
     if (RunPanel.open.get(this.runId) === this) RunPanel.open.delete(this.runId);
+    hideRuns(this);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { RUNS_VIEW_TYPE, type RunsLayout, type RunsUpdate, defaultLayout, runsRequestSchema } from '../../contract/runs.ts';
 import { type TableResult, runTableQuery, tableColumns, tableRows, withMetricValue } from '../../search/table.ts';
 import { DEFAULT_STALE_MS, listExperiments } from '../../tracking/experiments.ts';
+import { hideRuns, showRuns } from '../mlflowServer/shownRuns.ts';
 import type { Services } from '../services.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
 
@@ -79,6 +80,7 @@ export class RunsPanel implements vscode.Disposable {
     });
     panel.onDidDispose(() => {
       messages.dispose();
+      hideRuns(this);
       this.panel = undefined;
     });
   }
@@ -134,6 +136,7 @@ export class RunsPanel implements vscode.Disposable {
     const layout = this.layout;
     if (!store || !layout || generation !== this.generation) return;
     const ids = this.result.ids.slice(start, Math.min(end, start + MAX_WINDOW));
+    showRuns(this, ids, false);
     const columns = layout.columns.map((c) => withMetricValue(c, layout.metricValue));
     this.post({ type: 'rows', generation, start, rows: tableRows(store, ids, columns, this.staleBefore()) });
   }

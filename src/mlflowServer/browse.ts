@@ -7,7 +7,7 @@
  */
 import { type Store, writeTransaction } from '../store/database.ts';
 import { recordAudit } from '../store/audit.ts';
-import { type ClientOptions, MlflowClient } from './client.ts';
+import { type ClientOptions, MlflowClient, MlflowServerError } from './client.ts';
 import { type ListedExperiment, type ListedRun, RemoteCache } from './remoteCache.ts';
 import { checkServer } from './remote.ts';
 
@@ -30,6 +30,16 @@ export interface BrowseSummary {
 }
 
 export const RUNS_PAGE_SIZE = 1000;
+
+/**
+ * A server lost mid-fetch (retries ran out), said for someone browsing rather than pushing: what
+ * is cached stays, consistent, until the next refresh.
+ */
+export function explainLost(error: unknown, uri: string, cached: string): unknown {
+  if (!(error instanceof MlflowServerError) || !error.retryable) return error;
+  const reason = /\(last: ([^)]*)\)/.exec(error.message)?.[1] ?? `HTTP ${error.status}`;
+  return new MlflowServerError(`Lost ${uri} while fetching (${reason}). ${cached} Refresh when the server is back.`, error.status, error.code, true);
+}
 
 /** Cancellation as an AbortSignal the client honours, checked again between pages. */
 export function cancellation(isCancelled: (() => boolean) | undefined): { signal: AbortSignal; cancelled: () => boolean } {
@@ -106,7 +116,7 @@ export async function browseServer(store: Store, trackingUri: string, options: B
     }
     complete = !cancelled();
   } catch (error) {
-    if (!cancelled()) throw error;
+    if (!cancelled()) throw explainLost(error, client.baseUrl, `The ${seenRuns.size.toLocaleString('en-US')} runs fetched so far are cached; runs cached before are kept.`);
   } finally {
     summary.runs = seenRuns.size;
     summary.cancelled = cancelled();

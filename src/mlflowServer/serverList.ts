@@ -30,3 +30,13 @@ export function readServerList(setting: unknown): ServerList {
   });
   return { uris, problems };
 }
+
+/** For an address input box: why the text is not a usable tracking URI, or undefined when it is. */
+export function uriProblem(value: string): string | undefined {
+  try {
+    normalizeTrackingUri(value);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

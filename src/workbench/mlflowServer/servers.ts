@@ -4,7 +4,7 @@ import { normalizeTrackingUri } from '../../mlflowServer/client.ts';
 import type { Credentials } from '../../mlflowServer/credentials.ts';
 import { type CachedRemoteRun, fetchHistories, refreshRemoteRuns, remoteRunsByServer } from '../../mlflowServer/history.ts';
 import { forgetServer, serverLabel } from '../../mlflowServer/remoteCache.ts';
-import { readServerList } from '../../mlflowServer/serverList.ts';
+import { readServerList, uriProblem } from '../../mlflowServer/serverList.ts';
 import { recordAudit } from '../../store/audit.ts';
 import { type Store, writeTransaction } from '../../store/database.ts';
 import { cachedServers } from '../../tracking/remoteRows.ts';
@@ -105,14 +105,7 @@ async function addServer(services: Services): Promise<void> {
     prompt: 'The tracking server’s address. Its experiments and runs appear, read-only, in the Experiments view.',
     placeHolder: 'http://mlflow.example.com:5000',
     ignoreFocusOut: true,
-    validateInput: (value) => {
-      try {
-        normalizeTrackingUri(value);
-        return undefined;
-      } catch (error) {
-        return (error as Error).message;
-      }
-    },
+    validateInput: uriProblem,
   });
   if (!typed) return;
   const uri = normalizeTrackingUri(typed);

@@ -1,5 +1,6 @@
 // Browsing a team MLflow server (issue 14, part 6), beside MLflow's own Python client on the same
-// local `mlflow server` over PostgreSQL (test/support/mlflowServer.ts), filled with log_batch:
+// local `mlflow server` over PostgreSQL (test/support/mlflowServer.ts), filled by copying template
+// runs made with MLflow's client in PostgreSQL (test/bench/python/mlflow_server_side.py):
 //   1. listing 10,000 runs into the store's cache (browseServer: runs/search, 1000 a page) against
 //      MlflowClient.search_runs over the same pages;
 //   2. Compare of 10 remote runs x 100,000 steps: the first draw fetches the histories
@@ -55,7 +56,7 @@ export async function run(): Promise<void> {
   const server = await startMlflowServer(availability);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-server-bench-'));
   try {
-    const seeded = python(server.python, ['seed', server.uri, String(LIST_RUNS), String(HISTORY_RUNS), String(STEPS)]);
+    const seeded = python(server.python, ['seed', server.uri, server.database, String(LIST_RUNS), String(HISTORY_RUNS), String(STEPS)]);
     log(`seeded ${LIST_RUNS} runs and ${HISTORY_RUNS} x ${STEPS} steps in ${Number(seeded.seconds).toFixed(0)} s`);
 
     const store = openStore(path.join(dir, 'store.sqlite'), { create: true });

@@ -6,6 +6,7 @@ import { registerFraming } from './workbench/framing/index.ts';
 import { registerLogging } from './workbench/logging/index.ts';
 import { registerMlflow } from './workbench/mlflow/index.ts';
 import { registerMlflowServer } from './workbench/mlflowServer/index.ts';
+import { registerMlflowServers } from './workbench/mlflowServer/servers.ts';
 import { registerRegistry } from './workbench/registry/index.ts';
 import { registerRunPage } from './workbench/run/index.ts';
 import { registerRunsTable } from './workbench/runs/index.ts';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): Services {
     ...registerMlflow(services),
     ...registerRunsTable(services),
     ...registerMlflowServer(services),
+    ...registerMlflowServers(services),
     ...registerTensorBoard(services),
   );
   log.info(`ML Lifecycle activated; store ${stores.path ?? '(no folder open)'}`);

@@ -7,6 +7,7 @@
  */
 import { recordAudit } from '../store/audit.ts';
 import { type Store, writeTransaction } from '../store/database.ts';
+import { localOnly } from '../tracking/remoteRows.ts';
 import type { KeyValue } from './batches.ts';
 import { type ClientOptions, MlflowClient } from './client.ts';
 import { PushState, markPushed, remoteId } from './pushState.ts';
@@ -251,7 +252,8 @@ export async function pushToMlflow(store: Store, trackingUri: string, options: P
 }
 
 function selectExperiments(store: Store, names: readonly string[]): { id: number; name: string; description: string | null }[] {
-  const all = store.db.prepare('SELECT id, name, description FROM experiments WHERE deleted_at IS NULL ORDER BY id').all() as { id: number; name: string; description: string | null }[];
+  // Cached copies of a server's experiments (browse.ts) are never pushed back.
+  const all = store.db.prepare(`SELECT id, name, description FROM experiments e WHERE deleted_at IS NULL AND ${localOnly('e')} ORDER BY id`).all() as { id: number; name: string; description: string | null }[];
   if (names.length === 0) return all;
   const missing = names.filter((n) => !all.some((e) => e.name === n));
   if (missing.length) throw new Error(`No experiment named ${missing.map((n) => `"${n}"`).join(', ')} in this store. Run "ml-lifecycle runs list" to see its experiments.`);

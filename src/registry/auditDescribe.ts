@@ -90,6 +90,9 @@ const ACTIONS: Record<AuditAction, Describer> = {
   'push-mlflow': () => 'pushed to an MLflow server',
   'push-mlflow-failed': () => 'push to an MLflow server failed',
   'push-mlflow-cancelled': () => 'push to an MLflow server was cancelled',
+  'browse-mlflow': () => 'read runs from an MLflow server',
+  'browse-mlflow-cancelled': () => 'reading runs from an MLflow server was cancelled',
+  'remove-mlflow-server': (_r, d) => `removed an MLflow server and its ${plural(count(d.runs), 'cached run')}`,
 };
 
 function subjectOf(record: AuditRecord, d: Details, names: AuditNames): string {

@@ -2,6 +2,7 @@ import { recordAudit } from '../store/audit.ts';
 import { writeTransaction, type Store } from '../store/database.ts';
 import { refreshDirtyBlocks } from '../store/metricBlocks.ts';
 import { getRun, validateName } from '../tracking/experiments.ts';
+import { refuseRemoteRun } from '../tracking/remoteRows.ts';
 import { type Lineage, decodeLineage, encodeLineage, snapshotLineage } from './lineage.ts';
 
 export interface RegisteredModel {
@@ -163,6 +164,7 @@ export function registerModelVersion(store: Store, input: NewVersion): ModelVers
   if (input.runId !== null) {
     const run = getRun(store, input.runId);
     if (!run) throw new Error('The run no longer exists. Refresh the Experiments view and pick another run.');
+    refuseRemoteRun(store.db, input.runId, 'register a model from');
     if (run.status !== 'FINISHED') throw new Error(`Run "${run.name}" is ${run.status}; only finished runs can be registered, so the version's metrics are final.`);
   }
   // Summaries must hold every point before the metrics are frozen into the lineage.

@@ -1,5 +1,6 @@
 import { recordAudit } from '../store/audit.ts';
 import { type Store, writeTransaction } from '../store/database.ts';
+import { refuseRemoteRun } from '../tracking/remoteRows.ts';
 
 /** Longest tag key and value, and note, the page accepts: enough for any real use, bounded for the store. */
 export const MAX_TAG_KEY = 250;
@@ -23,6 +24,7 @@ export function setRunTag(store: Store, runId: number, key: string, value: strin
   if (value.length > MAX_TAG_VALUE) throw new Error(`The value of tag "${name}" is ${value.length} characters long; keep it under ${MAX_TAG_VALUE}.`);
   writeTransaction(store, () => {
     existingRun(store, runId);
+    refuseRemoteRun(store.db, runId, 'tag');
     const old = store.db.prepare('SELECT value FROM tags WHERE run_id = ? AND key = ?').get(runId, name) as { value: string } | undefined;
     if (old?.value === value) return;
     store.db.prepare('INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value').run(runId, name, value);
@@ -33,6 +35,7 @@ export function setRunTag(store: Store, runId: number, key: string, value: strin
 export function removeRunTag(store: Store, runId: number, key: string): void {
   writeTransaction(store, () => {
     existingRun(store, runId);
+    refuseRemoteRun(store.db, runId, 'untag');
     const old = store.db.prepare('SELECT value FROM tags WHERE run_id = ? AND key = ?').get(runId, key) as { value: string } | undefined;
     if (!old) return;
     store.db.prepare('DELETE FROM tags WHERE run_id = ? AND key = ?').run(runId, key);
@@ -46,6 +49,7 @@ export function setRunNote(store: Store, runId: number, note: string): void {
   const next = note.trim() ? note : null;
   writeTransaction(store, () => {
     existingRun(store, runId);
+    refuseRemoteRun(store.db, runId, 'write notes on');
     const old = store.db.prepare('SELECT notes FROM runs WHERE id = ?').get(runId) as { notes: string | null };
     if (old.notes === next) return;
     store.db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(next, runId);

@@ -33,6 +33,9 @@ export const AUDIT_ACTIONS = [
   'push-mlflow',
   'push-mlflow-failed',
   'push-mlflow-cancelled',
+  'browse-mlflow',
+  'browse-mlflow-cancelled',
+  'remove-mlflow-server',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

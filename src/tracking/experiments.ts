@@ -2,6 +2,7 @@ import { recordAudit } from '../store/audit.ts';
 import { cachedStatement, writeTransaction, type Store } from '../store/database.ts';
 import { CONTROL_CHARS, quote } from './loggingInput.ts';
 import { type MetricDirection, type RunStatus, isBetter } from './model.ts';
+import { refuseRemoteExperiment, refuseRemoteRun } from './remoteRows.ts';
 import { effectiveStatusSql, liveRunSql, staleCutoff } from './staleness.ts';
 
 export interface Experiment {
@@ -259,6 +260,7 @@ export function createExperiment(store: Store, name: string, description?: strin
 export function renameExperiment(store: Store, id: number, name: string): void {
   const clean = validateName('experiment', name);
   writeTransaction(store, () => {
+    refuseRemoteExperiment(store.db, id, 'rename');
     const clash = store.db.prepare('SELECT id FROM experiments WHERE name = ? AND id != ?').get(clean, id);
     if (clash) throw new Error(`An experiment named "${clean}" already exists (perhaps in the trash). Pick another name.`);
     const old = store.db.prepare('SELECT name FROM experiments WHERE id = ?').get(id) as { name: string } | undefined;
@@ -271,6 +273,7 @@ export function renameExperiment(store: Store, id: number, name: string): void {
 export function renameRun(store: Store, id: number, name: string): void {
   const clean = validateName('run', name);
   writeTransaction(store, () => {
+    refuseRemoteRun(store.db, id, 'rename');
     const old = store.db.prepare('SELECT name FROM runs WHERE id = ?').get(id) as { name: string } | undefined;
     if (!old) throw new Error('That run no longer exists. Refresh the view.');
     store.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(clean, id);
@@ -299,6 +302,10 @@ export interface TrashItem {
 export function trash(store: Store, items: readonly { kind: 'experiment' | 'run'; id: number }[], reason?: string): void {
   const now = Date.now();
   writeTransaction(store, () => {
+    for (const item of items) {
+      if (item.kind === 'experiment') refuseRemoteExperiment(store.db, item.id, 'delete');
+      else refuseRemoteRun(store.db, item.id, 'delete');
+    }
     for (const item of items) {
       const table = item.kind === 'experiment' ? 'experiments' : 'runs';
       const changed = store.db.prepare(`UPDATE ${table} SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL`).run(now, item.id).changes;

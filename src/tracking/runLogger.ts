@@ -39,6 +39,7 @@ import {
   type ArtifactKind,
 } from './loggingInput.ts';
 import { RUN_STATUSES, type RunStatus } from './model.ts';
+import { refuseRemoteExperiment, refuseRemoteRun } from './remoteRows.ts';
 import { captureRunSource } from './runSource.ts';
 
 export type FinalStatus = Exclude<RunStatus, 'RUNNING'>;
@@ -480,6 +481,7 @@ export function createRun(store: Store, spec: Omit<StartRunOptions, 'runId' | 's
     if (found && found.deletedAt !== null) {
       throw new LogInputError(`The experiment ${quote(experimentName)} is in the trash. Restore it in the ML Lifecycle view (Restore from Trash…), or log to another experiment.`);
     }
+    if (found) refuseRemoteExperiment(db, found.id, 'log runs to');
     let experimentId = found?.id;
     if (experimentId === undefined) {
       experimentId = Number(db.prepare('INSERT INTO experiments (name, created_at) VALUES (?, ?)').run(experimentName, now).lastInsertRowid);
@@ -489,6 +491,7 @@ export function createRun(store: Store, spec: Omit<StartRunOptions, 'runId' | 's
     if (spec.parentRunId !== undefined) {
       const parent = db.prepare('SELECT id FROM runs WHERE uuid = ?').get(spec.parentRunId) as { id: number } | undefined;
       if (!parent) throw new LogInputError(`The parent run ${quote(spec.parentRunId)} is not in the store ${store.path}.`);
+      refuseRemoteRun(db, parent.id, 'add child runs to');
       parentRow = parent.id;
     }
     const id = Number(
@@ -537,6 +540,7 @@ export function findRun(store: Store, runId: string): RunRef {
   if (rows.length === 0) throw new LogInputError(`There is no run ${quote(text)} in the store ${store.path}. List the runs with: ml-lifecycle runs list`);
   if (rows.length > 1) throw new LogInputError(`${quote(text)} matches more than one run; give more of the run id.`);
   const { deletedAt, ...run } = rows[0]!;
+  refuseRemoteRun(store.db, run.row, 'log to');
   if (deletedAt !== null) throw new LogInputError(`Run ${run.uuid} is in the trash; restore it before logging to it.`);
   return run;
 }

@@ -15,6 +15,7 @@ import {
   paramsOfRuns,
 } from './experiments.ts';
 import type { RunStatus } from './model.ts';
+import { cachedServers, remoteExperiments } from './remoteRows.ts';
 import type { TreeEntry } from '../shared/treeEntry.ts';
 
 /**
@@ -22,8 +23,9 @@ import type { TreeEntry } from '../shared/treeEntry.ts';
  * plain Node. The glue turns each TreeEntry into a TreeItem one to one.
  */
 export type ExperimentsNode =
-  | { kind: 'experiment'; experiment: Experiment }
-  | { kind: 'run'; run: RunSummary; experiment: Experiment; details: RunDetails }
+  | { kind: 'server'; uri: string; experiments: Experiment[]; refreshedAt: number | null }
+  | { kind: 'experiment'; experiment: Experiment; server?: string }
+  | { kind: 'run'; run: RunSummary; experiment: Experiment; details: RunDetails; server?: string }
   | { kind: 'loadMore'; experiment: Experiment; parentRunId: number | null; shown: number; total: number }
   | { kind: 'trash'; items: TrashItem[] }
   | { kind: 'trashed'; item: TrashItem };
@@ -41,6 +43,8 @@ export interface TreeOptions {
   runDescription: 'last' | 'best';
   /** How many runs are shown per experiment (or parent run) key; grows with "Load more". */
   shown: ReadonlyMap<string, number>;
+  /** MLflow servers browsed (mlLifecycle.mlflowServer.servers); their cached experiments sit under them. */
+  servers?: readonly string[];
 }
 
 // A killed run was stopped, not disabled: a stop icon in a theme colour, never a greyed-out one.
@@ -71,15 +75,27 @@ export function pageKey(experimentId: number, parentRunId: number | null): strin
 
 export function childrenOf(store: Store, node: ExperimentsNode | undefined, options: TreeOptions): ExperimentsNode[] {
   if (!node) {
-    const experiments: ExperimentsNode[] = listExperiments(store, options.staleBefore).map((experiment) => ({ kind: 'experiment', experiment }));
+    const remote = remoteExperiments(store.db);
+    const all = listExperiments(store, options.staleBefore);
+    const experiments: ExperimentsNode[] = all.filter((e) => !remote.has(e.id)).map((experiment) => ({ kind: 'experiment', experiment }));
+    const cached = cachedServers(store.db);
+    const uris = [...new Set([...(options.servers ?? []), ...cached.keys()])];
+    const servers: ExperimentsNode[] = uris.map((uri) => ({
+      kind: 'server',
+      uri,
+      experiments: all.filter((e) => remote.get(e.id) === uri),
+      refreshedAt: cached.get(uri) ?? null,
+    }));
     const trashed = listTrash(store);
-    return trashed.length ? [...experiments, { kind: 'trash', items: trashed }] : experiments;
+    return [...experiments, ...servers, ...(trashed.length ? [{ kind: 'trash', items: trashed } as const] : [])];
   }
   switch (node.kind) {
+    case 'server':
+      return node.experiments.map((experiment) => ({ kind: 'experiment', experiment, server: node.uri }));
     case 'experiment':
-      return runPage(store, node.experiment, null, options);
+      return runPage(store, node.experiment, null, options, node.server);
     case 'run':
-      return node.run.childCount > 0 ? runPage(store, node.experiment, node.run.id, options) : [];
+      return node.run.childCount > 0 ? runPage(store, node.experiment, node.run.id, options, node.server) : [];
     case 'trash':
       return node.items.map((item) => ({ kind: 'trashed', item }));
     default:
@@ -87,14 +103,17 @@ export function childrenOf(store: Store, node: ExperimentsNode | undefined, opti
   }
 }
 
-function runPage(store: Store, experiment: Experiment, parentRunId: number | null, options: TreeOptions): ExperimentsNode[] {
+function runPage(store: Store, experiment: Experiment, parentRunId: number | null, options: TreeOptions, server: string | undefined): ExperimentsNode[] {
   const limit = options.shown.get(pageKey(experiment.id, parentRunId)) ?? options.pageSize;
   const page = listRuns(store, { experimentId: experiment.id, parentRunId, limit, staleBefore: options.staleBefore });
   // One query each for the page's headlines and params, not two per row.
   const ids = page.runs.map((run) => run.id);
   const headlines = experiment.primaryMetric ? metricHeadlines(store, ids, experiment.primaryMetric, experiment.metricDirection) : new Map<number, MetricHeadline>();
   const params = paramsOfRuns(store, ids);
-  const nodes: ExperimentsNode[] = page.runs.map((run) => ({ kind: 'run', run, experiment, details: { headline: headlines.get(run.id), params: params.get(run.id) ?? [] } }));
+  const nodes: ExperimentsNode[] = page.runs.map((run) => {
+    const details = { headline: headlines.get(run.id), params: params.get(run.id) ?? [] };
+    return server ? { kind: 'run', run, experiment, details, server } : { kind: 'run', run, experiment, details };
+  });
   if (page.total > page.runs.length) nodes.push({ kind: 'loadMore', experiment, parentRunId, shown: page.runs.length, total: page.total });
   return nodes;
 }
@@ -124,10 +143,14 @@ export function parentOf(store: Store, node: ExperimentsNode, staleBefore: numbe
 
 export function describeNode(node: ExperimentsNode, options: Pick<TreeOptions, 'runDescription'>): TreeEntry {
   switch (node.kind) {
+    case 'server':
+      return describeServer(node);
     case 'experiment':
-      return describeExperiment(node.experiment);
-    case 'run':
-      return describeRun(node.run, node.experiment, node.details, options.runDescription);
+      return node.server ? remoteEntry(describeExperiment(node.experiment), node.server) : describeExperiment(node.experiment);
+    case 'run': {
+      const entry = describeRun(node.run, node.experiment, node.details, options.runDescription);
+      return node.server ? { ...remoteEntry(entry, node.server), contextValue: `${entry.contextValue}.remote` } : entry;
+    }
     case 'loadMore':
       return {
         id: `more:${pageKey(node.experiment.id, node.parentRunId)}`,
@@ -158,6 +181,45 @@ export function describeNode(node: ExperimentsNode, options: Pick<TreeOptions, '
         collapsible: false,
       };
   }
+}
+
+function describeServer(node: Extract<ExperimentsNode, { kind: 'server' }>): TreeEntry {
+  const host = serverHost(node.uri);
+  const runs = node.experiments.reduce((n, e) => n + e.runCount, 0);
+  const description = node.refreshedAt === null ? 'MLflow server · not fetched yet' : `MLflow server · ${node.experiments.length} experiments · ${runs.toLocaleString('en-US')} runs`;
+  return {
+    id: `server:${node.uri}`,
+    label: host,
+    description,
+    tooltip: [
+      node.uri,
+      node.refreshedAt === null ? 'Not fetched yet: use Refresh MLflow Server.' : `Fetched ${formatTime(node.refreshedAt)}`,
+      '',
+      'Read-only: these experiments and runs belong to the server; they are cached in this workspace’s store.',
+    ].join('\n'),
+    icon: { id: 'cloud' },
+    accessibilityLabel: `MLflow server ${host}, remote and read-only, ${description}`,
+    contextValue: 'mlflowServer',
+    collapsible: true,
+  };
+}
+
+function serverHost(uri: string): string {
+  try {
+    const url = new URL(uri);
+    return `${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return uri;
+  }
+}
+
+/** Marks an experiment's or run's entry as a read-only copy from a server. */
+function remoteEntry(entry: TreeEntry, uri: string): TreeEntry {
+  return {
+    ...entry,
+    tooltip: `${entry.tooltip}\n\nRead-only copy from ${uri}`,
+    accessibilityLabel: `${entry.accessibilityLabel ?? entry.label}, remote, read-only`,
+  };
 }
 
 export function describeExperiment(experiment: Experiment): TreeEntry {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { readServerList } from '../mlflowServer/serverList.ts';
 import { type ExperimentsNode, childrenOf, describeNode, pageKey, parentOf } from '../tracking/treeModel.ts';
 import { staleBefore } from './staleness.ts';
 import { toTreeItem } from './treeItem.ts';
@@ -34,6 +35,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       staleBefore: staleBefore(),
       runDescription: config.get<'last' | 'best'>('runDescription', 'last'),
       shown: this.shown,
+      servers: readServerList(config.get<unknown>('mlflowServer.servers', [])).uris,
     });
   }
 

@@ -22,6 +22,8 @@ export interface MlflowServer {
   /** The venv's interpreter, with MLflow's own client, for reading back. */
   readonly python: string;
   readonly artifactsDir: string;
+  /** The PostgreSQL database behind it (libpq URI), for benches that fill it in bulk. */
+  readonly database: string;
   /** Kills the MLflow server (SIGKILL, as a crash); PostgreSQL keeps running. */
   kill(): Promise<void>;
   /** Starts the MLflow server again on the same port and database. */
@@ -207,6 +209,7 @@ export async function startMlflowServer(availability: MlflowServerAvailability =
     port,
     python,
     artifactsDir,
+    database: `postgresql://mlflow@127.0.0.1:${pgPort}/mlflow`,
     kill: killServer,
     restart: startServer,
     async stop() {

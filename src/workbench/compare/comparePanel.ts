@@ -6,6 +6,7 @@ import { productionSeries } from '../../compare/production.ts';
 import { packSeriesSet } from '../../compare/seriesWire.ts';
 import { FromWebviewSchema, type FromWebview, type ToWebview, VIEW_TYPE } from '../../contract/compare.ts';
 import { truncateLabel } from '../../shared/format.ts';
+import { hideRuns, showRuns } from '../mlflowServer/shownRuns.ts';
 import type { Services } from '../services.ts';
 import { staleBefore } from '../staleness.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
@@ -94,6 +95,7 @@ export class ComparePanel implements vscode.Disposable {
       this.subject = comparison.model.subject;
     }
     this.model = comparison.model;
+    showRuns(this, this.subject.kind === 'runs' ? this.subject.runIds : []);
     this.panel.title = truncateLabel(comparison.model.title, 60);
     this.post({ type: 'model', model: comparison.model, notes: this.notes }, force);
   }
@@ -176,6 +178,7 @@ export class ComparePanel implements vscode.Disposable {
 
   dispose(): void {
     ComparePanel.open.delete(this);
+    hideRuns(this);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Credentials } from '../../mlflowServer/credentials.ts';
 import { normalizeTrackingUri } from '../../mlflowServer/client.ts';
 import { describePush } from '../../mlflowServer/describe.ts';
+import { uriProblem } from '../../mlflowServer/serverList.ts';
 import { pushToMlflow } from '../../mlflowServer/push.ts';
 import type { Services } from '../services.ts';
 
@@ -24,20 +25,13 @@ async function askUri(services: Services): Promise<string | undefined> {
     placeHolder: 'http://mlflow.example.com:5000',
     value: recent[0] ?? '',
     ignoreFocusOut: true,
-    validateInput: (value) => {
-      try {
-        normalizeTrackingUri(value);
-        return undefined;
-      } catch (error) {
-        return (error as Error).message;
-      }
-    },
+    validateInput: uriProblem,
   });
   return typed ? normalizeTrackingUri(typed) : undefined;
 }
 
 /** Credentials for a server from SecretStorage; asked for (and kept there) when the user says the server needs them. */
-async function credentialsFor(services: Services, uri: string, ask: boolean): Promise<Credentials | undefined> {
+export async function credentialsFor(services: Services, uri: string, ask: boolean): Promise<Credentials | undefined> {
   const stored = await services.context.secrets.get(secretKey(uri));
   if (stored && !ask) return JSON.parse(stored) as Credentials;
   if (!ask) return undefined;

@@ -10,6 +10,7 @@ import { readPreview } from '../../runpage/preview.ts';
 import { truncateLabel } from '../../shared/format.ts';
 import { hashPath } from '../../shared/hashPath.ts';
 import { renameRun } from '../../tracking/experiments.ts';
+import { hideRuns, showRuns } from '../mlflowServer/shownRuns.ts';
 import type { Services } from '../services.ts';
 import { staleBefore } from '../staleness.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
@@ -51,6 +52,7 @@ export class RunPanel implements vscode.Disposable {
     const previous = RunPanel.open.get(runId);
     if (previous) previous.panel.dispose();
     RunPanel.open.set(runId, this);
+    showRuns(this, [runId]);
     panel.webview.options = panelOptions(services.context.extensionUri);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'run', 'Run');
     this.disposables.push(
@@ -208,6 +210,7 @@ export class RunPanel implements vscode.Disposable {
   dispose(): void {
     this.previewing?.abort();
     if (RunPanel.open.get(this.runId) === this) RunPanel.open.delete(this.runId);
+    hideRuns(this);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -3,6 +3,7 @@ import { RUNS_VIEW_TYPE, type RunsLayout, type RunsUpdate, defaultLayout, runsRe
 import { type TableResult, runTableQuery, tableColumns, tableRows, withMetricValue } from '../../search/table.ts';
 import { listExperiments } from '../../tracking/experiments.ts';
 import { throttle } from '../../shared/throttle.ts';
+import { hideRuns, showRuns } from '../mlflowServer/shownRuns.ts';
 import type { Services } from '../services.ts';
 import { staleBefore } from '../staleness.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
@@ -96,6 +97,7 @@ export class RunsPanel implements vscode.Disposable {
     });
     panel.onDidDispose(() => {
       messages.dispose();
+      hideRuns(this);
       this.panel = undefined;
     });
   }
@@ -154,6 +156,7 @@ export class RunsPanel implements vscode.Disposable {
     const layout = this.layout;
     if (!store || !layout || generation !== this.generation) return;
     const ids = this.result.ids.slice(start, Math.min(end, start + MAX_WINDOW));
+    showRuns(this, ids, false);
     const columns = layout.columns.map((c) => withMetricValue(c, layout.metricValue));
     this.post({ type: 'rows', generation, start, rows: tableRows(store, ids, columns, staleBefore()) });
   }

@@ -71,6 +71,9 @@ const CASES: Record<AuditAction, [AuditRecord, string, string][]> = {
   'push-mlflow': [[record('store', 'http://mlflow:5000', 'push-mlflow', {}), 'pushed to an MLflow server', 'store http://mlflow:5000']],
   'push-mlflow-failed': [[record('store', 'http://mlflow:5000', 'push-mlflow-failed', {}), 'push to an MLflow server failed', 'store http://mlflow:5000']],
   'push-mlflow-cancelled': [[record('store', 'http://mlflow:5000', 'push-mlflow-cancelled', {}), 'push to an MLflow server was cancelled', 'store http://mlflow:5000']],
+  'browse-mlflow': [[record('store', 'http://mlflow:5000', 'browse-mlflow', { runs: 3 }), 'read runs from an MLflow server', 'store http://mlflow:5000']],
+  'browse-mlflow-cancelled': [[record('store', 'http://mlflow:5000', 'browse-mlflow-cancelled', {}), 'reading runs from an MLflow server was cancelled', 'store http://mlflow:5000']],
+  'remove-mlflow-server': [[record('store', 'http://mlflow:5000', 'remove-mlflow-server', { runs: 2 }), 'removed an MLflow server and its 2 cached runs', 'store http://mlflow:5000']],
 };
 
 describe('audit entries in words', () => {

@@ -73,3 +73,17 @@ test('no import cycles in src/', () => {
   for (const file of src) visit(file, []);
   assert.deepEqual(cycles, []);
 });
+
+// The push to a tracking server builds on the registry and tracking, never the other way round.
+test('registry and tracking never import the MLflow server code', () => {
+  const inside = (file: string, folder: string) => file.startsWith(path.join('src', folder) + path.sep);
+  const offenders = src
+    .filter((file) => inside(file, 'registry') || inside(file, 'tracking'))
+    .flatMap((file) =>
+      imports(file)
+        .map((s) => resolveLocal(file, s))
+        .filter((target): target is string => !!target && inside(target, 'mlflowServer'))
+        .map((target) => `${file} -> ${target}`),
+    );
+  assert.deepEqual(offenders, []);
+});

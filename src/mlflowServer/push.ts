@@ -17,6 +17,8 @@ import { LOCAL_RUN_COLUMNS, type LocalRun, type RunPlan, pendingItems, planRun, 
 export interface PushOptions extends Omit<ClientOptions, 'signal'> {
   /** Only these local experiments (by name); all when empty. */
   experiments?: readonly string[];
+  /** Only these local runs (and their ancestors, so children keep their parent); all when not given. */
+  runIds?: readonly number[];
   /** Runs sent at the same time. */
   concurrency?: number;
   isCancelled?: () => boolean;
@@ -111,10 +113,13 @@ export async function pushToMlflow(store: Store, trackingUri: string, options: P
   let failure: Error | undefined;
   try {
     await checkServer(client);
-    const experiments = selectExperiments(store, options.experiments ?? []);
-    const runs = db
-      .prepare(`SELECT ${LOCAL_RUN_COLUMNS} FROM runs WHERE deleted_at IS NULL AND experiment_id IN (SELECT value FROM json_each(?)) ORDER BY start_time, id`)
-      .all(JSON.stringify(experiments.map((e) => e.id))) as LocalRun[];
+    const chosenRuns = options.runIds ? withAncestors(store, options.runIds) : undefined;
+    const experiments = selectExperiments(store, options.experiments ?? []).filter((e) => !chosenRuns || chosenRuns.experiments.has(e.id));
+    const runs = (
+      db
+        .prepare(`SELECT ${LOCAL_RUN_COLUMNS} FROM runs WHERE deleted_at IS NULL AND ${NOT_CACHED_REMOTE} AND experiment_id IN (SELECT value FROM json_each(?)) ORDER BY start_time, id`)
+        .all(JSON.stringify(experiments.map((e) => e.id))) as LocalRun[]
+    ).filter((r) => !chosenRuns || chosenRuns.runs.has(r.id));
 
     const remoteExperiment = new Map<number, string>();
     for (const experiment of experiments) {
@@ -212,7 +217,7 @@ export async function pushToMlflow(store: Store, trackingUri: string, options: P
 
     if (!isCancelled()) {
       progress('model registry');
-      const runIds = options.experiments?.length ? new Set(runs.map((r) => r.id)) : undefined;
+      const runIds = options.experiments?.length || options.runIds ? new Set(runs.map((r) => r.id)) : undefined;
       const registry = await pushRegistry({
         db,
         storePath: store.path,
@@ -250,8 +255,30 @@ export async function pushToMlflow(store: Store, trackingUri: string, options: P
   return summary;
 }
 
+/**
+ * Runs and experiments read from a tracking server into this store (by the Experiments view) carry
+ * an external id starting with this; they are the server's already and are never pushed.
+ */
+export const CACHED_REMOTE_PREFIX = 'mlflow-server:';
+const NOT_CACHED_REMOTE = `(external_id IS NULL OR external_id NOT LIKE '${CACHED_REMOTE_PREFIX}%')`;
+
+/** The runs `ids` with every ancestor, and their experiments. */
+function withAncestors(store: Store, ids: readonly number[]): { runs: Set<number>; experiments: Set<number> } {
+  const rows = store.db
+    .prepare(
+      `WITH RECURSIVE chosen(id) AS (SELECT value FROM json_each(?) UNION SELECT r.parent_run_id FROM runs r JOIN chosen c ON r.id = c.id WHERE r.parent_run_id IS NOT NULL)
+       SELECT r.id, r.experiment_id AS experimentId FROM runs r JOIN chosen c ON r.id = c.id`,
+    )
+    .all(JSON.stringify(ids)) as { id: number; experimentId: number }[];
+  return { runs: new Set(rows.map((r) => r.id)), experiments: new Set(rows.map((r) => r.experimentId)) };
+}
+
 function selectExperiments(store: Store, names: readonly string[]): { id: number; name: string; description: string | null }[] {
-  const all = store.db.prepare('SELECT id, name, description FROM experiments WHERE deleted_at IS NULL ORDER BY id').all() as { id: number; name: string; description: string | null }[];
+  const all = store.db.prepare(`SELECT id, name, description FROM experiments WHERE deleted_at IS NULL AND ${NOT_CACHED_REMOTE} ORDER BY id`).all() as {
+    id: number;
+    name: string;
+    description: string | null;
+  }[];
   if (names.length === 0) return all;
   const missing = names.filter((n) => !all.some((e) => e.name === n));
   if (missing.length) throw new Error(`No experiment named ${missing.map((n) => `"${n}"`).join(', ')} in this store. Run "ml-lifecycle runs list" to see its experiments.`);

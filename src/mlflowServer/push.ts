@@ -11,7 +11,7 @@ import type { KeyValue } from './batches.ts';
 import { type ClientOptions, MlflowClient } from './client.ts';
 import { PushState, markPushed, remoteId } from './pushState.ts';
 import { pushRegistry } from './registryPush.ts';
-import { type RemoteRunInfo, checkServer, createRunOnce, ensureExperiment, findPushedRuns, getRun } from './remote.ts';
+import { ExperimentClashError, type RemoteRunInfo, checkServer, createRunOnce, ensureExperiment, findPushedRuns, getRun } from './remote.ts';
 import { LOCAL_RUN_COLUMNS, type LocalRun, type RunPlan, pendingItems, planRun, pushRun } from './runPush.ts';
 
 export interface PushOptions extends Omit<ClientOptions, 'signal'> {
@@ -127,8 +127,14 @@ export async function pushToMlflow(store: Store, trackingUri: string, options: P
       const tags = db.prepare('SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY key').all(experiment.id) as KeyValue[];
       if (experiment.description) tags.push({ key: 'mlflow.note.content', value: experiment.description });
       const remote = await ensureExperiment(client, experiment.name, tags);
+      const pushedAs = state.get('experiment', experiment.id)?.remoteRef;
+      if (pushedAs !== undefined && pushedAs !== remote.experiment_id) {
+        throw new ExperimentClashError(
+          `The server's experiment "${experiment.name}" (id ${remote.experiment_id}) is not the one this store pushed it to (id ${pushedAs}): it was renamed or replaced on the server. Rename the local experiment to push it apart, or rename the server's one back.`,
+        );
+      }
       remoteExperiment.set(experiment.id, remote.experiment_id);
-      if (state.get('experiment', experiment.id)?.remoteRef !== remote.experiment_id) {
+      if (pushedAs !== remote.experiment_id) {
         state.set('experiment', experiment.id, remote.experiment_id);
         summary.experiments++;
       }

@@ -83,6 +83,24 @@ function levels(runs: readonly LocalRun[]): LocalRun[][] {
   return result.filter(Boolean);
 }
 
+/**
+ * Runs and experiments read from a tracking server into this store (by the Experiments view) carry
+ * an external id starting with this; they are the server's already and are never pushed.
+ */
+export const CACHED_REMOTE_PREFIX = 'mlflow-server:';
+const NOT_CACHED_REMOTE = `(external_id IS NULL OR external_id NOT LIKE '${CACHED_REMOTE_PREFIX}%')`;
+
+/** The runs `ids` with every ancestor, and their experiments. */
+function withAncestors(store: Store, ids: readonly number[]): { runs: Set<number>; experiments: Set<number> } {
+  const rows = store.db
+    .prepare(
+      `WITH RECURSIVE chosen(id) AS (SELECT value FROM json_each(?) UNION SELECT r.parent_run_id FROM runs r JOIN chosen c ON r.id = c.id WHERE r.parent_run_id IS NOT NULL)
+       SELECT r.id, r.experiment_id AS experimentId FROM runs r JOIN chosen c ON r.id = c.id`,
+    )
+    .all(JSON.stringify(ids)) as { id: number; experimentId: number }[];
+  return { runs: new Set(rows.map((r) => r.id)), experiments: new Set(rows.map((r) => r.experimentId)) };
+}
+
 export async function pushToMlflow(store: Store, trackingUri: string, options: PushOptions = {}): Promise<PushSummary> {
   const started = performance.now();
   const abort = new AbortController();
@@ -261,30 +279,8 @@ export async function pushToMlflow(store: Store, trackingUri: string, options: P
   return summary;
 }
 
-/**
- * Runs and experiments read from a tracking server into this store (by the Experiments view) carry
- * an external id starting with this; they are the server's already and are never pushed.
- */
-export const CACHED_REMOTE_PREFIX = 'mlflow-server:';
-const NOT_CACHED_REMOTE = `(external_id IS NULL OR external_id NOT LIKE '${CACHED_REMOTE_PREFIX}%')`;
-
-/** The runs `ids` with every ancestor, and their experiments. */
-function withAncestors(store: Store, ids: readonly number[]): { runs: Set<number>; experiments: Set<number> } {
-  const rows = store.db
-    .prepare(
-      `WITH RECURSIVE chosen(id) AS (SELECT value FROM json_each(?) UNION SELECT r.parent_run_id FROM runs r JOIN chosen c ON r.id = c.id WHERE r.parent_run_id IS NOT NULL)
-       SELECT r.id, r.experiment_id AS experimentId FROM runs r JOIN chosen c ON r.id = c.id`,
-    )
-    .all(JSON.stringify(ids)) as { id: number; experimentId: number }[];
-  return { runs: new Set(rows.map((r) => r.id)), experiments: new Set(rows.map((r) => r.experimentId)) };
-}
-
 function selectExperiments(store: Store, names: readonly string[]): { id: number; name: string; description: string | null }[] {
-  const all = store.db.prepare(`SELECT id, name, description FROM experiments WHERE deleted_at IS NULL AND ${NOT_CACHED_REMOTE} ORDER BY id`).all() as {
-    id: number;
-    name: string;
-    description: string | null;
-  }[];
+  const all = store.db.prepare('SELECT id, name, description FROM experiments WHERE deleted_at IS NULL ORDER BY id').all() as { id: number; name: string; description: string | null }[];
   if (names.length === 0) return all;
   const missing = names.filter((n) => !all.some((e) => e.name === n));
   if (missing.length) throw new Error(`No experiment named ${missing.map((n) => `"${n}"`).join(', ')} in this store. Run "ml-lifecycle runs list" to see its experiments.`);

@@ -37,7 +37,7 @@ async function askUri(services: Services): Promise<string | undefined> {
 }
 
 /** Credentials for a server from SecretStorage; asked for (and kept there) when the user says the server needs them. */
-async function credentialsFor(services: Services, uri: string, ask: boolean): Promise<Credentials | undefined> {
+export async function credentialsFor(services: Services, uri: string, ask: boolean): Promise<Credentials | undefined> {
   const stored = await services.context.secrets.get(secretKey(uri));
   if (stored && !ask) return JSON.parse(stored) as Credentials;
   if (!ask) return undefined;

@@ -2,10 +2,7 @@ import * as vscode from 'vscode';
 import type { ClientOptions } from '../../mlflowServer/client.ts';
 import { tlsFromEnv } from '../../mlflowServer/tlsTransport.ts';
 import type { Services } from '../services.ts';
-import { credentialsFor } from './index.ts';
-
-/** The command that keeps a server's credentials in SecretStorage; 401/403 messages name it. */
-export const SET_CREDENTIALS_TITLE = 'ML Lifecycle: Set MLflow Server Credentials…';
+import { SET_CREDENTIALS_TITLE, credentialsFor } from './index.ts';
 
 /**
  * The servers this workspace knows: the team's list (mlLifecycle.mlflowServer.servers, kept by the

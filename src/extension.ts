@@ -5,6 +5,7 @@ import { registerExperimentCommands } from './workbench/experiments/commands.ts'
 import { registerFraming } from './workbench/framing/index.ts';
 import { registerLogging } from './workbench/logging/index.ts';
 import { registerMlflow } from './workbench/mlflow/index.ts';
+import { registerAutoPush } from './workbench/mlflowServer/autoPush.ts';
 import { registerMlflowServer } from './workbench/mlflowServer/index.ts';
 import { registerMlflowServers } from './workbench/mlflowServer/servers.ts';
 import { registerRegistry } from './workbench/registry/index.ts';
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): Services {
     ...registerRunsTable(services),
     ...registerMlflowServer(services),
     ...registerMlflowServers(services),
+    ...registerAutoPush(services),
     ...registerTensorBoard(services),
   );
   log.info(`ML Lifecycle activated; store ${stores.path ?? '(no folder open)'}`);

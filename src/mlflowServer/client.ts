@@ -5,7 +5,9 @@
  * Retry-After. Errors carry a message for people: a wrong URL, a server that is not MLflow, an
  * endpoint the server is too old for, and which credential to set on 401/403.
  */
-import { type Credentials, authorizationHeader, credentialHint } from './credentials.ts';
+import type * as https from 'node:https';
+import { type CredentialSource, type Credentials, authorizationHeader, credentialHint } from './credentials.ts';
+import { type TlsOptions, httpsAgentOptions, httpsFetch } from './tlsTransport.ts';
 
 export interface RetryPolicy {
   /** Attempts per call, the first included. */
@@ -21,6 +23,10 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 250, maxDe
 
 export interface ClientOptions {
   credentials?: Credentials;
+  /** Where a 401/403 tells people to set credentials; the environment when not given. */
+  credentialSource?: CredentialSource;
+  /** HTTPS without verification, or with a CA bundle, as MLflow's client allows. */
+  tls?: TlsOptions;
   retry?: Partial<RetryPolicy>;
   /** Called before each retry, for the log. */
   onRetry?: (info: { what: string; attempt: number; delayMs: number; reason: string }) => void;
@@ -74,6 +80,9 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/** TLS failures are not passing faults: retrying cannot fix a certificate. */
+const TLS_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|EPROTO|ERR_SSL/;
+
 /** Why fetch failed, in words: refused, reset, unknown host, timeout. */
 function networkReason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -86,12 +95,21 @@ export class MlflowClient {
   private readonly policy: RetryPolicy;
   private readonly options: ClientOptions;
   private readonly authorization: string | undefined;
+  private readonly httpsOptions: https.RequestOptions | undefined;
+  /** Set once the server answered as MLflow does: a 404 after that means an MLflow too old for the endpoint. */
+  private knownMlflow = false;
 
   constructor(trackingUri: string, options: ClientOptions = {}) {
     this.baseUrl = normalizeTrackingUri(trackingUri);
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
     this.options = options;
     this.authorization = authorizationHeader(options.credentials);
+    this.httpsOptions = options.tls && this.baseUrl.startsWith('https:') ? httpsAgentOptions(options.tls) : undefined;
+  }
+
+  /** Records that the server answered as MLflow does (see checkServer). */
+  markMlflow(): void {
+    this.knownMlflow = true;
   }
 
   /**
@@ -128,7 +146,8 @@ export class MlflowClient {
       let status = 0;
       try {
         const signals = [AbortSignal.timeout(this.policy.timeoutMs), ...(this.options.signal ? [this.options.signal] : [])];
-        const response = await fetch(url, { method: init.method, body: init.body, headers, signal: AbortSignal.any(signals) });
+        const request = { method: init.method, body: init.body, headers, signal: AbortSignal.any(signals) };
+        const response = this.httpsOptions ? await httpsFetch(url, request, this.httpsOptions) : await fetch(url, request);
         if (response.ok) return response;
         status = response.status;
         const text = await response.text().catch(() => '');
@@ -140,6 +159,12 @@ export class MlflowClient {
         if (this.options.signal?.aborted) throw this.options.signal.reason;
         reason = networkReason(error);
         if (/ENOTFOUND|EAI_AGAIN|ERR_INVALID_URL|Invalid URL|bad port/.test(reason)) throw new MlflowServerError(`Cannot reach ${this.baseUrl}: ${reason}. Check the tracking URI.`, 0);
+        if (TLS_ERROR.test(reason)) {
+          throw new MlflowServerError(
+            `${this.baseUrl}: the TLS connection failed (${reason}). Give the server's CA bundle in MLFLOW_TRACKING_SERVER_CERT_PATH, or set MLFLOW_TRACKING_INSECURE_TLS=true to skip verification.`,
+            0,
+          );
+        }
       }
       if (attempt >= attempts) {
         throw new MlflowServerError(`${what} at ${this.baseUrl} failed ${attempt} times (last: ${reason}). Nothing sent so far is lost: push again when the server is back.`, status, undefined, true);
@@ -161,10 +186,13 @@ export class MlflowClient {
       // Not MLflow's JSON error shape; handled below.
     }
     if (status === 401 || status === 403) {
-      return new MlflowServerError(`${this.baseUrl} refused ${what} (HTTP ${status}${message ? `: ${message}` : ''}). ${credentialHint(status, this.options.credentials)}`, status, code);
+      return new MlflowServerError(`${this.baseUrl} refused ${what} (HTTP ${status}${message ? `: ${message}` : ''}). ${credentialHint(status, this.options.credentials, this.options.credentialSource)}`, status, code);
     }
-    if (status === 404 && !code) {
-      return new MlflowServerError(`${this.baseUrl} has no ${what.replace(/^\w+ /, '')} endpoint (HTTP 404): it is not an MLflow tracking server, or an MLflow too old for it.`, status);
+    if (status === 404 && !code && this.knownMlflow) {
+      return new MlflowServerError(`${this.baseUrl} is an MLflow server too old for ${what.replace(/^\w+ /, '')} (HTTP 404 on that endpoint): upgrade the server, or leave out what needs it.`, status, 'ENDPOINT_NOT_FOUND');
+    }
+    if (!code && (status === 404 || status === 405 || status === 501)) {
+      return new MlflowServerError(`${this.baseUrl} has no ${what.replace(/^\w+ /, '')} endpoint (HTTP ${status}): it is not an MLflow tracking server, or an MLflow too old for it.`, status);
     }
     if (status === 413) return new MlflowServerError(`${this.baseUrl} refused ${what}: too large for the server or its proxy (HTTP 413).`, status, code);
     return new MlflowServerError(`${this.baseUrl} refused ${what} (HTTP ${status}${code ? ` ${code}` : ''}): ${(message ?? text).slice(0, 300).replace(/\s+/g, ' ')}`, status, code);

@@ -5,12 +5,15 @@
  */
 export type Credentials = { kind: 'token'; token: string } | { kind: 'basic'; username: string; password: string };
 
-/** The credentials in the environment, token first, as MLflow does. */
+/**
+ * The credentials in the environment as MLflow's client picks them (mlflow/utils/rest_utils.py):
+ * user name and password when both are set, else the token; so basic wins when both kinds are set.
+ */
 export function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials | undefined {
-  if (env.MLFLOW_TRACKING_TOKEN) return { kind: 'token', token: env.MLFLOW_TRACKING_TOKEN };
   if (env.MLFLOW_TRACKING_USERNAME && env.MLFLOW_TRACKING_PASSWORD) {
     return { kind: 'basic', username: env.MLFLOW_TRACKING_USERNAME, password: env.MLFLOW_TRACKING_PASSWORD };
   }
+  if (env.MLFLOW_TRACKING_TOKEN) return { kind: 'token', token: env.MLFLOW_TRACKING_TOKEN };
   return undefined;
 }
 
@@ -20,14 +23,24 @@ export function authorizationHeader(credentials: Credentials | undefined): strin
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
 }
 
-/** What to tell someone whose request got 401 or 403. */
-export function credentialHint(status: number, credentials: Credentials | undefined): string {
+/**
+ * Where credentials are set: the environment (CLI), or a command that keeps them in VS Code's
+ * secret storage, named by its title.
+ */
+export type CredentialSource = { kind: 'env' } | { kind: 'command'; title: string };
+
+const ENV_SOURCE: CredentialSource = { kind: 'env' };
+
+/** What to tell someone whose request got 401 or 403: which credential to set, and where. */
+export function credentialHint(status: number, credentials: Credentials | undefined, source: CredentialSource = ENV_SOURCE): string {
+  const set = source.kind === 'env' ? 'set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (or MLFLOW_TRACKING_TOKEN)' : `run "${source.title}" for this server`;
   if (status === 403) {
     return credentials
       ? `The ${credentials.kind === 'token' ? 'token' : `user "${credentials.username}"`} may not do this: ask the server's admin for permission on the experiment or model.`
-      : 'Set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD.';
+      : `The server needs credentials: ${set}.`;
   }
-  if (!credentials) return 'The server needs credentials: set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD.';
+  if (!credentials) return `The server needs credentials: ${set}.`;
+  if (source.kind === 'command') return `The ${credentials.kind === 'token' ? 'token' : `user name "${credentials.username}" and password`} kept for this server ${credentials.kind === 'token' ? 'was' : 'were'} not accepted: ${set} again.`;
   return credentials.kind === 'token'
     ? 'MLFLOW_TRACKING_TOKEN was not accepted: check or renew it.'
     : `MLFLOW_TRACKING_USERNAME "${credentials.username}" and MLFLOW_TRACKING_PASSWORD were not accepted: check them.`;

@@ -12,12 +12,14 @@ import type { KeyValue } from './batches.ts';
 import { type ClientOptions, MlflowClient } from './client.ts';
 import { PushState, markPushed, remoteId } from './pushState.ts';
 import { pushRegistry } from './registryPush.ts';
-import { type RemoteRunInfo, checkServer, createRunOnce, ensureExperiment, findPushedRuns, getRun } from './remote.ts';
+import { ExperimentClashError, type RemoteRunInfo, checkServer, createRunOnce, ensureExperiment, findPushedRuns, getRun } from './remote.ts';
 import { LOCAL_RUN_COLUMNS, type LocalRun, type RunPlan, pendingItems, planRun, pushRun } from './runPush.ts';
 
 export interface PushOptions extends Omit<ClientOptions, 'signal'> {
   /** Only these local experiments (by name); all when empty. */
   experiments?: readonly string[];
+  /** Only these local runs (and their ancestors, so children keep their parent); all when not given. */
+  runIds?: readonly number[];
   /** Runs sent at the same time. */
   concurrency?: number;
   isCancelled?: () => boolean;
@@ -82,6 +84,24 @@ function levels(runs: readonly LocalRun[]): LocalRun[][] {
   return result.filter(Boolean);
 }
 
+/**
+ * Runs and experiments read from a tracking server into this store (by the Experiments view) carry
+ * an external id starting with this; they are the server's already and are never pushed.
+ */
+export const CACHED_REMOTE_PREFIX = 'mlflow-server:';
+const NOT_CACHED_REMOTE = `(external_id IS NULL OR external_id NOT LIKE '${CACHED_REMOTE_PREFIX}%')`;
+
+/** The runs `ids` with every ancestor, and their experiments. */
+function withAncestors(store: Store, ids: readonly number[]): { runs: Set<number>; experiments: Set<number> } {
+  const rows = store.db
+    .prepare(
+      `WITH RECURSIVE chosen(id) AS (SELECT value FROM json_each(?) UNION SELECT r.parent_run_id FROM runs r JOIN chosen c ON r.id = c.id WHERE r.parent_run_id IS NOT NULL)
+       SELECT r.id, r.experiment_id AS experimentId FROM runs r JOIN chosen c ON r.id = c.id`,
+    )
+    .all(JSON.stringify(ids)) as { id: number; experimentId: number }[];
+  return { runs: new Set(rows.map((r) => r.id)), experiments: new Set(rows.map((r) => r.experimentId)) };
+}
+
 export async function pushToMlflow(store: Store, trackingUri: string, options: PushOptions = {}): Promise<PushSummary> {
   const started = performance.now();
   const abort = new AbortController();
@@ -112,10 +132,13 @@ export async function pushToMlflow(store: Store, trackingUri: string, options: P
   let failure: Error | undefined;
   try {
     await checkServer(client);
-    const experiments = selectExperiments(store, options.experiments ?? []);
-    const runs = db
-      .prepare(`SELECT ${LOCAL_RUN_COLUMNS} FROM runs WHERE deleted_at IS NULL AND experiment_id IN (SELECT value FROM json_each(?)) ORDER BY start_time, id`)
-      .all(JSON.stringify(experiments.map((e) => e.id))) as LocalRun[];
+    const chosenRuns = options.runIds ? withAncestors(store, options.runIds) : undefined;
+    const experiments = selectExperiments(store, options.experiments ?? []).filter((e) => !chosenRuns || chosenRuns.experiments.has(e.id));
+    const runs = (
+      db
+        .prepare(`SELECT ${LOCAL_RUN_COLUMNS} FROM runs WHERE deleted_at IS NULL AND ${NOT_CACHED_REMOTE} AND experiment_id IN (SELECT value FROM json_each(?)) ORDER BY start_time, id`)
+        .all(JSON.stringify(experiments.map((e) => e.id))) as LocalRun[]
+    ).filter((r) => !chosenRuns || chosenRuns.runs.has(r.id));
 
     const remoteExperiment = new Map<number, string>();
     for (const experiment of experiments) {
@@ -123,8 +146,14 @@ export async function pushToMlflow(store: Store, trackingUri: string, options: P
       const tags = db.prepare('SELECT key, value FROM experiment_tags WHERE experiment_id = ? ORDER BY key').all(experiment.id) as KeyValue[];
       if (experiment.description) tags.push({ key: 'mlflow.note.content', value: experiment.description });
       const remote = await ensureExperiment(client, experiment.name, tags);
+      const pushedAs = state.get('experiment', experiment.id)?.remoteRef;
+      if (pushedAs !== undefined && pushedAs !== remote.experiment_id) {
+        throw new ExperimentClashError(
+          `The server's experiment "${experiment.name}" (id ${remote.experiment_id}) is not the one this store pushed it to (id ${pushedAs}): it was renamed or replaced on the server. Rename the local experiment to push it apart, or rename the server's one back.`,
+        );
+      }
       remoteExperiment.set(experiment.id, remote.experiment_id);
-      if (state.get('experiment', experiment.id)?.remoteRef !== remote.experiment_id) {
+      if (pushedAs !== remote.experiment_id) {
         state.set('experiment', experiment.id, remote.experiment_id);
         summary.experiments++;
       }
@@ -213,7 +242,7 @@ export async function pushToMlflow(store: Store, trackingUri: string, options: P
 
     if (!isCancelled()) {
       progress('model registry');
-      const runIds = options.experiments?.length ? new Set(runs.map((r) => r.id)) : undefined;
+      const runIds = options.experiments?.length || options.runIds ? new Set(runs.map((r) => r.id)) : undefined;
       const registry = await pushRegistry({
         db,
         storePath: store.path,

@@ -40,7 +40,8 @@ function pause(retriesLeft: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 250 * 2 ** (4 - retriesLeft)));
 }
 
-function quoteFilter(value: string): string {
+/** A string literal in MLflow's search filter syntax. */
+export function quoteFilter(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
@@ -50,6 +51,7 @@ export async function checkServer(client: MlflowClient): Promise<void> {
   if (!answer || typeof answer !== 'object' || !('experiments' in answer || Object.keys(answer).length === 0)) {
     throw new MlflowServerError(`${client.baseUrl} answered experiments/search, but not as MLflow does: it does not look like an MLflow tracking server.`, 200);
   }
+  client.markMlflow();
 }
 
 /**

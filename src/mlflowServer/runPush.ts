@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Db } from '../store/database.ts';
 import { type KeyValue, type LocalPoint, metaBatches, metricBatches, toWire } from './batches.ts';
-import type { MlflowClient } from './client.ts';
+import { type MlflowClient, MlflowServerError } from './client.ts';
 import { type MetricWatermark, NO_WATERMARK, type PushState } from './pushState.ts';
 import { RUN_TAG, logBatch, updateRun } from './remote.ts';
 
@@ -148,7 +148,11 @@ export async function pushRun(context: RunPushContext, plan: RunPlan, remoteRunI
   const flush = async () => {
     for (const batch of metricBatches(buffer)) {
       if (context.isCancelled()) return;
-      await logBatch(client, remoteRunId, { metrics: batch.map(toWire), params: [], tags: [] });
+      try {
+        await logBatch(client, remoteRunId, { metrics: batch.map(toWire), params: [], tags: [] });
+      } catch (error) {
+        throw refusedMetrics(error, run.name, batch);
+      }
       result.requests++;
       const touched = new Map<string, MetricWatermark>();
       for (const point of batch) {
@@ -190,6 +194,21 @@ export async function pushRun(context: RunPushContext, plan: RunPlan, remoteRunI
     context.onSent(1);
   }
   return result;
+}
+
+/** A refusal of metric points (a name or value MLflow does not take) as one line naming the run and the metrics. */
+function refusedMetrics(error: unknown, runName: string, batch: readonly LocalPoint[]): unknown {
+  if (!(error instanceof MlflowServerError) || error.status !== 400) return error;
+  // MLflow names the offending point by its index in the request (metrics[3]).
+  const index = /metrics\[(\d+)\]/.exec(error.message)?.[1];
+  const named = index === undefined ? undefined : batch[Number(index)];
+  const keys = (named ? [named.key] : [...new Set(batch.map((p) => p.key))]).map((k) => `"${k}"`).join(', ');
+  const reason = error.message.replace(/^.*?\): /, '').replace(/\.?\s*$/, '.');
+  return new MlflowServerError(
+    `The server refused ${named ? 'metric' : 'metrics'} ${keys} of run "${runName}" (${error.code ?? 'HTTP 400'}): ${reason} Points sent before are kept; rename the metric locally or fix the value, then push again.`,
+    400,
+    error.code,
+  );
 }
 
 /** The proxy path (`<experiment>/<run>/artifacts`) of a run's artifact URI, or undefined when the server does not proxy artifacts. */

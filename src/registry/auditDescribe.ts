@@ -92,6 +92,8 @@ const ACTIONS: Record<AuditAction, Describer> = {
   'push-mlflow-cancelled': () => 'push to an MLflow server was cancelled',
   'browse-mlflow': () => 'read runs from an MLflow server',
   'browse-mlflow-cancelled': () => 'reading runs from an MLflow server was cancelled',
+  'promote-remote': (_r, d) => `promoted ${versionLabel(d)} to @champion on ${text(d.server) ?? 'an MLflow server'}${text(d.previous) ? ` (was version ${String(d.previous)})` : ''}`,
+  'promote-remote-refused': (_r, d) => `refused to promote ${versionLabel(d)} to @champion on ${text(d.server) ?? 'an MLflow server'}: the gate failed`,
   'remove-mlflow-server': (_r, d) => `removed an MLflow server and its ${plural(count(d.runs), 'cached run')}`,
 };
 

@@ -36,6 +36,8 @@ export const AUDIT_ACTIONS = [
   'browse-mlflow',
   'browse-mlflow-cancelled',
   'remove-mlflow-server',
+  'promote-remote',
+  'promote-remote-refused',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -50,9 +50,9 @@ function findPgBin(): string | undefined {
   return versions[0] ? path.join(base, versions[0], 'bin') : undefined;
 }
 
-/** Whether a server can be started here; a missing part is a visible skip, on CI an error. */
-export function mlflowServerAvailability(): MlflowServerAvailability {
-  const env = pythonEnv('mlflowserver');
+/** Whether a server can be started here (from the venv `venv`); a missing part is a visible skip, on CI an error. */
+export function mlflowServerAvailability(venv = 'mlflowserver'): MlflowServerAvailability {
+  const env = pythonEnv(venv);
   const pgBin = findPgBin();
   let skip: string | false = env.skip;
   if (!skip && !pgBin) skip = 'needs PostgreSQL from Debian: run "apt-get install -y postgresql" (no /usr/lib/postgresql/*/bin/pg_ctl)';
@@ -100,8 +100,15 @@ async function healthy(uri: string): Promise<boolean> {
   }
 }
 
+export interface MlflowServerOptions {
+  /** `mlflow server --app-name`, e.g. basic-auth (from the mlflowauth venv). */
+  appName?: string;
+  /** More environment for the server, e.g. MLFLOW_AUTH_CONFIG_PATH. */
+  env?: Record<string, string>;
+}
+
 /** Starts PostgreSQL and `mlflow server` for this test file. Call `stop()` in `after`. */
-export async function startMlflowServer(availability: MlflowServerAvailability = mlflowServerAvailability()): Promise<MlflowServer> {
+export async function startMlflowServer(availability: MlflowServerAvailability = mlflowServerAvailability(), options: MlflowServerOptions = {}): Promise<MlflowServer> {
   if (availability.skip || !availability.python || !availability.pgBin) throw new Error(`cannot start an MLflow server: ${availability.skip}`);
   const { python, pgBin } = availability;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-mlflow-server-'));
@@ -173,8 +180,14 @@ export async function startMlflowServer(availability: MlflowServerAvailability =
         '--serve-artifacts',
         '--artifacts-destination',
         artifactsDir,
+        ...(options.appName ? ['--app-name', options.appName] : []),
       ],
-      { stdio: ['ignore', log, log], env: { ...process.env, MLFLOW_ENABLE_TELEMETRY: 'false', DO_NOT_TRACK: 'true', MLFLOW_DISABLE_TELEMETRY: 'true' }, detached: true },
+      {
+        stdio: ['ignore', log, log],
+        env: { ...process.env, MLFLOW_ENABLE_TELEMETRY: 'false', DO_NOT_TRACK: 'true', MLFLOW_DISABLE_TELEMETRY: 'true', ...options.env },
+        detached: true,
+        cwd: root,
+      },
     );
     fs.closeSync(log);
     const started = child;

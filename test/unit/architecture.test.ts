@@ -120,3 +120,17 @@ test('the audit describer is pure: no store, database or vscode import', () => {
   const offenders = imports(file).filter((s) => s === 'vscode' || s === 'better-sqlite3' || resolveLocal(file, s) === path.join('src', 'store', 'database.ts'));
   assert.deepEqual(offenders, []);
 });
+
+// The push to a tracking server builds on the registry and tracking, never the other way round.
+test('registry and tracking never import the MLflow server code', () => {
+  const inside = (file: string, folder: string) => file.startsWith(path.join('src', folder) + path.sep);
+  const offenders = src
+    .filter((file) => inside(file, 'registry') || inside(file, 'tracking'))
+    .flatMap((file) =>
+      imports(file)
+        .map((s) => resolveLocal(file, s))
+        .filter((target): target is string => !!target && inside(target, 'mlflowServer'))
+        .map((target) => `${file} -> ${target}`),
+    );
+  assert.deepEqual(offenders, []);
+});

@@ -1,5 +1,6 @@
 import { credentialsFromEnv } from '../../mlflowServer/credentials.ts';
 import { MlflowServerError } from '../../mlflowServer/client.ts';
+import { tlsFromEnv } from '../../mlflowServer/tlsTransport.ts';
 import { describePush } from '../../mlflowServer/describe.ts';
 import { pushToMlflow } from '../../mlflowServer/push.ts';
 import { StoreError, openStore } from '../../store/database.ts';
@@ -12,7 +13,7 @@ const PROGRESS_MS = 1000;
 export const pushMlflowCommand: CliCommand = {
   words: ['push', 'mlflow'],
   summary:
-    'Push experiments, runs, metrics, artifacts and models to an MLflow tracking server (only what is new; resumes after a crash). Credentials: MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD.',
+    'Push experiments, runs, metrics, artifacts and models to an MLflow tracking server (only what is new; resumes after a crash). Credentials: MLFLOW_TRACKING_USERNAME/PASSWORD or MLFLOW_TRACKING_TOKEN (as MLflow reads them); HTTPS: MLFLOW_TRACKING_SERVER_CERT_PATH or MLFLOW_TRACKING_INSECURE_TLS.',
   usage: '<tracking-uri> [--experiment NAME]... [--json]',
   async run(invocation) {
     const uri = invocation.args[0];
@@ -28,9 +29,16 @@ export const pushMlflowCommand: CliCommand = {
     try {
       let last = 0;
       const credentials = credentialsFromEnv(invocation.env);
+      let tls;
+      try {
+        tls = tlsFromEnv(invocation.env);
+      } catch (error) {
+        throw new CliError((error as Error).message);
+      }
       const summary = await pushToMlflow(store, uri, {
         experiments,
         ...(credentials ? { credentials } : {}),
+        ...(tls ? { tls } : {}),
         isCancelled: invocation.cancelled,
         onRetry: ({ what, attempt, delayMs, reason }) => invocation.progress(`${what}: ${reason}; retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s`),
         onProgress: ({ done, total, message }) => {

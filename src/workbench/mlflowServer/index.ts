@@ -4,10 +4,13 @@ import { normalizeTrackingUri } from '../../mlflowServer/client.ts';
 import { describePush } from '../../mlflowServer/describe.ts';
 import { uriProblem } from '../../mlflowServer/serverList.ts';
 import { pushToMlflow } from '../../mlflowServer/push.ts';
+import { tlsFromEnv } from '../../mlflowServer/tlsTransport.ts';
 import type { Services } from '../services.ts';
 
 /** Recent tracking URIs (no credentials) for the input's default. */
 const RECENT_KEY = 'mlLifecycle.mlflowServer.recentUris';
+/** The command that keeps a server's credentials in SecretStorage; 401/403 messages in VS Code name it. */
+export const SET_CREDENTIALS_TITLE = 'ML Lifecycle: Set MLflow Server Credentials…';
 const secretKey = (uri: string) => `mlLifecycle.mlflowServer.credentials:${uri}`;
 
 export function registerMlflowServer(services: Services): vscode.Disposable[] {
@@ -73,8 +76,11 @@ async function pushCommand(services: Services): Promise<void> {
         { location: vscode.ProgressLocation.Notification, title: `Pushing to ${uri}`, cancellable: true },
         async (progress, token) => {
           let reported = 0;
+          const tls = tlsFromEnv(process.env);
           return pushToMlflow(store, uri, {
             ...(credentials ? { credentials } : {}),
+            ...(tls ? { tls } : {}),
+            credentialSource: { kind: 'command', title: SET_CREDENTIALS_TITLE },
             isCancelled: () => token.isCancellationRequested,
             onRetry: ({ what, attempt: n, delayMs, reason }) => services.log.warn(`${what}: ${reason}; retry ${n} in ${(delayMs / 1000).toFixed(1)} s`),
             onProgress: ({ done, total, message }) => {

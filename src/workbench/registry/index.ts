@@ -8,15 +8,17 @@ import { ArtifactVerifier } from './artifactVerifier.ts';
 import { AuditPanel } from './auditPanel.ts';
 import { DriftPanels, checkDriftCommand } from './driftPanel.ts';
 import { MODEL_CARD_SCHEME, ModelCardDocuments, openModelCardCommand } from './modelCardPreview.ts';
-import { type ModelsNode, ModelsTreeProvider } from './modelsTree.ts';
+import { RemoteRegistrySource } from '../mlflowServer/remoteRegistry.ts';
+import { type ModelsViewNode, ModelsTreeProvider } from './modelsTree.ts';
 import { ProductionWatcher, exportModelCardCommand, logProductionMetricCommand, verifyArtifactsCommand } from './monitoring.ts';
 import { registerVersionCommand } from './registration.ts';
 
 /** The Models view, registration, aliases and promotion, model cards, production monitoring, drift checks and the audit trail. */
 export function registerRegistry(services: Services): vscode.Disposable[] {
   const verifier = new ArtifactVerifier(services.log);
-  const tree = new ModelsTreeProvider(services.stores, verifier);
-  const view = vscode.window.createTreeView<ModelsNode>('mlLifecycle.models', { treeDataProvider: tree, showCollapseAll: true });
+  const remote = new RemoteRegistrySource(services);
+  const tree = new ModelsTreeProvider(services.stores, verifier, remote);
+  const view = vscode.window.createTreeView<ModelsViewNode>('mlLifecycle.models', { treeDataProvider: tree, showCollapseAll: true });
   const watcher = new ProductionWatcher(services);
   const driftPanels = new DriftPanels(services);
   const auditPanel = new AuditPanel(services);
@@ -27,6 +29,8 @@ export function registerRegistry(services: Services): vscode.Disposable[] {
 
   return [
     verifier,
+    remote,
+    remote.onDidChange(() => tree.refresh()),
     tree,
     view,
     watcher,
@@ -54,5 +58,10 @@ export function registerRegistry(services: Services): vscode.Disposable[] {
     command('mlLifecycle.logProductionMetric', 'Log production metric', (node) => logProductionMetricCommand(services, node)),
     command('mlLifecycle.checkDrift', 'Check data drift', (node) => checkDriftCommand(services, driftPanels, node)),
     command('mlLifecycle.showAuditTrail', 'Show audit trail', () => auditPanel.show()),
+    command('mlLifecycle.promoteRemoteChampion', 'Promote to champion on MLflow server', (node) => remote.promote(node)),
+    command('mlLifecycle.refreshServerRegistries', 'Refresh MLflow server registries', () => remote.refresh()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('mlLifecycle.mlflowServer.servers')) remote.refresh();
+    }),
   ];
 }

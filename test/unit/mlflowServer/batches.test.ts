@@ -33,7 +33,9 @@ test('tracking URIs and credentials: clear messages, the environment as MLflow r
   assert.throws(() => normalizeTrackingUri('databricks'), MlflowServerError);
   assert.throws(() => normalizeTrackingUri('file:///tmp/mlruns'), /not an http\(s\) tracking server URI/);
   assert.throws(() => normalizeTrackingUri('http://me:secret@host'), /MLFLOW_TRACKING_USERNAME/);
-  assert.deepEqual(credentialsFromEnv({ MLFLOW_TRACKING_TOKEN: 't', MLFLOW_TRACKING_USERNAME: 'u', MLFLOW_TRACKING_PASSWORD: 'p' }), { kind: 'token', token: 't' });
+  // Both set: MLflow's rest_utils sends basic auth (user name and password win over the token).
+  assert.deepEqual(credentialsFromEnv({ MLFLOW_TRACKING_TOKEN: 't', MLFLOW_TRACKING_USERNAME: 'u', MLFLOW_TRACKING_PASSWORD: 'p' }), { kind: 'basic', username: 'u', password: 'p' });
+  assert.deepEqual(credentialsFromEnv({ MLFLOW_TRACKING_TOKEN: 't', MLFLOW_TRACKING_USERNAME: 'u' }), { kind: 'token', token: 't' });
   assert.equal(authorizationHeader(credentialsFromEnv({ MLFLOW_TRACKING_USERNAME: 'u', MLFLOW_TRACKING_PASSWORD: 'p' })), `Basic ${Buffer.from('u:p').toString('base64')}`);
   assert.equal(credentialsFromEnv({ MLFLOW_TRACKING_USERNAME: 'u' }), undefined);
 });

@@ -73,6 +73,8 @@ const CASES: Record<AuditAction, [AuditRecord, string, string][]> = {
   'push-mlflow-cancelled': [[record('store', 'http://mlflow:5000', 'push-mlflow-cancelled', {}), 'push to an MLflow server was cancelled', 'store http://mlflow:5000']],
   'browse-mlflow': [[record('store', 'http://mlflow:5000', 'browse-mlflow', { runs: 3 }), 'read runs from an MLflow server', 'store http://mlflow:5000']],
   'browse-mlflow-cancelled': [[record('store', 'http://mlflow:5000', 'browse-mlflow-cancelled', {}), 'reading runs from an MLflow server was cancelled', 'store http://mlflow:5000']],
+  'promote-remote': [[record('alias', 'http://mlflow:5000 churn-classifier@champion', 'promote-remote', { server: 'http://mlflow:5000', model: 'churn-classifier', version: '4', previous: '2', gatePassed: true }), 'promoted version 4 to @champion on http://mlflow:5000 (was version 2)', 'model "churn-classifier"']],
+  'promote-remote-refused': [[record('alias', 'http://mlflow:5000 churn-classifier@champion', 'promote-remote-refused', { server: 'http://mlflow:5000', model: 'churn-classifier', version: '5', previous: '4', gatePassed: false }), 'refused to promote version 5 to @champion on http://mlflow:5000: the gate failed', 'model "churn-classifier"']],
   'remove-mlflow-server': [[record('store', 'http://mlflow:5000', 'remove-mlflow-server', { runs: 2 }), 'removed an MLflow server and its 2 cached runs', 'store http://mlflow:5000']],
 };
 

@@ -5,7 +5,7 @@ import type { SeriesSet } from '../compare/m4.ts';
 import { type CompareModel, type Subject, X_MODES } from '../compare/model.ts';
 import { MAX_STRENGTH, SMOOTHING_MODES } from '../compare/smoothing.ts';
 
-export const VIEW_TYPE = 'mlLifecycle.compare';
+export const compareViewType = 'mlLifecycle.compare';
 
 const id = z.number().int().positive();
 const key = z.string().min(1).max(100_000);
@@ -19,7 +19,7 @@ export const TABS = ['charts', 'summary', 'params', 'parallel'] as const;
 export type Tab = (typeof TABS)[number];
 
 /** What the webview keeps with setState, and the serializer gets back after a reload. */
-export const CompareStateSchema = z.object({
+export const compareSavedState = z.object({
   subject: SubjectSchema,
   tab: z.enum(TABS).catch('charts'),
   xAxis: z.enum(X_MODES).catch('step'),
@@ -34,11 +34,11 @@ export const CompareStateSchema = z.object({
   /** Run id -> palette slot, so a run keeps its colour when others come and go. */
   colors: z.record(z.string().regex(/^\d+$/), z.number().int().min(0).max(10_000)).catch({}),
 });
-export type CompareState = z.infer<typeof CompareStateSchema>;
+export type CompareSavedState = z.infer<typeof compareSavedState>;
 
 const range = z.object({ lo: z.number().finite(), hi: z.number().finite() }).refine((r) => r.lo <= r.hi, 'lo must not exceed hi');
 
-export const FromWebviewSchema = z.discriminatedUnion('type', [
+export const compareFromWebview = z.discriminatedUnion('type', [
   /** The page is loaded (again): send the model. */
   z.object({ type: z.literal('ready') }),
   /** Series for one chart, `pixels` wide, over `range` (null: everything). Answered with 'series'. */
@@ -55,9 +55,9 @@ export const FromWebviewSchema = z.discriminatedUnion('type', [
     metric: key.nullable(),
   }),
 ]);
-export type FromWebview = z.infer<typeof FromWebviewSchema>;
+export type CompareFromWebview = z.infer<typeof compareFromWebview>;
 
-export type ToWebview =
+export type CompareToWebview =
   /** The whole comparison except the series; sent on ready and whenever the store changes it. */
   | { type: 'model'; model: CompareModel; notes: string[] }
   | { type: 'series'; requestId: number; set: SeriesSet }

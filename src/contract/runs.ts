@@ -6,7 +6,7 @@ import type { TableColumn, TableGroupRow, TableRow } from '../search/table.ts';
  * search, sort and grouping done in SQL by the extension. The webview holds only the rows on screen.
  */
 
-export const RUNS_VIEW_TYPE = 'mlLifecycle.runsTable';
+export const runsViewType = 'mlLifecycle.runsTable';
 
 export const METRIC_VALUES = ['last', 'min', 'max', 'best'] as const;
 
@@ -29,7 +29,7 @@ export const runsLayoutSchema = z.strictObject({
 export type RunsLayout = z.infer<typeof runsLayoutSchema>;
 
 /** Webview -> extension. */
-export const runsRequestSchema = z.discriminatedUnion('type', [
+export const runsFromWebview = z.discriminatedUnion('type', [
   /** The page is up: the extension answers with the columns and the layout to use. */
   z.strictObject({ type: z.literal('ready'), layout: runsLayoutSchema.nullable() }),
   /** The layout changed (or the page started): query again and save it. */
@@ -37,10 +37,10 @@ export const runsRequestSchema = z.discriminatedUnion('type', [
   /** The rows from `start` (inclusive) to `end` (exclusive) of result `generation`. */
   z.strictObject({ type: z.literal('rows'), generation: z.number().int(), start: z.number().int().min(0), end: z.number().int().min(0) }),
 ]);
-export type RunsRequest = z.infer<typeof runsRequestSchema>;
+export type RunsFromWebview = z.infer<typeof runsFromWebview>;
 
 /** Extension -> webview. */
-export type RunsUpdate =
+export type RunsToWebview =
   | { type: 'columns'; columns: TableColumn[]; layout: RunsLayout; experiments: { id: number; name: string }[] }
   | {
       type: 'result';

@@ -12,7 +12,7 @@ import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { FramingCatalogue, FramingHostMessage, FramingPanelState, FramingView, FramingWebviewMessage } from '../../src/contract/framing.ts';
+import type { FramingCatalogue, FramingToWebview, FramingSavedState, FramingView, FramingFromWebview } from '../../src/contract/framing.ts';
 import type { ChoiceOption, ColumnSpec, FieldSpec, StepId, StepSpec } from '../../src/framing/steps.ts';
 import { displayText } from '../../src/shared/format.ts';
 import { adoptStyles, connect, el } from '../shared/vscode.ts';
@@ -21,14 +21,14 @@ import { FRAMING_CSS } from './styles.ts';
 
 type RawValue = string | boolean | null;
 
-const api = connect<FramingWebviewMessage, FramingPanelState>();
+const api = connect<FramingFromWebview, FramingSavedState>();
 const app = document.getElementById('app')!;
 adoptStyles(FRAMING_CSS);
 
 let catalogue: FramingCatalogue | undefined;
 let view: FramingView | undefined;
 const saved = api.getState();
-const state: FramingPanelState = saved && typeof saved.seq === 'number' && saved.replay ? saved : { framingId: null, step: 'problem', seq: 0, replay: {} };
+const state: FramingSavedState = saved && typeof saved.seq === 'number' && saved.replay ? saved : { framingId: null, step: 'problem', seq: 0, replay: {} };
 /** The controls of the current step, by field path, so a new view only updates what changed. */
 let controls = new Map<string, HTMLElement>();
 /** What the current step was rendered from (step and list lengths): when it changes, render again. */
@@ -40,7 +40,7 @@ function persist(): void {
   api.setState(state);
 }
 
-function post(message: FramingWebviewMessage): void {
+function post(message: FramingFromWebview): void {
   api.postMessage(message);
 }
 
@@ -416,7 +416,7 @@ function onView(next: FramingView): void {
   updateChrome();
 }
 
-window.addEventListener('message', (event: MessageEvent<FramingHostMessage>) => {
+window.addEventListener('message', (event: MessageEvent<FramingToWebview>) => {
   const message = event.data;
   switch (message.type) {
     case 'init': {

@@ -3,7 +3,7 @@ import { paramsTable, summaryTable, toCsv, toMarkdown } from '../../compare/expo
 import { m4Series } from '../../compare/m4.ts';
 import { type CompareModel, MAX_ITEMS, type MissingItem, type Subject, loadComparison } from '../../compare/model.ts';
 import { productionSeries } from '../../compare/production.ts';
-import { FromWebviewSchema, type FromWebview, type ToWebview, VIEW_TYPE } from '../../contract/compare.ts';
+import { compareFromWebview, type CompareFromWebview, type CompareToWebview, compareViewType } from '../../contract/compare.ts';
 import { truncateLabel } from '../../shared/format.ts';
 import type { Services } from '../services.ts';
 import { staleBefore } from '../staleness.ts';
@@ -25,7 +25,7 @@ export class ComparePanel implements vscode.Disposable {
       existing.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Compare', vscode.ViewColumn.Active, panelOptions(services.context.extensionUri));
+    const panel = vscode.window.createWebviewPanel(compareViewType, 'Compare', vscode.ViewColumn.Active, panelOptions(services.context.extensionUri));
     new ComparePanel(services, panel, subject, notes);
   }
 
@@ -48,7 +48,7 @@ export class ComparePanel implements vscode.Disposable {
     panel.webview.options = panelOptions(services.context.extensionUri);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'compare', 'Compare');
     this.disposables.push(
-      onValidMessage(panel.webview, FromWebviewSchema, services.log, (message) => this.handle(message)),
+      onValidMessage(panel.webview, compareFromWebview, services.log, (message) => this.handle(message)),
       services.stores.onDidChange(() => {
         if (this.panel.visible) this.refresh();
         else this.stale = true;
@@ -92,7 +92,7 @@ export class ComparePanel implements vscode.Disposable {
     this.post({ type: 'model', model: comparison.model, notes: this.notes }, force);
   }
 
-  private post(message: ToWebview, force = false): void {
+  private post(message: CompareToWebview, force = false): void {
     if (message.type === 'model') {
       const text = JSON.stringify(message);
       if (!force && text === this.posted) return;
@@ -101,7 +101,7 @@ export class ComparePanel implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  private async handle(message: FromWebview): Promise<void> {
+  private async handle(message: CompareFromWebview): Promise<void> {
     switch (message.type) {
       case 'ready':
         this.refresh(true);
@@ -126,7 +126,7 @@ export class ComparePanel implements vscode.Disposable {
     }
   }
 
-  private answerSeries(request: Extract<FromWebview, { type: 'series' }>): void {
+  private answerSeries(request: Extract<CompareFromWebview, { type: 'series' }>): void {
     const store = this.services.stores.current();
     const chart = this.model?.charts.find((c) => c.key === request.key);
     if (!store || !chart) {
@@ -161,7 +161,7 @@ export class ComparePanel implements vscode.Disposable {
     }
   }
 
-  private async copy(request: Extract<FromWebview, { type: 'copy' }>): Promise<void> {
+  private async copy(request: Extract<CompareFromWebview, { type: 'copy' }>): Promise<void> {
     if (!this.model) return;
     const table = request.table === 'summary' ? summaryTable(this.model, request.metric) : paramsTable(this.model, request.onlyDifferences);
     await vscode.env.clipboard.writeText(request.format === 'csv' ? toCsv(table) : toMarkdown(table));

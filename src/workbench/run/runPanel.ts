@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { m4Series } from '../../compare/m4.ts';
-import { type ArtifactRow, type RunFromWebview, RunFromWebviewSchema, type RunToWebview, RUN_VIEW_TYPE } from '../../contract/run.ts';
+import { type ArtifactRow, type RunFromWebview, runFromWebview, type RunToWebview, runViewType } from '../../contract/run.ts';
 import { workspaceRootOf } from '../../registry/artifacts.ts';
 import { type ArtifactFile, listRunArtifacts } from '../../runpage/artifacts.ts';
 import { removeRunTag, setRunNote, setRunTag } from '../../runpage/edits.ts';
@@ -30,7 +30,7 @@ export class RunPanel implements vscode.Disposable {
       existing.panel.reveal(undefined, preserveFocus);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(RUN_VIEW_TYPE, 'Run', { viewColumn: vscode.ViewColumn.Active, preserveFocus }, panelOptions(services.context.extensionUri));
+    const panel = vscode.window.createWebviewPanel(runViewType, 'Run', { viewColumn: vscode.ViewColumn.Active, preserveFocus }, panelOptions(services.context.extensionUri));
     new RunPanel(services, panel, runId);
   }
 
@@ -54,7 +54,7 @@ export class RunPanel implements vscode.Disposable {
     panel.webview.options = panelOptions(services.context.extensionUri);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'run', 'Run');
     this.disposables.push(
-      onValidMessage(panel.webview, RunFromWebviewSchema, services.log, (message) => this.handle(message)),
+      onValidMessage(panel.webview, runFromWebview, services.log, (message) => this.handle(message)),
       services.stores.onDidChange(() => {
         if (this.panel.visible) this.refresh();
         else this.stale = true;

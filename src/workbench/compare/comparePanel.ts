@@ -8,13 +8,14 @@ import { truncateLabel } from '../../shared/format.ts';
 import type { Services } from '../services.ts';
 import { staleBefore } from '../staleness.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
+import { PanelHost } from '../webview/panelHost.ts';
 import { pickRuns, pickVersions } from './pickers.ts';
 
 /**
  * One Compare panel: owns its subject (runs or model versions), answers the webview's series
  * requests and follows the store, posting a new model only when something it shows changed.
  */
-export class ComparePanel implements vscode.Disposable {
+export class ComparePanel extends PanelHost {
   private static readonly open = new Set<ComparePanel>();
 
   /** Shows `subject` in the open panel of the same kind (without reloading it), or in a new one. */
@@ -30,34 +31,21 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   private readonly services: Services;
-  private readonly panel: vscode.WebviewPanel;
-  private readonly disposables: vscode.Disposable[] = [];
   private subject: Subject;
   private model: CompareModel | undefined;
   private notes: string[];
   private posted = '';
-  /** Set when the store changed while the panel was hidden: refresh when it shows again. */
-  private stale = false;
 
   constructor(services: Services, panel: vscode.WebviewPanel, subject: Subject, notes: string[] = []) {
+    super(panel);
     this.services = services;
-    this.panel = panel;
     this.subject = subject;
     this.notes = notes;
     ComparePanel.open.add(this);
     panel.webview.options = panelOptions(services.context.extensionUri);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'compare', 'Compare');
-    this.disposables.push(
-      onValidMessage(panel.webview, compareFromWebview, services.log, (message) => this.handle(message)),
-      services.stores.onDidChange(() => {
-        if (this.panel.visible) this.refresh();
-        else this.stale = true;
-      }),
-      panel.onDidChangeViewState(() => {
-        if (this.panel.visible && this.stale) this.refresh();
-      }),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.track(onValidMessage(panel.webview, compareFromWebview, services.log, (message) => this.handle(message)));
+    this.refreshWhenVisible(services.stores.onDidChange, () => this.refresh());
     this.refresh();
   }
 
@@ -69,7 +57,6 @@ export class ComparePanel implements vscode.Disposable {
 
   /** Re-reads the comparison and posts it if anything shown changed. */
   private refresh(force = false): void {
-    this.stale = false;
     const store = this.services.stores.current();
     if (!store) {
       this.model = undefined;
@@ -168,9 +155,8 @@ export class ComparePanel implements vscode.Disposable {
     vscode.window.setStatusBarMessage(`Copied the ${request.table} table (${table.rows.length} rows) as ${request.format === 'csv' ? 'CSV' : 'Markdown'}`, 4000);
   }
 
-  dispose(): void {
+  protected onDispose(): void {
     ComparePanel.open.delete(this);
-    for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
 

@@ -64,8 +64,9 @@ export class AuditPanel implements vscode.Disposable {
           return;
       }
     });
-    panel.onDidDispose(() => {
+    const closing = panel.onDidDispose(() => {
       messages.dispose();
+      closing.dispose();
       this.panel = undefined;
     });
   }

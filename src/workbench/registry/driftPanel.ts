@@ -61,10 +61,12 @@ export class DriftPanels implements vscode.Disposable {
         post({ type: 'report', reportId, subject: version ? versionLabel(version) : null, report: stored.report });
       }),
     ];
-    panel.onDidDispose(() => {
-      this.open.delete(reportId);
-      for (const s of subscriptions) s.dispose();
-    });
+    subscriptions.push(
+      panel.onDidDispose(() => {
+        this.open.delete(reportId);
+        for (const s of subscriptions) s.dispose();
+      }),
+    );
   }
 
   dispose(): void {

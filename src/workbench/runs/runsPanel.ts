@@ -78,8 +78,9 @@ export class RunsPanel implements vscode.Disposable {
           return;
       }
     });
-    panel.onDidDispose(() => {
+    const closing = panel.onDidDispose(() => {
       messages.dispose();
+      closing.dispose();
       this.panel = undefined;
     });
   }

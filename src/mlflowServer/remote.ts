@@ -29,7 +29,7 @@ interface RemoteRun {
   data?: { tags?: KeyValue[] };
 }
 
-export class ExperimentClashError extends MlflowServerError {
+class ExperimentClashError extends MlflowServerError {
   constructor(message: string) {
     super(message, 400, 'RESOURCE_ALREADY_EXISTS');
   }

@@ -50,7 +50,7 @@ export function listModels(store: Store): RegisteredModel[] {
   return store.db.prepare(`SELECT ${MODEL_COLUMNS} FROM registered_models m ORDER BY m.name COLLATE NOCASE`).all() as RegisteredModel[];
 }
 
-export function findModel(store: Store, name: string): RegisteredModel | undefined {
+function findModel(store: Store, name: string): RegisteredModel | undefined {
   return store.db.prepare(`SELECT ${MODEL_COLUMNS} FROM registered_models m WHERE m.name = ?`).get(name) as RegisteredModel | undefined;
 }
 

@@ -154,7 +154,7 @@ export function entries(record: unknown, what: string): [string, unknown][] {
   return Object.entries(record);
 }
 
-export function checkedEntries(record: Record<string, unknown> | undefined, kind: 'param' | 'tag', toText: (key: string, value: unknown) => string): [string, string][] {
+function checkedEntries(record: Record<string, unknown> | undefined, kind: 'param' | 'tag', toText: (key: string, value: unknown) => string): [string, string][] {
   if (record === undefined) return [];
   return entries(record, `${kind}s`).map(([key, value]) => [checkKey(kind, key), toText(key, value)]);
 }

@@ -109,7 +109,7 @@ export function describeNode(store: Store, node: ExperimentsNode, options: Pick<
   }
 }
 
-export function describeExperiment(experiment: Experiment): TreeEntry {
+function describeExperiment(experiment: Experiment): TreeEntry {
   const parts = [`${experiment.runCount} run${experiment.runCount === 1 ? '' : 's'}`];
   if (experiment.activeRunCount) parts.push(`${experiment.activeRunCount} running`);
   if (experiment.primaryMetric) parts.push(`${experiment.metricDirection === 'max' ? '↑' : '↓'} ${truncateLabel(experiment.primaryMetric, 40)}`);
@@ -131,7 +131,7 @@ export function describeExperiment(experiment: Experiment): TreeEntry {
   };
 }
 
-export function describeRun(store: Store, run: RunSummary, experiment: Experiment, runDescription: 'last' | 'best'): TreeEntry {
+function describeRun(store: Store, run: RunSummary, experiment: Experiment, runDescription: 'last' | 'best'): TreeEntry {
   const tooltip = [run.name, '', `${run.status} · started ${formatTime(run.startTime)}${run.endTime ? ` · ended ${formatTime(run.endTime)}` : ''}`];
   if (run.gitCommit) tooltip.push(`git ${run.gitCommit.slice(0, 10)}${run.gitBranch ? ` on ${run.gitBranch}` : ''}${run.gitDirty ? ' (uncommitted changes)' : ''}`);
   if (run.entryPoint) tooltip.push(`entry ${run.entryPoint}`);

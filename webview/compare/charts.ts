@@ -41,7 +41,7 @@ interface DatasetInfo {
 const targetsByChart = new WeakMap<Chart, { targets: TargetLine[]; theme: Theme }>();
 
 /** Targets that share a value are one line, labelled once (outside the plot, in the chart's legend). */
-export function targetGroups(targets: readonly TargetLine[]): { value: number; text: string }[] {
+function targetGroups(targets: readonly TargetLine[]): { value: number; text: string }[] {
   const byValue = new Map<number, string[]>();
   for (const target of targets) byValue.set(target.value, [...(byValue.get(target.value) ?? []), target.label.replace(/^target( · )?/, '')]);
   return [...byValue].map(([value, names]) => {
@@ -51,7 +51,7 @@ export function targetGroups(targets: readonly TargetLine[]): { value: number; t
 }
 
 /** Draws each target as a dashed horizontal line; its label is in the legend, never over the data. */
-export const targetLinePlugin: Plugin<'line'> = {
+const targetLinePlugin: Plugin<'line'> = {
   id: 'mlTargetLine',
   beforeDatasetsDraw(chart) {
     const entry = targetsByChart.get(chart);
@@ -116,7 +116,7 @@ const eachLine: InteractionModeFunction = (chart, event, _options, useFinalPosit
 Interaction.modes.eachLine = eachLine;
 
 /** Steps as numbers; times in the unit the visible range calls for. */
-export function formatX(value: number, mode: XMode, min = value, max = value): string {
+function formatX(value: number, mode: XMode, min = value, max = value): string {
   if (mode === 'step') return Math.round(value).toLocaleString('en-US');
   const { unit, step } = timeTicks(min, max);
   return mode === 'relative' ? formatElapsed(value, unit, step) : formatWallTick(value, step, max - min);

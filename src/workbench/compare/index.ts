@@ -11,7 +11,7 @@ import { ComparePanel } from './comparePanel.ts';
 import { pickRuns, pickVersions } from './pickers.ts';
 
 /** Runs "Compare All Runs in Experiment" takes: the newest ones, so charts stay readable. */
-export const EXPERIMENT_RUN_CAP = 50;
+const EXPERIMENT_RUN_CAP = 50;
 
 export function registerCompare(services: Services): vscode.Disposable[] {
   return [

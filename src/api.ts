@@ -8,4 +8,6 @@
 export { StoreError } from './store/database.ts';
 export { LogInputError } from './tracking/loggingInput.ts';
 export { logProductionMetric } from './registry/productionMetricLog.ts';
-export { type FinalStatus, type RunLogger, type StartRunOptions, startRun, withRun } from './tracking/runLogger.ts';
+export type { FinalStatus } from './tracking/model.ts';
+export { type RunLogger, startRun, withRun } from './tracking/runLogger.ts';
+export type { StartRunOptions } from './tracking/runRecords.ts';

@@ -4,7 +4,7 @@
 export type Rgb = readonly [number, number, number];
 
 /** Tableau 10 (Tableau's default categorical palette since 2016). */
-export const TABLEAU_10: readonly Rgb[] = [
+const TABLEAU_10: readonly Rgb[] = [
   [78, 121, 167],
   [242, 142, 43],
   [225, 87, 89],
@@ -26,7 +26,7 @@ function channel(value: number): number {
   return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
 }
 
-export function luminance([r, g, b]: Rgb): number {
+function luminance([r, g, b]: Rgb): number {
   return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
 }
 
@@ -62,7 +62,7 @@ function fromHsl(h: number, s: number, l: number): Rgb {
 }
 
 /** `color` darkened (on a light background) or lightened (on a dark one) until it reaches `min` contrast. */
-export function withContrast(color: Rgb, background: Rgb, min: number): Rgb {
+function withContrast(color: Rgb, background: Rgb, min: number): Rgb {
   if (contrastRatio(color, background) >= min) return color;
   const [h, s, l] = toHsl(color);
   const darker = luminance(background) > 0.18;

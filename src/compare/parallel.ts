@@ -29,7 +29,7 @@ export interface ParallelData {
   omitted: number;
 }
 
-export const MAX_AXES = 24;
+const MAX_AXES = 24;
 
 /** Where a categorical value sits: evenly spaced ticks from 0 to 1 (a lone value in the middle). */
 export function categoryPosition(index: number, count: number): number {

@@ -3,7 +3,7 @@ import type { AuditEntity, AuditRecord } from '../store/audit.ts';
 
 /** The audit panel (viewType mlLifecycle.audit): a read-only, filterable list of every change. */
 
-export const AUDIT_VIEW_TYPE = 'mlLifecycle.audit';
+export const auditViewType = 'mlLifecycle.audit';
 
 export const AUDIT_ENTITIES = ['experiment', 'run', 'model', 'model_version', 'alias', 'framing', 'drift', 'store'] as const satisfies readonly AuditEntity[];
 
@@ -14,11 +14,11 @@ export const auditFilterSchema = z.strictObject({
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
 
 /** Webview -> extension. The webview sends `query` when it starts and whenever its filter changes. */
-export const auditRequestSchema = z.discriminatedUnion('type', [
+export const auditFromWebview = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('query'), filter: auditFilterSchema }),
   z.strictObject({ type: z.literal('export'), format: z.enum(['csv', 'markdown']), filter: auditFilterSchema }),
 ]);
-export type AuditRequest = z.infer<typeof auditRequestSchema>;
+export type AuditFromWebview = z.infer<typeof auditFromWebview>;
 
 /** An entry as the panel shows it: the stored record plus what happened and to what, in words (src/registry/auditDescribe.ts). */
 export interface AuditRow extends AuditRecord {
@@ -27,11 +27,10 @@ export interface AuditRow extends AuditRecord {
 }
 
 /** Extension -> webview. `limit` entries at most are sent; `truncated` says more matched. */
-export type AuditUpdate =
+export type AuditToWebview =
   | { type: 'entries'; filter: AuditFilter; entries: AuditRow[]; truncated: boolean; limit: number }
   | { type: 'exported'; file: string };
 
 /** What the webview keeps across hide/reload. */
-export interface AuditState {
-  filter: AuditFilter;
-}
+export const auditSavedState = z.object({ filter: auditFilterSchema });
+export type AuditSavedState = z.infer<typeof auditSavedState>;

@@ -7,7 +7,7 @@ import type { PackedSeriesSet } from '../compare/seriesWire.ts';
 import { MAX_STRENGTH, SMOOTHING_MODES } from '../compare/smoothing.ts';
 import { SUMMARY_VALUES } from '../compare/wideSummary.ts';
 
-export const VIEW_TYPE = 'mlLifecycle.compare';
+export const compareViewType = 'mlLifecycle.compare';
 
 const id = z.number().int().positive();
 const key = z.string().min(1).max(100_000);
@@ -21,7 +21,7 @@ export const TABS = ['charts', 'summary', 'params', 'parallel'] as const;
 export type Tab = (typeof TABS)[number];
 
 /** What the webview keeps with setState, and the serializer gets back after a reload. */
-export const CompareStateSchema = z.object({
+export const compareSavedState = z.object({
   subject: SubjectSchema,
   tab: z.enum(TABS).catch('charts'),
   xAxis: z.enum(X_MODES).catch('step'),
@@ -40,11 +40,11 @@ export const CompareStateSchema = z.object({
   /** Whether the System group (metrics under system/) is expanded; collapsed until the user opens it. */
   systemOpen: z.boolean().catch(false),
 });
-export type CompareState = z.infer<typeof CompareStateSchema>;
+export type CompareSavedState = z.infer<typeof compareSavedState>;
 
 const range = z.object({ lo: z.number().finite(), hi: z.number().finite() }).refine((r) => r.lo <= r.hi, 'lo must not exceed hi');
 
-export const FromWebviewSchema = z.discriminatedUnion('type', [
+export const compareFromWebview = z.discriminatedUnion('type', [
   /** The page is loaded (again): send the model. */
   z.object({ type: z.literal('ready') }),
   /** Series for one chart, `pixels` wide, over `range` (null: everything). Answered with 'series'. */
@@ -61,9 +61,9 @@ export const FromWebviewSchema = z.discriminatedUnion('type', [
     value: z.enum(SUMMARY_VALUES),
   }),
 ]);
-export type FromWebview = z.infer<typeof FromWebviewSchema>;
+export type CompareFromWebview = z.infer<typeof compareFromWebview>;
 
-export type ToWebview =
+export type CompareToWebview =
   /** The whole comparison except the series; sent on ready and whenever the store changes it. */
   | { type: 'model'; model: CompareModel; notes: string[] }
   /** Packed: one typed array per message (see seriesWire.ts). */

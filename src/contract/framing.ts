@@ -13,7 +13,7 @@ import type { VerdictLevel } from '../framing/verdict.ts';
  * answers with the whole view, so both sides agree on what is stored.
  */
 
-export const FRAMING_VIEW_TYPE = 'mlLifecycle.framingWizard';
+export const framingViewType = 'mlLifecycle.framingWizard';
 
 const path = z.string().min(1).max(200).regex(/^[A-Za-z0-9.]+$/);
 const rawValue = z.union([z.string().max(100_000), z.boolean(), z.null()]);
@@ -26,7 +26,7 @@ const seq = z.number().int().min(0);
 const replay = z.record(path, z.strictObject({ value: rawValue, seq })).refine((r) => Object.keys(r).length <= 500, { error: 'too many fields' });
 
 /** Webview -> extension. */
-export const framingWebviewMessageSchema = z.discriminatedUnion('type', [
+export const framingFromWebview = z.discriminatedUnion('type', [
   /** Sent each time the page (re)loads; the extension answers with `init`. */
   z.strictObject({ type: z.literal('ready'), replay }),
   /**
@@ -44,16 +44,16 @@ export const framingWebviewMessageSchema = z.discriminatedUnion('type', [
   /** Starts another framing in a new panel. */
   z.strictObject({ type: z.literal('newFraming') }),
 ]);
-export type FramingWebviewMessage = z.infer<typeof framingWebviewMessageSchema>;
+export type FramingFromWebview = z.infer<typeof framingFromWebview>;
 
 /** What the webview keeps with setState, and the serializer receives after a reload. */
-export const framingPanelStateSchema = z.object({
+export const framingSavedState = z.object({
   framingId: z.number().int().positive().nullable(),
   step: z.enum(STEP_IDS),
   seq,
   replay,
 });
-export type FramingPanelState = z.infer<typeof framingPanelStateSchema>;
+export type FramingSavedState = z.infer<typeof framingSavedState>;
 
 export interface SaveStatus {
   state: 'new' | 'pending' | 'saved' | 'failed';
@@ -84,7 +84,7 @@ export interface FramingCatalogue {
 }
 
 /** Extension -> webview. */
-export type FramingHostMessage =
+export type FramingToWebview =
   | { type: 'init'; catalogue: FramingCatalogue; view: FramingView; step?: StepId }
   | { type: 'view'; view: FramingView }
   | { type: 'goto'; step: StepId };

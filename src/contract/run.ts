@@ -7,7 +7,7 @@ import { MAX_NOTE, MAX_TAG_KEY, MAX_TAG_VALUE } from '../runpage/edits.ts';
 import type { RunPageModel } from '../runpage/model.ts';
 import type { Preview } from '../runpage/preview.ts';
 
-export const RUN_VIEW_TYPE = 'mlLifecycle.run';
+export const runViewType = 'mlLifecycle.run';
 
 export const RUN_TABS = ['metrics', 'params', 'tags', 'artifacts'] as const;
 export type RunTab = (typeof RUN_TABS)[number];
@@ -16,18 +16,18 @@ const id = z.number().int().positive();
 const display = z.string().min(1).max(10_000);
 
 /** What the webview keeps with setState, and the serializer gets back after a reload. */
-export const RunStateSchema = z.object({
+export const runSavedState = z.object({
   runId: id,
   tab: z.enum(RUN_TABS).catch('metrics'),
   chart: z.string().max(100_000).nullable().catch(null),
   artifact: display.nullable().catch(null),
   filter: z.string().max(500).catch(''),
 });
-export type RunState = z.infer<typeof RunStateSchema>;
+export type RunSavedState = z.infer<typeof runSavedState>;
 
 const range = z.object({ lo: z.number().finite(), hi: z.number().finite() }).refine((r) => r.lo <= r.hi, 'lo must not exceed hi');
 
-export const RunFromWebviewSchema = z.discriminatedUnion('type', [
+export const runFromWebview = z.discriminatedUnion('type', [
   /** The page is loaded (again): send the run and its artifacts. */
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('rename'), name: z.string().max(1000) }),
@@ -45,7 +45,7 @@ export const RunFromWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('compareWith') }),
   z.object({ type: z.literal('openFraming') }),
 ]);
-export type RunFromWebview = z.infer<typeof RunFromWebviewSchema>;
+export type RunFromWebview = z.infer<typeof runFromWebview>;
 
 /** An artifact as the page gets it: no absolute path needed to show or ask for it. */
 export type ArtifactRow = Omit<ArtifactFile, 'absolute'>;

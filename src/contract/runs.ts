@@ -6,7 +6,7 @@ import type { TableColumn, TableGroupRow, TableRow } from '../search/table.ts';
  * search, sort and grouping done in SQL by the extension. The webview holds only the rows on screen.
  */
 
-export const RUNS_VIEW_TYPE = 'mlLifecycle.runsTable';
+export const runsViewType = 'mlLifecycle.runsTable';
 
 export const METRIC_VALUES = ['last', 'min', 'max', 'best'] as const;
 
@@ -47,7 +47,7 @@ const rowRequests = [
 ] as const;
 
 /** Webview -> extension. */
-export const runsRequestSchema = z.discriminatedUnion('type', [
+export const runsFromWebview = z.discriminatedUnion('type', [
   /** The page is up: the extension answers with the columns and the layout to use. */
   z.strictObject({ type: z.literal('ready'), layout: runsLayoutSchema.nullable() }),
   /** The layout changed (or the page started): query again and save it. */
@@ -58,10 +58,10 @@ export const runsRequestSchema = z.discriminatedUnion('type', [
   /** Compare Groups: the table's groups as lines in a Compare panel. */
   z.strictObject({ type: z.literal('compareGroups') }),
 ]);
-export type RunsRequest = z.infer<typeof runsRequestSchema>;
+export type RunsFromWebview = z.infer<typeof runsFromWebview>;
 
 /** Extension -> webview. */
-export type RunsUpdate =
+export type RunsToWebview =
   | { type: 'columns'; columns: TableColumn[]; layout: RunsLayout; experiments: { id: number; name: string }[] }
   | {
       type: 'result';

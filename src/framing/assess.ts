@@ -40,23 +40,23 @@ export function assess(document: FramingDocument): FramingAssessment {
   };
 }
 
-export function answersOf(document: FramingDocument) {
+function answersOf(document: FramingDocument) {
   return Object.fromEntries(CRITERIA.map((c) => [c.id, document.criteria[c.id].answer]));
 }
 
-export function baselineOf(document: FramingDocument): BaselineCheck {
+function baselineOf(document: FramingDocument): BaselineCheck {
   const { withoutMl, score } = document.baseline;
   const { threshold, direction, metric } = document.evaluation;
   return { withoutMl, score, threshold, direction: direction ?? metricInfo(metric)?.direction ?? null };
 }
 
-export function roiOf(document: FramingDocument): RoiResult {
+function roiOf(document: FramingDocument): RoiResult {
   const { gains, costs, period, horizon, servingCost, monitoringCost, retrainingCost, peopleCost, opportunityCost } = document.roi;
   return roi({ gains, costs, ownership: [servingCost, monitoringCost, retrainingCost, peopleCost], opportunityPerPeriod: opportunityCost, period, horizon });
 }
 
 /** Problems that involve more than one field, reported at the field to fix. */
-export function documentIssues(document: FramingDocument): FieldIssue[] {
+function documentIssues(document: FramingDocument): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const { metric, threshold } = document.evaluation;
   if (threshold !== null) {
@@ -125,7 +125,7 @@ export function completion(document: FramingDocument): StepCompletion[] {
   });
 }
 
-export function missingFields(document: FramingDocument): MissingField[] {
+function missingFields(document: FramingDocument): MissingField[] {
   return STEPS.flatMap((step) =>
     step.fields.filter((f) => counts(document, f) && !isAnswered(document, f)).map((f) => ({ step: step.id, stepTitle: step.title, path: f.path, label: f.label })),
   );
@@ -155,7 +155,7 @@ const TENSIONS: readonly { between: readonly [ObjectiveCategory, ObjectiveCatego
 ];
 
 /** Pairs of stakeholders whose kinds of objective pull in different directions. */
-export function stakeholderConflicts(document: FramingDocument): StakeholderConflict[] {
+function stakeholderConflicts(document: FramingDocument): StakeholderConflict[] {
   const entries = document.stakeholders.entries;
   const conflicts: StakeholderConflict[] = [];
   for (let i = 0; i < entries.length; i++) {
@@ -183,7 +183,7 @@ export interface SentencePart {
 }
 
 /** "For [target customer] who [need], our [product] is a [category] that [benefit]." */
-export function valueSentence(document: FramingDocument): SentencePart[] {
+function valueSentence(document: FramingDocument): SentencePart[] {
   const slot = (key: keyof FramingDocument['value'], placeholder: string): SentencePart => {
     const text = String(document.value[key] ?? '').trim();
     return { path: `value.${key}`, text: text || placeholder, filled: text !== '' };

@@ -20,7 +20,7 @@ export interface ChecklistEntry extends Omit<TreeEntry, 'collapsible'> {
   children: ChecklistEntry[];
 }
 
-export const ANSWER_ICONS: Record<Answer | 'unanswered', { id: string; color?: string }> = {
+const ANSWER_ICONS: Record<Answer | 'unanswered', { id: string; color?: string }> = {
   yes: { id: 'pass-filled', color: 'testing.iconPassed' },
   no: { id: 'circle-slash', color: 'list.errorForeground' },
   'not-sure': { id: 'question', color: 'list.warningForeground' },

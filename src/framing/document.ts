@@ -7,7 +7,7 @@ import { z } from 'zod';
  * document is reported field by field instead of breaking the views.
  */
 
-export const FRAMING_FORMAT = 'ml-lifecycle.framing';
+const FRAMING_FORMAT = 'ml-lifecycle.framing';
 /** Version 2 added the questions of the ML canvases (baseline first, decisions, label delay, leakage, data rights, fairness, explainability, owners, launch and kill criteria, cost of ownership). */
 export const FRAMING_VERSION = 2;
 
@@ -77,7 +77,7 @@ const list = <T extends z.ZodType>(row: T) => z.array(row).max(LIST_MAX);
 const criterionSchema = z.strictObject({ answer, note: text });
 const qualitySchema = z.strictObject({ required: z.boolean(), note: text });
 
-export const problemSchema = z.strictObject({
+const problemSchema = z.strictObject({
   name: z.string().trim().min(1, { error: 'is empty; give the project a name' }).max(NAME_MAX),
   businessMetric: text,
   whyNow: text,
@@ -85,11 +85,11 @@ export const problemSchema = z.strictObject({
   taskKind: z.enum(TASK_KINDS).nullable(),
 });
 
-export const criteriaSchema = z.strictObject(
+const criteriaSchema = z.strictObject(
   Object.fromEntries(CRITERION_IDS.map((id) => [id, criterionSchema])) as Record<CriterionId, typeof criterionSchema>,
 );
 
-export const valueSchema = z.strictObject({
+const valueSchema = z.strictObject({
   targetCustomer: text,
   need: text,
   product: text,
@@ -100,21 +100,21 @@ export const valueSchema = z.strictObject({
   latencyVsAccuracy: text,
 });
 
-export const stakeholderSchema = z.strictObject({ name: text, objective: text, category: z.enum(OBJECTIVE_CATEGORIES).nullable() });
+const stakeholderSchema = z.strictObject({ name: text, objective: text, category: z.enum(OBJECTIVE_CATEGORIES).nullable() });
 
-export const dataSourceSchema = z.strictObject({ kind: z.enum(SOURCE_KINDS).nullable(), description: text });
+const dataSourceSchema = z.strictObject({ kind: z.enum(SOURCE_KINDS).nullable(), description: text });
 
-export const errorCostSchema = z.strictObject({ error: text, consequence: text });
+const errorCostSchema = z.strictObject({ error: text, consequence: text });
 
-export const gainSchema = z.strictObject({ label: text, kind: z.enum(GAIN_KINDS).nullable(), amount });
+const gainSchema = z.strictObject({ label: text, kind: z.enum(GAIN_KINDS).nullable(), amount });
 
-export const costSchema = z.strictObject({ label: text, kind: z.enum(COST_KINDS).nullable(), amount, recurring: z.boolean() });
+const costSchema = z.strictObject({ label: text, kind: z.enum(COST_KINDS).nullable(), amount, recurring: z.boolean() });
 
-export const featureAvailabilitySchema = z.strictObject({ feature: text, available: z.enum(AVAILABILITY).nullable(), note: text });
+const featureAvailabilitySchema = z.strictObject({ feature: text, available: z.enum(AVAILABILITY).nullable(), note: text });
 
-export const dataRightsSchema = z.strictObject({ source: text, owner: text, personalData: z.enum(PERSONAL_DATA).nullable(), permission: text, retention: text });
+const dataRightsSchema = z.strictObject({ source: text, owner: text, personalData: z.enum(PERSONAL_DATA).nullable(), permission: text, retention: text });
 
-export const ownerSchema = z.strictObject({ role: z.enum(OWNER_ROLES).nullable(), owner: text, duties: text });
+const ownerSchema = z.strictObject({ role: z.enum(OWNER_ROLES).nullable(), owner: text, duties: text });
 
 /** A production value, drift level or cost that ends the project or forces a retrain; monitoring checks it (src/framing/monitors.ts). */
 export const killCriterionSchema = z.strictObject({

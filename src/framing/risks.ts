@@ -8,7 +8,7 @@ import type { AtRisk } from './verdict.ts';
  */
 
 /** A long enough wait for outcomes that production accuracy comes too late to be the only alarm. */
-export const LATE_LABEL_DAYS = 7;
+const LATE_LABEL_DAYS = 7;
 
 const ROLE_TEXT = { model: 'the model', data: 'the data', 'on-call': 'the on-call' } as const;
 

@@ -97,7 +97,7 @@ function describeOpportunity(result: RoiResult): string {
   return `; the next-best use would bring ${formatAmount(-result.netOfOpportunity)} more`;
 }
 
-export function describePayback(result: RoiResult): string {
+function describePayback(result: RoiResult): string {
   if (result.paybackPeriods === null) return 'never pays back (recurring costs exceed gains)';
   if (result.paybackPeriods === 0) return 'no one-off cost to pay back';
   const periods = Number(result.paybackPeriods.toPrecision(2));

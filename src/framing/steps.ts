@@ -1,4 +1,4 @@
-import type { FieldSpec, StepId, StepSpec } from './fieldSpec.ts';
+import type { FieldSpec, StepSpec } from './fieldSpec.ts';
 import { DISCOVERY_STEPS } from './steps/discovery.ts';
 import { MODELLING_STEPS } from './steps/modelling.ts';
 import { OPERATION_STEPS } from './steps/operations.ts';
@@ -22,8 +22,6 @@ export const STEPS: readonly StepSpec[] = [
     fields: [],
   },
 ];
-
-export const STEPS_BY_ID: ReadonlyMap<StepId, StepSpec> = new Map(STEPS.map((s) => [s.id, s]));
 
 /** Every field by path, including the parts of composite fields (criterion answer/note, quality required/note, flags). */
 export const FIELDS_BY_PATH: ReadonlyMap<string, { step: StepSpec; field: FieldSpec }> = new Map(

@@ -68,7 +68,7 @@ function databaseArtifactFolder(file: string, uuid: string): string | undefined 
  * where MLflow ran, taken as the store's folder), and `mlflow-artifacts:` (a tracking server's
  * default `./mlartifacts` folder). Remote schemes give undefined.
  */
-export function localFolder(uri: string, base: string): string | undefined {
+function localFolder(uri: string, base: string): string | undefined {
   if (uri.startsWith('file:')) {
     try {
       return fileURLToPath(uri);

@@ -3,7 +3,7 @@ import { skip } from './summary.ts';
 import { type ImportWriter, type MlflowModel, type MlflowModelVersion, STAGE_TAG } from './writer.ts';
 
 /** MLflow's workspace when a store has none, or its `workspace` column says so (MLflow 3.6+). */
-export const DEFAULT_WORKSPACE = 'default';
+const DEFAULT_WORKSPACE = 'default';
 
 /**
  * How a model is named here. Names are unique per MLflow workspace, so a model outside the default

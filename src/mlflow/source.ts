@@ -26,7 +26,7 @@ function statOf(file: string): fs.Stats | undefined {
   }
 }
 
-export function isSqliteFile(file: string): boolean {
+function isSqliteFile(file: string): boolean {
   const header = Buffer.alloc(SQLITE_HEADER.length);
   let fd: number;
   try {

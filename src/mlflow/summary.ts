@@ -33,7 +33,7 @@ export interface ImportSummary {
   durationMs: number;
 }
 
-export const MAX_LISTED_SKIPS = 200;
+const MAX_LISTED_SKIPS = 200;
 
 export function emptySummary(source: string, kind: ImportSummary['kind']): ImportSummary {
   return {
@@ -62,7 +62,7 @@ export function skip(summary: ImportSummary, item: SkippedItem): void {
   if (summary.skipped.length < MAX_LISTED_SKIPS) summary.skipped.push(item);
 }
 
-export function describeSkip(item: SkippedItem): string {
+function describeSkip(item: SkippedItem): string {
   const at = item.line !== undefined ? ` line ${item.line}` : item.rowid !== undefined ? ` rowid ${item.rowid}` : '';
   return `${item.where}${at}: ${item.reason}`;
 }

@@ -86,8 +86,8 @@ export function runStatusOf(mlflowStatus: string | number | undefined): RunStatu
   return name ? RUN_STATUS_NAMES[name] : undefined;
 }
 
-export const RUN_NAME_TAG = 'mlflow.runName';
-export const PARENT_RUN_TAG = 'mlflow.parentRunId';
+const RUN_NAME_TAG = 'mlflow.runName';
+const PARENT_RUN_TAG = 'mlflow.parentRunId';
 export const STAGE_TAG = 'mlflow.stage';
 
 export function runExternalId(uuid: string): string {

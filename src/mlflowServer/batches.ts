@@ -26,7 +26,7 @@ export interface LogBatchBody {
   tags: KeyValue[];
 }
 
-export function wireValue(value: number | null): WireMetric['value'] {
+function wireValue(value: number | null): WireMetric['value'] {
   if (value === null || Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return 'Infinity';
   if (value === -Infinity) return '-Infinity';

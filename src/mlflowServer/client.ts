@@ -19,7 +19,7 @@ export interface RetryPolicy {
   timeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 250, maxDelayMs: 8000, timeoutMs: 60_000 };
+const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 250, maxDelayMs: 8000, timeoutMs: 60_000 };
 
 export interface ClientOptions {
   credentials?: Credentials;

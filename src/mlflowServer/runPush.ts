@@ -41,7 +41,7 @@ export const LOCAL_RUN_COLUMNS = `id, uuid, experiment_id AS experimentId, paren
 const READ_PAGE = 5000;
 
 /** The tags MLflow's own client sets, from our run's columns; they win over local tags of the same key. */
-export function systemTags(run: LocalRun, remoteParentId: string | undefined): KeyValue[] {
+function systemTags(run: LocalRun, remoteParentId: string | undefined): KeyValue[] {
   const tags: [string, string | null | undefined][] = [
     ['mlflow.runName', run.name],
     ['mlflow.user', run.userName],
@@ -212,7 +212,7 @@ function refusedMetrics(error: unknown, runName: string, batch: readonly LocalPo
 }
 
 /** The proxy path (`<experiment>/<run>/artifacts`) of a run's artifact URI, or undefined when the server does not proxy artifacts. */
-export function proxyPath(artifactUri: string): string | undefined {
+function proxyPath(artifactUri: string): string | undefined {
   const match = /^mlflow-artifacts:(?:\/\/[^/]*)?\/(.+)$/.exec(artifactUri);
   return match?.[1]?.replace(/\/+$/, '');
 }

@@ -32,10 +32,10 @@ export { classifyCell } from '../shared/table/cells.ts';
  * 3. current, one pass: exact counts in the same bins, plus a reservoir for the exact KS statistic.
  */
 
-export const DEFAULT_BINS = 10;
-export const DEFAULT_CATEGORY_LIMIT = 1000;
+const DEFAULT_BINS = 10;
+const DEFAULT_CATEGORY_LIMIT = 1000;
 /** Numbers kept per column and side, from a total budget so wide files stay bounded too. */
-export function defaultSampleSize(columns: number): number {
+function defaultSampleSize(columns: number): number {
   return Math.max(1024, Math.min(16_384, Math.floor(2_097_152 / Math.max(1, columns))));
 }
 
@@ -85,7 +85,7 @@ export async function readColumns(file: string): Promise<readonly string[]> {
 }
 
 /** Checks that both files have the same column names (in any order), before any long work. */
-export async function checkSameColumns(referencePath: string, currentPath: string): Promise<readonly string[]> {
+async function checkSameColumns(referencePath: string, currentPath: string): Promise<readonly string[]> {
   const [reference, current] = await Promise.all([readColumns(referencePath), readColumns(currentPath)]);
   const missing = reference.filter((c) => !current.includes(c));
   const extra = current.filter((c) => !reference.includes(c));

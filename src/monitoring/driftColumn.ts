@@ -14,7 +14,7 @@ export const DEFAULT_THRESHOLDS: DriftThresholds = { psiWarning: 0.1, psiAlert: 
 export type DriftLevel = 'stable' | 'warning' | 'drift';
 
 /** Categories shown per column in the report's histogram; the rest are summed into one bar. */
-export const SHOWN_CATEGORIES = 20;
+const SHOWN_CATEGORIES = 20;
 export interface SideSummary {
   /** Rows in the file. */
   rows: number;

@@ -15,7 +15,7 @@ export const NUMERIC_SHARE = 0.99;
 const PENDING_BATCH = 4096;
 
 /** Algorithm R: a uniform sample of at most `capacity` numbers from a stream of any length. */
-export class Reservoir {
+class Reservoir {
   readonly values: Float64Array;
   seen = 0;
   private readonly random: () => number;

@@ -13,7 +13,7 @@ export function mdText(text: string): string {
 }
 
 /** A table cell: inline text on one line. */
-export function mdCell(text: string): string {
+function mdCell(text: string): string {
   return mdText(text.replace(/\r?\n|\r/g, ' ').trim());
 }
 

@@ -91,7 +91,7 @@ export function evaluatePromotion(input: GateInput): GateResult {
 }
 
 /** A version's value of `metric`: frozen in its lineage at registration, else the source run's last value. */
-export function versionMetric(store: Store, version: ModelVersion, metric: string): MetricReading {
+function versionMetric(store: Store, version: ModelVersion, metric: string): MetricReading {
   const frozen = version.lineage?.metrics[metric];
   if (frozen) return frozen.last;
   if (version.runId === null) return undefined;

@@ -40,7 +40,7 @@ export interface FramingView {
   monitors: CriterionMonitor[];
 }
 
-export function readFraming(store: Store, framingId: number): FramingView | undefined {
+function readFraming(store: Store, framingId: number): FramingView | undefined {
   const row = store.db.prepare('SELECT id, name, revision, updated_at AS updatedAt, document FROM framings WHERE id = ?').get(framingId) as
     | { id: number; name: string; revision: number; updatedAt: number; document: string }
     | undefined;

@@ -5,7 +5,7 @@ import { workspaceRootOf } from '../registry/artifacts.ts';
 import type { Store } from '../store/database.ts';
 
 /** Files listed per run at most: a folder of a million files must not freeze the page. */
-export const MAX_ARTIFACT_FILES = 5000;
+const MAX_ARTIFACT_FILES = 5000;
 
 export interface ArtifactFile {
   /** Where the page shows it: '/'-separated, relative to the run's artifact folder or the workspace when it can be. */

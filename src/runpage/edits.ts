@@ -11,7 +11,7 @@ function existingRun(store: Store, runId: number): void {
   if (!store.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(runId)) throw new Error('That run no longer exists. Close its page and refresh the Experiments view.');
 }
 
-export function validateTagKey(key: string): string {
+function validateTagKey(key: string): string {
   const clean = key.trim();
   if (!clean) throw new Error('The tag name is empty. Type a name such as "dataset" or "reviewed".');
   if (clean.length > MAX_TAG_KEY) throw new Error(`The tag name is ${clean.length} characters long; keep it under ${MAX_TAG_KEY}.`);

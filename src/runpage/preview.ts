@@ -7,7 +7,7 @@ export const PREVIEW_ROWS = 1000;
 /** Text shown of a text file; a longer file shows its head and says so. */
 export const PREVIEW_TEXT_BYTES = 256 * 1024;
 /** Images larger than this are not shown inline (Open shows them in an editor). */
-export const PREVIEW_IMAGE_BYTES = 20 * 1024 * 1024;
+const PREVIEW_IMAGE_BYTES = 20 * 1024 * 1024;
 const CELL_CHARS = 300;
 const MAX_COLUMNS = 100;
 

@@ -34,7 +34,7 @@ const AS_NUMBER = "(CASE WHEN json_valid($X) AND json_type($X) IN ('integer', 'r
 const NUMBERS_FIRST = "(CASE WHEN json_valid($X) AND json_type($X) IN ('integer', 'real') THEN CAST($X AS REAL) ELSE $X END)";
 
 /** The type of a column's values: metrics and some attributes are numbers, params and tags text. */
-export function typeOf(column: ColumnRef): ValueType {
+function typeOf(column: ColumnRef): ValueType {
   if (column.entity === 'metric') return 'number';
   if (column.entity === 'attribute') return findAttribute(column.key)!.type;
   return 'text';
@@ -174,7 +174,7 @@ function nullTest(column: ColumnRef, present: boolean, staleBefore: number): Sql
 }
 
 /** LIKE's % and _ as GLOB's * and ?, with GLOB's own special characters made literal. */
-export function likeToGlob(pattern: string): string {
+function likeToGlob(pattern: string): string {
   let glob = '';
   for (const char of pattern) {
     if (char === '%') glob += '*';

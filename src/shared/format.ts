@@ -1,7 +1,7 @@
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
 
 /** Bidi embeddings, overrides and isolates as visible "<U+202E>": they would reorder what follows them on screen. */
-export function visibleBidi(text: string): string {
+function visibleBidi(text: string): string {
   return text.replace(BIDI_CONTROLS, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase()}>`);
 }
 

@@ -26,7 +26,7 @@ interface ExistingRun {
 }
 
 export const RUN_TAG = 'tensorboard.run';
-export const LOGDIR_TAG = 'tensorboard.logdir';
+const LOGDIR_TAG = 'tensorboard.logdir';
 
 /**
  * Writes what the reader found in a logdir into the store, keyed by the logdir and the run's name

@@ -5,8 +5,8 @@
 import { displayText } from '../shared/format.ts';
 import { parseDecimal } from '../shared/numberText.ts';
 
-export const MAX_KEY_LENGTH = 250;
-export const MAX_PARAM_VALUE_LENGTH = 6000;
+const MAX_KEY_LENGTH = 250;
+const MAX_PARAM_VALUE_LENGTH = 6000;
 export const MAX_TAG_VALUE_LENGTH = 8000;
 
 /** Points buffered before a write, and the longest a point waits in the buffer. */
@@ -15,7 +15,7 @@ export const FLUSH_INTERVAL_MS = 1000;
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 export { LOCK_WAIT_MS } from '../store/lockRetry.ts';
 
-export const ARTIFACT_KINDS = ['file', 'model', 'data'] as const;
+const ARTIFACT_KINDS = ['file', 'model', 'data'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
 export type KeyKind = 'metric' | 'param' | 'tag' | 'production metric';

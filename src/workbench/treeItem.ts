@@ -14,6 +14,6 @@ export function toTreeItem(entry: TreeEntry): vscode.TreeItem {
   item.tooltip = entry.tooltip;
   item.iconPath = new vscode.ThemeIcon(entry.icon.id, entry.icon.color ? new vscode.ThemeColor(entry.icon.color) : undefined);
   item.contextValue = entry.contextValue;
-  item.accessibilityInformation = { label: entry.accessibilityLabel ?? [entry.label, entry.description].filter(Boolean).join(', ') };
+  item.accessibilityInformation = { label: entry.accessibilityLabel ?? [entry.label, entry.description].filter(Boolean).join(', '), role: 'treeitem' };
   return item;
 }

@@ -3,7 +3,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { AuditFilter, AuditRequest, AuditRow, AuditState, AuditUpdate } from '../../src/contract/audit.ts';
+import type { AuditFilter, AuditFromWebview, AuditRow, AuditSavedState, AuditToWebview } from '../../src/contract/audit.ts';
 import { adoptStyles, connect, el } from '../shared/vscode.ts';
 import { AUDIT_CSS } from './styles.ts';
 
@@ -21,7 +21,7 @@ const ENTITY_LABELS: Record<Entity, string> = {
 };
 
 adoptStyles(AUDIT_CSS);
-const vscode = connect<AuditRequest, AuditState>();
+const vscode = connect<AuditFromWebview, AuditSavedState>();
 let filter: AuditFilter = vscode.getState()?.filter ?? { entity: null, text: '' };
 const app = document.getElementById('app')!;
 
@@ -106,7 +106,7 @@ function row(record: AuditRow): HTMLTableRowElement {
   );
 }
 
-window.addEventListener('message', (event: MessageEvent<AuditUpdate>) => {
+window.addEventListener('message', (event: MessageEvent<AuditToWebview>) => {
   const message = event.data;
   if (message.type !== 'entries') return;
   body.replaceChildren(...message.entries.map(row));

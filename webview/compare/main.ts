@@ -11,7 +11,7 @@ import zoomPlugin from 'chartjs-plugin-zoom';
 import type { CompareModel, XMode } from '../../src/compare/model.ts';
 import { MAX_STRENGTH, type SmoothingMode, windowFor } from '../../src/compare/smoothing.ts';
 import type { SummaryValue } from '../../src/compare/wideSummary.ts';
-import type { CompareState, FromWebview, Tab, ToWebview } from '../../src/contract/compare.ts';
+import type { CompareSavedState, CompareFromWebview, Tab, CompareToWebview } from '../../src/contract/compare.ts';
 import { adoptStyles, connect, el } from '../shared/vscode.ts';
 import { ChartGrid } from './chartGrid.ts';
 import type { ChartView } from './charts.ts';
@@ -27,13 +27,13 @@ import { readTheme, runSlot, slotColor, watchTheme } from './theme.ts';
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, zoomPlugin as unknown as Plugin);
 adoptStyles(COMPARE_CSS);
 
-const vscode = connect<FromWebview, CompareState>();
+const vscode = connect<CompareFromWebview, CompareSavedState>();
 const TAB_ORDER: Tab[] = ['charts', 'summary', 'params', 'parallel'];
 const X_LABELS: Record<XMode, string> = { step: 'Step', relative: 'Relative time', wall: 'Wall time' };
 const SMOOTHING_LABELS: Record<SmoothingMode, string> = { off: 'Off', ema: 'Exponential (EMA)', mean: 'Running average' };
 const VALUE_LABELS: Record<SummaryValue, string> = { last: 'Last value', best: 'Best value', min: 'Minimum', max: 'Maximum' };
 
-const state: CompareState = {
+const state: CompareSavedState = {
   subject: { kind: 'runs', runIds: [] },
   tab: 'charts',
   xAxis: 'step',
@@ -60,7 +60,7 @@ function save(): void {
   vscode.setState(state);
 }
 
-function post(message: FromWebview): void {
+function post(message: CompareFromWebview): void {
   vscode.postMessage(message);
 }
 
@@ -359,7 +359,7 @@ watchTheme(() => {
   renderPlots();
 });
 
-window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+window.addEventListener('message', (event: MessageEvent<CompareToWebview>) => {
   const message = event.data;
   switch (message.type) {
     case 'model': {

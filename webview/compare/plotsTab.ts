@@ -4,7 +4,7 @@ import type { Chart } from 'chart.js';
 import { isSystemMetric } from '../../src/compare/metricGroups.ts';
 import type { CompareModel } from '../../src/compare/model.ts';
 import { defaultScatterParam } from '../../src/compare/params.ts';
-import type { CompareState } from '../../src/contract/compare.ts';
+import type { CompareSavedState } from '../../src/contract/compare.ts';
 import { truncateLabel } from '../../src/shared/format.ts';
 import { el } from '../shared/vscode.ts';
 import { type PlotView, parallelChart, plotCanvas, scatterChart } from './parallel.ts';
@@ -22,7 +22,7 @@ export class PlotsTab {
   private scatterPlot: Chart | undefined;
 
   /** `changed` gets the scatter's new param or metric, chosen by the user. */
-  constructor(changed: (scatter: Partial<CompareState['scatter']>) => void) {
+  constructor(changed: (scatter: Partial<CompareSavedState['scatter']>) => void) {
     this.panel = el(
       'vscode-tab-panel',
       {},
@@ -42,7 +42,7 @@ export class PlotsTab {
     this.scatterMetric.addEventListener('change', (event) => changed({ metric: selectValue(event) }));
   }
 
-  render(m: CompareModel, scatter: CompareState['scatter'], view: PlotView): void {
+  render(m: CompareModel, scatter: CompareSavedState['scatter'], view: PlotView): void {
     const data = m.parallel;
     this.parallelNote.textContent =
       !data || data.axes.length === 0 ? 'Parallel coordinates need params that differ between the runs, or metrics.' : data.omitted ? `${data.omitted} more axes are left out to keep the chart readable.` : '';

@@ -1,7 +1,7 @@
 // The drift report panel: verdict, a table of columns worst first, and a bar chart per column;
 // see src/contract/drift.ts.
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import type { DriftRequest, DriftState, DriftUpdate } from '../../src/contract/drift.ts';
+import type { DriftFromWebview, DriftSavedState, DriftToWebview } from '../../src/contract/drift.ts';
 import type { ColumnDrift, DriftReport } from '../../src/monitoring/drift.ts';
 import { formatPValue } from '../../src/monitoring/stats.ts';
 import { formatMetric } from '../../src/shared/format.ts';
@@ -26,7 +26,7 @@ adoptStyles(`
 .drift-column ul { margin: 6px 0; padding-left: 20px; }
 `);
 
-const vscode = connect<DriftRequest, DriftState>();
+const vscode = connect<DriftFromWebview, DriftSavedState>();
 const app = document.getElementById('app')!;
 const css = getComputedStyle(document.body);
 const color = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
@@ -214,7 +214,7 @@ function render(report: DriftReport, subject: string | null, reportId: number): 
   );
 }
 
-window.addEventListener('message', (event: MessageEvent<DriftUpdate>) => {
+window.addEventListener('message', (event: MessageEvent<DriftToWebview>) => {
   const message = event.data;
   vscode.setState({ reportId: message.reportId });
   if (message.type === 'missing') {

@@ -12,23 +12,23 @@ import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { FramingCatalogue, FramingHostMessage, FramingPanelState, FramingView, FramingWebviewMessage } from '../../src/contract/framing.ts';
+import type { FramingCatalogue, FramingToWebview, FramingSavedState, FramingView, FramingFromWebview } from '../../src/contract/framing.ts';
 import type { ChoiceOption, ColumnSpec, FieldSpec, StepId, StepSpec } from '../../src/framing/steps.ts';
 import { displayText } from '../../src/shared/format.ts';
 import { adoptStyles, connect, el } from '../shared/vscode.ts';
-import { baselinePanel, monitorsPanel } from './panels.ts';
+import { ANSWER_TEXT, derivedPanels, valueIn } from './derived.ts';
 import { FRAMING_CSS } from './styles.ts';
 
 type RawValue = string | boolean | null;
 
-const api = connect<FramingWebviewMessage, FramingPanelState>();
+const api = connect<FramingFromWebview, FramingSavedState>();
 const app = document.getElementById('app')!;
 adoptStyles(FRAMING_CSS);
 
 let catalogue: FramingCatalogue | undefined;
 let view: FramingView | undefined;
 const saved = api.getState();
-const state: FramingPanelState = saved && typeof saved.seq === 'number' && saved.replay ? saved : { framingId: null, step: 'problem', seq: 0, replay: {} };
+const state: FramingSavedState = saved && typeof saved.seq === 'number' && saved.replay ? saved : { framingId: null, step: 'problem', seq: 0, replay: {} };
 /** The controls of the current step, by field path, so a new view only updates what changed. */
 let controls = new Map<string, HTMLElement>();
 /** What the current step was rendered from (step and list lengths): when it changes, render again. */
@@ -36,13 +36,11 @@ let renderedShape = '';
 /** Where the focus goes once the step is rendered again (a new row's first cell, or Add after a removal). */
 let focusAfterRender: string | undefined;
 
-const ANSWER_TEXT: Record<string, string> = { yes: 'Yes', no: 'No', 'not-sure': 'Not sure' };
-
 function persist(): void {
   api.setState(state);
 }
 
-function post(message: FramingWebviewMessage): void {
+function post(message: FramingFromWebview): void {
   api.postMessage(message);
 }
 
@@ -57,12 +55,7 @@ function sendField(path: string, value: RawValue, immediate: boolean): void {
 const domId = (path: string) => `f-${path.replace(/[^A-Za-z0-9]/g, '-')}`;
 
 function valueAt(path: string): unknown {
-  let node: unknown = view?.document;
-  for (const part of path.split('.')) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return node;
+  return valueIn(view?.document, path);
 }
 
 function steps(): readonly StepSpec[] {
@@ -252,165 +245,6 @@ function cellControl(field: Extract<FieldSpec, { kind: 'list' }>, column: Column
   }
 }
 
-// ---- derived panels (computed by the extension) ------------------------------------------------
-
-function derivedPanels(step: StepSpec): HTMLElement[] {
-  const assessment = view!.assessment;
-  switch (step.id) {
-    case 'value':
-      return [
-        el(
-          'p',
-          { class: 'fw-sentence', 'data-testid': 'value-sentence', 'aria-label': 'Value proposition' },
-          ...assessment.sentence.map((part) => (part.path ? el('span', { class: part.filled ? 'slot' : 'slot empty' }, part.text) : part.text)),
-        ),
-      ];
-    case 'stakeholders': {
-      const list = assessment.conflicts.length
-        ? el('ul', { class: 'fw-conflicts' }, ...assessment.conflicts.map((c) => el('li', {}, el('strong', {}, `${c.firstName} vs ${c.secondName}: `), c.why)))
-        : el('p', { class: 'muted' }, 'No conflicting kinds of objective so far. Give each stakeholder a kind of objective to check.');
-      return [el('section', { class: 'fw-panel', 'data-testid': 'conflicts', 'aria-label': 'Conflicting objectives' }, el('h3', {}, `Conflicting objectives (${assessment.conflicts.length})`), list)];
-    }
-    case 'evaluation': {
-      const metric = assessment.metric;
-      const text = metric
-        ? `Recognised as ${metric.family}: values from ${metric.min ?? '−∞'} to ${metric.max ?? '∞'}, ${metric.direction === 'max' ? 'higher' : 'lower'} is better.`
-        : view!.document.evaluation.metric.trim()
-          ? 'Not a metric this wizard knows: the threshold is not range-checked. Set the direction yourself.'
-          : 'Name the metric to see its range.';
-      return [el('p', { class: 'fw-panel muted', 'data-testid': 'metric-info' }, text)];
-    }
-    case 'criteria':
-      return [baselinePanel(assessment, catalogue!.verdictLabels)];
-    case 'roi':
-      return [roiPanel()];
-    case 'lifecycle':
-      return [monitorsPanel(assessment.monitors)];
-    case 'review':
-      return [reviewPanel()];
-    default:
-      return [];
-  }
-}
-
-function amount(value: number): string {
-  return `${view!.document.roi.currency} ${value.toLocaleString('en-US', { maximumFractionDigits: 2 })}`.trim();
-}
-
-function roiPanel(): HTMLElement {
-  const { roi, roiSummary } = view!.assessment;
-  const per = roi.period;
-  if (!roiSummary) return el('section', { class: 'fw-panel', 'data-testid': 'roi-summary' }, el('h3', {}, 'Return on investment'), el('p', { class: 'muted' }, 'Enter gains and costs to see the ROI and payback period.'));
-  const row = (label: string, value: string, testid?: string) => el('tr', {}, el('td', {}, label), el('td', { class: 'number', ...(testid ? { 'data-testid': testid } : {}) }, value));
-  return el(
-    'section',
-    { class: 'fw-panel fw-roi', 'data-testid': 'roi-summary', 'aria-label': 'Return on investment' },
-    el('h3', {}, 'Return on investment'),
-    el('p', { class: 'headline', 'data-testid': 'roi-value' }, roiSummary),
-    el(
-      'table',
-      {},
-      el(
-        'tbody',
-        {},
-        row(`Gain per ${per}`, amount(roi.gainPerPeriod)),
-        row(`Recurring cost per ${per}`, amount(roi.recurringCostPerPeriod)),
-        row(`of which cost of ownership per ${per}`, amount(roi.ownershipPerPeriod), 'roi-ownership'),
-        row('One-off cost', amount(roi.oneOffCost)),
-        row(`Total gain over ${roi.horizon} ${per}s`, amount(roi.totalGain), 'roi-total-gain'),
-        row(`Total cost over ${roi.horizon} ${per}s`, amount(roi.totalCost), 'roi-total-cost'),
-        ...(roi.opportunityCost === null ? [] : [row(`Opportunity cost over ${roi.horizon} ${per}s`, amount(roi.opportunityCost)), row('Net of the opportunity cost', amount(roi.netOfOpportunity!), 'roi-net-opportunity')]),
-      ),
-    ),
-    el('p', { class: 'muted' }, roi.roi === null ? 'ROI = (gain − cost) / cost needs a cost above zero.' : `ROI = (total gain − total cost) / total cost = (${amount(roi.totalGain)} − ${amount(roi.totalCost)}) / ${amount(roi.totalCost)}`),
-  );
-}
-
-function displayValue(field: FieldSpec): string | null {
-  const value = valueAt(field.path);
-  switch (field.kind) {
-    case 'text':
-    case 'textarea':
-      return typeof value === 'string' && value.trim() ? value : null;
-    case 'choice':
-      return value === null ? null : (field.options.find((o) => o.value === value)?.label ?? displayText(value));
-    case 'number':
-      return typeof value === 'number' ? `${value}${field.unit ? ` ${field.unit}` : ''}` : null;
-    case 'flags': {
-      const on = field.flags.filter((f) => valueAt(f.path) === true).map((f) => f.label);
-      return on.length ? on.join('; ') : null;
-    }
-    case 'quality': {
-      const q = value as { required: boolean; note: string };
-      return q.required || q.note.trim() ? `${q.required ? 'Required' : 'Not required'}${q.note.trim() ? `: ${q.note}` : ''}` : null;
-    }
-    case 'criterion': {
-      const c = value as { answer: string | null; note: string };
-      return c.answer === null ? null : `${ANSWER_TEXT[c.answer]}${c.note.trim() ? ` (${c.note})` : ''}`;
-    }
-    case 'list': {
-      const rows = value as Record<string, unknown>[];
-      const lines = rows.map((row) =>
-        field.columns
-          .map((c) => {
-            const v = row[c.key];
-            if (c.kind === 'choice') return v === null ? '' : (c.options.find((o) => o.value === v)?.label ?? '');
-            if (c.kind === 'flag') return v ? c.label.toLowerCase() : '';
-            if (c.kind === 'money') return typeof v === 'number' ? amount(v) : '';
-            if (c.kind === 'number') return typeof v === 'number' ? String(v) : '';
-            return displayText(v);
-          })
-          .filter(Boolean)
-          .join(' · '),
-      );
-      return lines.filter(Boolean).length ? lines.filter(Boolean).join('\n') : null;
-    }
-  }
-}
-
-function reviewPanel(): HTMLElement {
-  const { assessment } = view!;
-  const verdict = assessment.verdict;
-  const missingPaths = new Set(assessment.missing.map((m) => m.path));
-  const sections = steps()
-    .filter((s) => s.fields.length)
-    .map((step) =>
-      el(
-        'section',
-        { 'data-testid': `review-${step.id}` },
-        el('h3', {}, `${step.number}. ${step.title}`),
-        el(
-          'dl',
-          {},
-          ...step.fields.flatMap((field) => {
-            const value = displayValue(field);
-            const label = field.kind === 'criterion' ? catalogue!.criteria.find((c) => c.id === field.criterion)!.label : field.label;
-            const missing = value === null && missingPaths.has(field.path);
-            return [el('dt', {}, label), el('dd', missing ? { class: 'missing' } : {}, value ?? (missing ? 'missing' : '—'))];
-          }),
-        ),
-      ),
-    );
-  return el(
-    'div',
-    { class: 'fw-review' },
-    el(
-      'section',
-      { class: 'fw-panel', 'data-testid': 'review-verdict' },
-      el('h3', {}, `Verdict: ${catalogue!.verdictLabels[verdict.level]}`),
-      el('ul', {}, ...verdict.reasons.map((r) => el('li', {}, r))),
-      ...(verdict.atRisk.length ? [el('h3', {}, 'At risk'), el('ul', {}, ...verdict.atRisk.map((r) => el('li', {}, el('strong', {}, `${r.label} (${r.status}): `), r.risk)))] : []),
-    ),
-    el(
-      'section',
-      { class: 'fw-panel', 'data-testid': 'review-missing' },
-      el('h3', {}, `What is missing (${assessment.missing.length})`),
-      assessment.missing.length ? el('ul', {}, ...assessment.missing.map((m) => el('li', {}, `${m.stepTitle} › ${m.label}`))) : el('p', {}, 'Nothing: every question has an answer.'),
-    ),
-    ...sections,
-  );
-}
-
 // ---- page --------------------------------------------------------------------------------------
 
 function shapeOf(step: StepSpec): string {
@@ -486,7 +320,7 @@ function renderStep(focusHeading: boolean): void {
     el('p', { class: 'fw-intro' }, step.intro),
     ...extra,
     // Computed results first: the live sentence, ROI and conflicts stay in view while typing below.
-    el('div', { class: 'fw-derived', 'aria-live': 'polite' }, ...derivedPanels(step)),
+    el('div', { class: 'fw-derived', 'aria-live': 'polite' }, ...derivedPanels(step, view!, catalogue!)),
     el('div', { class: 'fw-fields' }, ...step.fields.map(renderField)),
     el('footer', { class: 'fw-nav' }, back, el('span', { class: 'muted' }, `Step ${step.number} of ${ids.length}`), next),
   );
@@ -574,7 +408,7 @@ function patch(fresh: boolean): void {
     slot.textContent = [...issues].filter(([path]) => path === slot.dataset.listIssues || path.startsWith(prefix)).map(([, message]) => message).join('\n');
   }
   const derived = app.querySelector('.fw-derived');
-  if (derived) derived.replaceChildren(...derivedPanels(currentStep()));
+  if (derived) derived.replaceChildren(...derivedPanels(currentStep(), view!, catalogue!));
 }
 
 function onView(next: FramingView): void {
@@ -588,7 +422,7 @@ function onView(next: FramingView): void {
   updateChrome();
 }
 
-window.addEventListener('message', (event: MessageEvent<FramingHostMessage>) => {
+window.addEventListener('message', (event: MessageEvent<FramingToWebview>) => {
   const message = event.data;
   switch (message.type) {
     case 'init': {

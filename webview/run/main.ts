@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { Chart, LinearScale, LineController, LineElement, LogarithmicScale, type Plugin, PointElement, Tooltip } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import type { RunFromWebview, RunState, RunTab, RunToWebview } from '../../src/contract/run.ts';
+import type { RunFromWebview, RunSavedState, RunTab, RunToWebview } from '../../src/contract/run.ts';
 import type { RunPageModel } from '../../src/runpage/model.ts';
 import { truncateLabel } from '../../src/shared/format.ts';
 import { type ChartHost, type ChartView, MetricChart } from '../compare/charts.ts';
@@ -20,10 +20,10 @@ import { RUN_CSS } from './style.ts';
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin as unknown as Plugin);
 adoptStyles(RUN_CSS);
 
-const vscode = connect<RunFromWebview, RunState>();
+const vscode = connect<RunFromWebview, RunSavedState>();
 const TAB_ORDER: RunTab[] = ['metrics', 'params', 'tags', 'artifacts'];
 const saved = vscode.getState();
-let state: RunState | undefined = saved;
+let state: RunSavedState | undefined = saved;
 let page: RunPageModel | null = null;
 let editable = false;
 let theme = readTheme();
@@ -35,7 +35,7 @@ function post(message: RunFromWebview): void {
   vscode.postMessage(message);
 }
 
-function save(patch: Partial<RunState>): void {
+function save(patch: Partial<RunSavedState>): void {
   if (!page) return;
   state = { runId: page.run.id, tab: 'metrics', chart: null, artifact: null, filter: '', ...state, ...patch };
   vscode.setState(state);

@@ -2,14 +2,14 @@
 // rows on screen are in the DOM. Sizes and offsets are set through the CSSOM (the CSP forbids
 // inline style attributes).
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
-import type { RunsLayout, RunsUpdate } from '../../src/contract/runs.ts';
+import type { RunsLayout, RunsToWebview } from '../../src/contract/runs.ts';
 import type { TableColumn, TableGroupRow, TableRow } from '../../src/search/table.ts';
 import { displayText, formatDuration, formatMetric, formatTime } from '../../src/shared/format.ts';
 import { el } from '../shared/vscode.ts';
 import { editTagCell, rowContext, selectionKey, starCell, starHeader } from './rowCells.ts';
 import { Selection } from './selection.ts';
 
-export type GridResult = Extract<RunsUpdate, { type: 'result' }>;
+export type GridResult = Extract<RunsToWebview, { type: 'result' }>;
 
 const ROW = 24;
 const HEADER = 46;

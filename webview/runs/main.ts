@@ -4,7 +4,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { RunsLayout, RunsRequest, RunsUpdate } from '../../src/contract/runs.ts';
+import type { RunsLayout, RunsFromWebview, RunsToWebview } from '../../src/contract/runs.ts';
 import type { TableColumn } from '../../src/search/table.ts';
 import { adoptStyles, connect, el } from '../shared/vscode.ts';
 import { Grid, type GridResult } from './grid.ts';
@@ -18,7 +18,7 @@ interface RunsState {
 }
 
 adoptStyles(RUNS_CSS);
-const vscode = connect<RunsRequest, RunsState>();
+const vscode = connect<RunsFromWebview, RunsState>();
 const app = document.getElementById('app')!;
 
 let layout: RunsLayout | undefined;
@@ -162,7 +162,7 @@ function showScope(): void {
   allExperiments.classList.toggle('hidden', !ids);
 }
 
-window.addEventListener('message', (event: MessageEvent<RunsUpdate>) => {
+window.addEventListener('message', (event: MessageEvent<RunsToWebview>) => {
   const message = event.data;
   switch (message.type) {
     case 'columns':

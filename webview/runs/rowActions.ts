@@ -1,9 +1,9 @@
 // The Runs table's selection bar ("N selected" and what to do with them), the note editor and the
 // hint shown when a filter matches nothing.
-import type { RowAction, RunsRequest } from '../../src/contract/runs.ts';
+import type { RowAction, RunsFromWebview } from '../../src/contract/runs.ts';
 import { el } from '../shared/vscode.ts';
 
-type Post = (message: RunsRequest) => void;
+type Post = (message: RunsFromWebview) => void;
 
 const BUTTONS: { action: RowAction | 'star'; label: string; title: string; single?: boolean }[] = [
   { action: 'compare', label: 'Compare', title: 'Compare the selected runs (charts, params, summary)' },

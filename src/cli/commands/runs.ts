@@ -7,8 +7,9 @@ import { searchRunIds } from '../../search/query.ts';
 import { SearchError } from '../../search/syntax.ts';
 import { type Experiment, type RunSummary, findExperimentByName, getRunsByIds, listExperiments, listRuns, metricHeadlines } from '../../tracking/experiments.ts';
 import { jsonNumber, parseIntegerText, splitAssignment } from '../../tracking/loggingInput.ts';
-import { RUN_STATUSES, type RunStatus } from '../../tracking/model.ts';
-import { FINAL_STATUSES, type FinalStatus, attachRun, createRun } from '../../tracking/runLogger.ts';
+import { FINAL_STATUSES, type FinalStatus, RUN_STATUSES, type RunStatus } from '../../tracking/model.ts';
+import { attachRun } from '../../tracking/runLogger.ts';
+import { createRun } from '../../tracking/runRecords.ts';
 import { staleCutoff } from '../../tracking/staleness.ts';
 import { type CliCommand, type CliInvocation, CliError, option, optionValues } from '../command.ts';
 

@@ -11,7 +11,7 @@ export type { Cell, TableRow } from './cells.ts';
 export type TableFormat = 'csv' | 'tsv' | 'jsonl';
 
 /** A row longer than this is refused, so one runaway quoted field cannot exhaust memory. */
-export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
 /** Bad input: the message names the file (and line) and says what to do. */
 export class TableError extends Error {
@@ -19,7 +19,7 @@ export class TableError extends Error {
 }
 
 /** The format from the file name: .tsv/.tab are tab-separated, .jsonl/.ndjson/.json are JSON lines, anything else CSV. */
-export function tableFormat(file: string): TableFormat {
+function tableFormat(file: string): TableFormat {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.tsv' || ext === '.tab') return 'tsv';
   if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';

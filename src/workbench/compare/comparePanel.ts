@@ -4,19 +4,20 @@ import { m4Series } from '../../compare/m4.ts';
 import { type CompareModel, MAX_ITEMS, type MissingItem, type Subject, loadComparison, subjectKey } from '../../compare/model.ts';
 import { productionSeries } from '../../compare/production.ts';
 import { packSeriesSet } from '../../compare/seriesWire.ts';
-import { FromWebviewSchema, type FromWebview, type ToWebview, VIEW_TYPE } from '../../contract/compare.ts';
+import { compareFromWebview, type CompareFromWebview, type CompareToWebview, compareViewType } from '../../contract/compare.ts';
 import { truncateLabel } from '../../shared/format.ts';
 import { hideRuns, showRuns } from '../mlflowServer/shownRuns.ts';
 import type { Services } from '../services.ts';
 import { staleBefore } from '../staleness.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
+import { PanelHost } from '../webview/panelHost.ts';
 import { pickRuns, pickVersions } from './pickers.ts';
 
 /**
  * One Compare panel: owns its subject (runs or model versions), answers the webview's series
  * requests and follows the store, posting a new model only when something it shows changed.
  */
-export class ComparePanel implements vscode.Disposable {
+export class ComparePanel extends PanelHost {
   private static readonly open = new Set<ComparePanel>();
 
   /** Reveals the open panel that shows exactly these runs (or versions); otherwise opens another panel beside the others. */
@@ -27,39 +28,26 @@ export class ComparePanel implements vscode.Disposable {
       existing.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Compare', vscode.ViewColumn.Active, panelOptions(services.context.extensionUri));
+    const panel = vscode.window.createWebviewPanel(compareViewType, 'Compare', vscode.ViewColumn.Active, panelOptions(services.context.extensionUri));
     new ComparePanel(services, panel, subject, notes);
   }
 
   private readonly services: Services;
-  private readonly panel: vscode.WebviewPanel;
-  private readonly disposables: vscode.Disposable[] = [];
   private subject: Subject;
   private model: CompareModel | undefined;
   private notes: string[];
   private posted = '';
-  /** Set when the store changed while the panel was hidden: refresh when it shows again. */
-  private stale = false;
 
   constructor(services: Services, panel: vscode.WebviewPanel, subject: Subject, notes: string[] = []) {
+    super(panel);
     this.services = services;
-    this.panel = panel;
     this.subject = subject;
     this.notes = notes;
     ComparePanel.open.add(this);
     panel.webview.options = panelOptions(services.context.extensionUri);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'compare', 'Compare');
-    this.disposables.push(
-      onValidMessage(panel.webview, FromWebviewSchema, services.log, (message) => this.handle(message)),
-      services.stores.onDidChange(() => {
-        if (this.panel.visible) this.refresh();
-        else this.stale = true;
-      }),
-      panel.onDidChangeViewState(() => {
-        if (this.panel.visible && this.stale) this.refresh();
-      }),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.track(onValidMessage(panel.webview, compareFromWebview, services.log, (message) => this.handle(message)));
+    this.refreshWhenVisible(services.stores.onDidChange, () => this.refresh());
     this.refresh();
   }
 
@@ -76,7 +64,6 @@ export class ComparePanel implements vscode.Disposable {
 
   /** Re-reads the comparison and posts it if anything shown changed. */
   private refresh(force = false): void {
-    this.stale = false;
     const store = this.services.stores.current();
     if (!store) {
       this.model = undefined;
@@ -100,7 +87,7 @@ export class ComparePanel implements vscode.Disposable {
     this.post({ type: 'model', model: comparison.model, notes: this.notes }, force);
   }
 
-  private post(message: ToWebview, force = false): void {
+  private post(message: CompareToWebview, force = false): void {
     if (message.type === 'model') {
       const text = JSON.stringify(message);
       if (!force && text === this.posted) return;
@@ -109,7 +96,7 @@ export class ComparePanel implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  private async handle(message: FromWebview): Promise<void> {
+  private async handle(message: CompareFromWebview): Promise<void> {
     switch (message.type) {
       case 'ready':
         this.refresh(true);
@@ -134,7 +121,7 @@ export class ComparePanel implements vscode.Disposable {
     }
   }
 
-  private answerSeries(request: Extract<FromWebview, { type: 'series' }>): void {
+  private answerSeries(request: Extract<CompareFromWebview, { type: 'series' }>): void {
     const store = this.services.stores.current();
     const chart = this.model?.charts.find((c) => c.key === request.key);
     if (!store || !chart) {
@@ -169,17 +156,16 @@ export class ComparePanel implements vscode.Disposable {
     }
   }
 
-  private async copy(request: Extract<FromWebview, { type: 'copy' }>): Promise<void> {
+  private async copy(request: Extract<CompareFromWebview, { type: 'copy' }>): Promise<void> {
     if (!this.model) return;
     const table = request.table === 'summary' ? summaryTable(this.model, request.value) : paramsTable(this.model, request.onlyDifferences);
     await vscode.env.clipboard.writeText(request.format === 'csv' ? toCsv(table) : toMarkdown(table));
     vscode.window.setStatusBarMessage(`Copied the ${request.table} table (${table.rows.length} rows) as ${request.format === 'csv' ? 'CSV' : 'Markdown'}`, 4000);
   }
 
-  dispose(): void {
+  protected onDispose(): void {
     ComparePanel.open.delete(this);
     hideRuns(this);
-    for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { restoreWith } from '../webview/panel.ts';
 import { MAX_ITEMS, type Subject, recentRuns } from '../../compare/model.ts';
-import { CompareStateSchema, VIEW_TYPE } from '../../contract/compare.ts';
+import { compareSavedState, compareViewType } from '../../contract/compare.ts';
 import type { Store } from '../../store/database.ts';
 import { truncateLabel } from '../../shared/format.ts';
 import { listExperiments } from '../../tracking/experiments.ts';
@@ -11,7 +11,7 @@ import { ComparePanel } from './comparePanel.ts';
 import { pickRuns, pickVersions } from './pickers.ts';
 
 /** Runs "Compare All Runs in Experiment" takes: the newest ones, so charts stay readable. */
-export const EXPERIMENT_RUN_CAP = 50;
+const EXPERIMENT_RUN_CAP = 50;
 
 export function registerCompare(services: Services): vscode.Disposable[] {
   return [
@@ -26,9 +26,9 @@ export function registerCompare(services: Services): vscode.Disposable[] {
       services.run('Show production metrics', () => showProductionMetrics(services, clicked, selection)),
     ),
     vscode.window.registerWebviewPanelSerializer(
-      VIEW_TYPE,
+      compareViewType,
       restoreWith((panel, state) => {
-        const parsed = CompareStateSchema.safeParse(state);
+        const parsed = compareSavedState.safeParse(state);
         const subject: Subject = parsed.success ? parsed.data.subject : { kind: 'runs', runIds: [] };
         if (!parsed.success && state !== undefined) services.log.warn('Compare: the restored panel had no readable state; it opens empty.');
         new ComparePanel(services, panel, subject);

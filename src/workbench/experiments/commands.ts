@@ -21,7 +21,7 @@ import type { ExperimentsNode } from '../experimentsTree.ts';
 type Selectable = Extract<ExperimentsNode, { kind: 'experiment' | 'run' }>;
 
 /** The nodes a context-menu command applies to: the multi-selection if the clicked node is in it. */
-export function selectedNodes<K extends ExperimentsNode['kind']>(
+function selectedNodes<K extends ExperimentsNode['kind']>(
   services: Services,
   clicked: ExperimentsNode | undefined,
   selection: readonly ExperimentsNode[] | undefined,

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { restoreWith } from '../webview/panel.ts';
-import { FRAMING_VIEW_TYPE } from '../../contract/framing.ts';
+import { framingViewType } from '../../contract/framing.ts';
 import type { ChecklistEntry } from '../../framing/checklist.ts';
 import type { Services } from '../services.ts';
 import { type FramingCommandContext, answerCriterion, exportFraming, importFraming, linkExperiment, openWizard, pickAnswer } from './commands.ts';
@@ -33,7 +33,7 @@ export function registerFraming(services: Services): vscode.Disposable[] {
       // Redraw from the store: after a refused change the boxes must show what is stored.
       tree.refresh();
     }),
-    vscode.window.registerWebviewPanelSerializer(FRAMING_VIEW_TYPE, restoreWith((panel, state) => wizards.restore(panel, state))),
+    vscode.window.registerWebviewPanelSerializer(framingViewType, restoreWith((panel, state) => wizards.restore(panel, state))),
     vscode.commands.registerCommand('mlLifecycle.openFramingWizard', (target?: { framingId?: unknown; step?: unknown }) => services.run('Open Framing Wizard', () => openWizard(ctx, target))),
     vscode.commands.registerCommand('mlLifecycle.answerCriterion', (entry?: ChecklistEntry) => pickAnswer(ctx, entry)),
     vscode.commands.registerCommand('mlLifecycle.exportFraming', (framingId?: unknown) => services.run('Export framing', () => exportFraming(ctx, framingId))),

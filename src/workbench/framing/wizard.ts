@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import {
-  FRAMING_VIEW_TYPE,
+  framingViewType,
   type FramingCatalogue,
-  type FramingHostMessage,
-  type FramingPanelState,
-  framingPanelStateSchema,
-  framingWebviewMessageSchema,
+  type FramingToWebview,
+  type FramingSavedState,
+  framingSavedState,
+  framingFromWebview,
 } from '../../contract/framing.ts';
 import { isBlank } from '../../framing/assess.ts';
 import { CRITERIA } from '../../framing/criteria.ts';
@@ -52,7 +52,7 @@ class WizardPanel implements vscode.Disposable {
         this.updateTitle();
         if (this.ready) this.post({ type: 'view', view: session.view() });
       }),
-      onValidMessage(panel.webview, framingWebviewMessageSchema, services.log, async (message) => {
+      onValidMessage(panel.webview, framingFromWebview, services.log, async (message) => {
         switch (message.type) {
           case 'ready':
             for (const [path, edit] of Object.entries(message.replay)) if (resolveField(path)) session.setField(path, edit.value, false, 'wizard', edit.seq);
@@ -104,7 +104,7 @@ class WizardPanel implements vscode.Disposable {
     this.panel.title = `Framing: ${this.session.document.problem.name}`;
   }
 
-  private post(message: FramingHostMessage): void {
+  private post(message: FramingToWebview): void {
     void this.panel.webview.postMessage(message);
   }
 
@@ -151,14 +151,14 @@ export class FramingWizards implements vscode.Disposable {
       existing.reveal(step);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(FRAMING_VIEW_TYPE, 'Framing Wizard', vscode.ViewColumn.Active, panelOptions(this.services.context.extensionUri));
+    const panel = vscode.window.createWebviewPanel(framingViewType, 'Framing Wizard', vscode.ViewColumn.Active, panelOptions(this.services.context.extensionUri));
     this.attach(panel, FramingSession.open(this.services, framingId), step);
   }
 
   /** Brings back a panel after a reload, with the framing and the unaccepted edits its page kept. */
   restore(panel: vscode.WebviewPanel, rawState: unknown): void {
-    const parsed = framingPanelStateSchema.safeParse(rawState);
-    const state: FramingPanelState | undefined = parsed.success ? parsed.data : undefined;
+    const parsed = framingSavedState.safeParse(rawState);
+    const state: FramingSavedState | undefined = parsed.success ? parsed.data : undefined;
     this.services.log.info(`Restoring a Framing Wizard panel (framing ${state?.framingId ?? 'new'}, step ${state?.step ?? 'first'})${parsed.success ? '' : `; its saved state was not usable: ${parsed.error.issues[0]?.message}`}`);
     this.attach(panel, FramingSession.open(this.services, state?.framingId ?? null), state?.step);
   }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { AUDIT_VIEW_TYPE, type AuditFilter, type AuditUpdate, auditRequestSchema } from '../../contract/audit.ts';
+import { auditViewType, type AuditFilter, type AuditToWebview, auditFromWebview, auditSavedState } from '../../contract/audit.ts';
 import { describeAudit } from '../../registry/auditDescribe.ts';
 import { auditNames } from '../../registry/auditNames.ts';
 import { auditCsv, auditMarkdown } from '../../registry/auditExport.ts';
@@ -35,15 +35,18 @@ export class AuditPanel implements vscode.Disposable {
       this.panel.reveal();
       return;
     }
-    this.attach(vscode.window.createWebviewPanel(AUDIT_VIEW_TYPE, 'Audit Trail', vscode.ViewColumn.Active, panelOptions(this.services.context.extensionUri)));
+    this.attach(vscode.window.createWebviewPanel(auditViewType, 'Audit Trail', vscode.ViewColumn.Active, panelOptions(this.services.context.extensionUri)));
   }
 
-  /** After a reload: the webview keeps its filter in its own state and asks with it. */
-  restore(panel: vscode.WebviewPanel): void {
+  /** After a reload: the webview keeps its filter in its own state and asks with it; an unreadable one is dropped. */
+  restore(panel: vscode.WebviewPanel, state: unknown): void {
     if (this.panel) {
       panel.dispose();
       return;
     }
+    const parsed = auditSavedState.safeParse(state);
+    if (parsed.success) this.filter = parsed.data.filter;
+    else if (state !== undefined) this.services.log.warn('Audit trail: the restored panel had no readable filter; it shows every entry.');
     this.attach(panel);
   }
 
@@ -52,7 +55,7 @@ export class AuditPanel implements vscode.Disposable {
     this.panel = panel;
     panel.webview.options = panelOptions(services.context.extensionUri);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'audit', 'Audit Trail');
-    const messages = onValidMessage(panel.webview, auditRequestSchema, services.log, async (message) => {
+    const messages = onValidMessage(panel.webview, auditFromWebview, services.log, async (message) => {
       switch (message.type) {
         case 'query':
           this.filter = message.filter;
@@ -63,8 +66,9 @@ export class AuditPanel implements vscode.Disposable {
           return;
       }
     });
-    panel.onDidDispose(() => {
+    const closing = panel.onDidDispose(() => {
       messages.dispose();
+      closing.dispose();
       this.panel = undefined;
     });
   }
@@ -76,7 +80,7 @@ export class AuditPanel implements vscode.Disposable {
     const shown = entries.slice(0, SHOWN);
     const names = store ? auditNames(store, shown) : undefined;
     const rows = names ? shown.map((record) => ({ ...record, ...describeAudit(record, names) })) : [];
-    const update: AuditUpdate = { type: 'entries', filter: this.filter, entries: rows, truncated: entries.length > SHOWN, limit: SHOWN };
+    const update: AuditToWebview = { type: 'entries', filter: this.filter, entries: rows, truncated: entries.length > SHOWN, limit: SHOWN };
     void this.panel.webview.postMessage(update);
   }
 
@@ -96,7 +100,7 @@ export class AuditPanel implements vscode.Disposable {
     const text = format === 'csv' ? auditCsv(records) : auditMarkdown(records, describeFilter(filter));
     await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
     this.services.log.info(`Exported ${records.length} audit entries to ${target.fsPath}`);
-    void this.panel?.webview.postMessage({ type: 'exported', file: target.fsPath } satisfies AuditUpdate);
+    void this.panel?.webview.postMessage({ type: 'exported', file: target.fsPath } satisfies AuditToWebview);
     const choice = await vscode.window.showInformationMessage(`Exported ${records.length.toLocaleString('en-US')} audit entries to ${target.fsPath}.`, 'Open');
     if (choice) await vscode.window.showTextDocument(target);
   }

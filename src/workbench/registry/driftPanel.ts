@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DRIFT_VIEW_TYPE, type DriftState, type DriftUpdate, driftRequestSchema } from '../../contract/drift.ts';
+import { driftViewType, type DriftToWebview, driftFromWebview, driftSavedState } from '../../contract/drift.ts';
 import { DriftCancelled, type DriftReport, checkDrift } from '../../monitoring/drift.ts';
 import { getDriftReport, saveDriftReport } from '../../monitoring/driftReports.ts';
 import { TableError } from '../../shared/table/tableReader.ts';
@@ -27,18 +27,19 @@ export class DriftPanels implements vscode.Disposable {
       existing.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(DRIFT_VIEW_TYPE, `Data Drift #${reportId}`, vscode.ViewColumn.Active, panelOptions(this.services.context.extensionUri));
+    const panel = vscode.window.createWebviewPanel(driftViewType, `Data Drift #${reportId}`, vscode.ViewColumn.Active, panelOptions(this.services.context.extensionUri));
     this.attach(panel, reportId);
   }
 
   /** Restores a panel after a reload, from the state its webview saved. */
   restore(panel: vscode.WebviewPanel, state: unknown): void {
-    const reportId = (state as Partial<DriftState> | undefined)?.reportId;
-    if (typeof reportId !== 'number' || !Number.isInteger(reportId)) {
+    const parsed = driftSavedState.safeParse(state);
+    if (!parsed.success) {
+      this.services.log.warn('Data drift: a restored panel had no readable report id; it was closed.');
       panel.dispose();
       return;
     }
-    this.attach(panel, reportId);
+    this.attach(panel, parsed.data.reportId);
   }
 
   private attach(panel: vscode.WebviewPanel, reportId: number): void {
@@ -46,9 +47,9 @@ export class DriftPanels implements vscode.Disposable {
     this.open.set(reportId, panel);
     panel.webview.options = panelOptions(services.context.extensionUri);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'drift', `Data Drift #${reportId}`);
-    const post = (update: DriftUpdate) => void panel.webview.postMessage(update);
+    const post = (update: DriftToWebview) => void panel.webview.postMessage(update);
     const subscriptions = [
-      onValidMessage(panel.webview, driftRequestSchema, services.log, () => {
+      onValidMessage(panel.webview, driftFromWebview, services.log, () => {
         const store = services.stores.current();
         const stored = store && getDriftReport(store, reportId);
         if (!stored) {
@@ -60,10 +61,12 @@ export class DriftPanels implements vscode.Disposable {
         post({ type: 'report', reportId, subject: version ? versionLabel(version) : null, report: stored.report });
       }),
     ];
-    panel.onDidDispose(() => {
-      this.open.delete(reportId);
-      for (const s of subscriptions) s.dispose();
-    });
+    subscriptions.push(
+      panel.onDidDispose(() => {
+        this.open.delete(reportId);
+        for (const s of subscriptions) s.dispose();
+      }),
+    );
   }
 
   dispose(): void {

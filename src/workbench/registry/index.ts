@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { restoreWith } from '../webview/panel.ts';
-import { AUDIT_VIEW_TYPE } from '../../contract/audit.ts';
-import { DRIFT_VIEW_TYPE } from '../../contract/drift.ts';
+import { auditViewType } from '../../contract/audit.ts';
+import { driftViewType } from '../../contract/drift.ts';
 import type { Services } from '../services.ts';
 import { promoteCommand, removeAliasCommand, setAliasCommand } from './aliases.ts';
 import { ArtifactVerifier } from './artifactVerifier.ts';
@@ -46,8 +46,8 @@ export function registerRegistry(services: Services): vscode.Disposable[] {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('mlLifecycle.monitoring.notify')) watcher.schedule();
     }),
-    vscode.window.registerWebviewPanelSerializer(DRIFT_VIEW_TYPE, restoreWith((panel, state) => driftPanels.restore(panel, state))),
-    vscode.window.registerWebviewPanelSerializer(AUDIT_VIEW_TYPE, restoreWith((panel) => auditPanel.restore(panel))),
+    vscode.window.registerWebviewPanelSerializer(driftViewType, restoreWith((panel, state) => driftPanels.restore(panel, state))),
+    vscode.window.registerWebviewPanelSerializer(auditViewType, restoreWith((panel, state) => auditPanel.restore(panel, state))),
     command('mlLifecycle.registerModelVersion', 'Register model version', (node) => registerVersionCommand(services, node)),
     command('mlLifecycle.setAlias', 'Set alias', (node) => setAliasCommand(services, node)),
     command('mlLifecycle.removeAlias', 'Remove alias', (node) => removeAliasCommand(services, node)),

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { restoreWith } from '../webview/panel.ts';
 import { recentRuns } from '../../compare/model.ts';
-import { RUN_VIEW_TYPE, RunStateSchema } from '../../contract/run.ts';
+import { runViewType, runSavedState } from '../../contract/run.ts';
 import { formatTime, truncateLabel } from '../../shared/format.ts';
 import type { ExperimentsNode } from '../../tracking/treeModel.ts';
 import type { Services } from '../services.ts';
@@ -38,9 +38,9 @@ export function registerRunPage(services: Services): vscode.Disposable[] {
       else if (second) RunPanel.show(services, node.run.id);
     }),
     vscode.window.registerWebviewPanelSerializer(
-      RUN_VIEW_TYPE,
+      runViewType,
       restoreWith((panel, state) => {
-        const parsed = RunStateSchema.safeParse(state);
+        const parsed = runSavedState.safeParse(state);
         if (!parsed.success) {
           services.log.warn('Run page: the restored panel had no readable state; it was closed.');
           panel.dispose();

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { m4Series } from '../../compare/m4.ts';
-import { type ArtifactRow, type RunFromWebview, RunFromWebviewSchema, type RunToWebview, RUN_VIEW_TYPE } from '../../contract/run.ts';
+import { type ArtifactRow, type RunFromWebview, runFromWebview, type RunToWebview, runViewType } from '../../contract/run.ts';
 import { workspaceRootOf } from '../../registry/artifacts.ts';
 import { type ArtifactFile, listRunArtifacts } from '../../runpage/artifacts.ts';
 import { removeRunTag, setRunNote, setRunTag } from '../../runpage/edits.ts';
@@ -14,6 +14,7 @@ import { hideRuns, showRuns } from '../mlflowServer/shownRuns.ts';
 import type { Services } from '../services.ts';
 import { staleBefore } from '../staleness.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
+import { PanelHost } from '../webview/panelHost.ts';
 
 /** Files up to this size get a sha256 when selected, if the logger did not record one. */
 const HASH_ON_SELECT_BYTES = 256 * 1024 * 1024;
@@ -22,7 +23,7 @@ const HASH_ON_SELECT_BYTES = 256 * 1024 * 1024;
  * The page of one run: one panel per run (a second open reveals it), following the store while
  * the run trains. Artifacts are read only when the page asks, and only files it listed.
  */
-export class RunPanel implements vscode.Disposable {
+export class RunPanel extends PanelHost {
   private static readonly open = new Map<number, RunPanel>();
 
   static show(services: Services, runId: number, preserveFocus = false): void {
@@ -31,23 +32,20 @@ export class RunPanel implements vscode.Disposable {
       existing.panel.reveal(undefined, preserveFocus);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(RUN_VIEW_TYPE, 'Run', { viewColumn: vscode.ViewColumn.Active, preserveFocus }, panelOptions(services.context.extensionUri));
+    const panel = vscode.window.createWebviewPanel(runViewType, 'Run', { viewColumn: vscode.ViewColumn.Active, preserveFocus }, panelOptions(services.context.extensionUri));
     new RunPanel(services, panel, runId);
   }
 
   private readonly services: Services;
-  private readonly panel: vscode.WebviewPanel;
   private readonly runId: number;
-  private readonly disposables: vscode.Disposable[] = [];
   private posted = { model: '', artifacts: '' };
   private artifacts = new Map<string, ArtifactFile>();
   private roots = new Set<string>();
-  private stale = false;
   private previewing: AbortController | undefined;
 
   constructor(services: Services, panel: vscode.WebviewPanel, runId: number) {
+    super(panel);
     this.services = services;
-    this.panel = panel;
     this.runId = runId;
     const previous = RunPanel.open.get(runId);
     if (previous) previous.panel.dispose();
@@ -55,21 +53,11 @@ export class RunPanel implements vscode.Disposable {
     showRuns(this, [runId]);
     panel.webview.options = panelOptions(services.context.extensionUri);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'run', 'Run');
-    this.disposables.push(
-      onValidMessage(panel.webview, RunFromWebviewSchema, services.log, (message) => this.handle(message)),
-      services.stores.onDidChange(() => {
-        if (this.panel.visible) this.refresh();
-        else this.stale = true;
-      }),
-      panel.onDidChangeViewState(() => {
-        if (this.panel.visible && this.stale) this.refresh();
-      }),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.track(onValidMessage(panel.webview, runFromWebview, services.log, (message) => this.handle(message)));
+    this.refreshWhenVisible(services.stores.onDidChange, () => this.refresh());
   }
 
   private refresh(force = false): void {
-    this.stale = false;
     const store = this.services.stores.current();
     let page;
     try {
@@ -207,10 +195,9 @@ export class RunPanel implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
+  protected onDispose(): void {
     this.previewing?.abort();
     if (RunPanel.open.get(this.runId) === this) RunPanel.open.delete(this.runId);
     hideRuns(this);
-    for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { restoreWith } from '../webview/panel.ts';
-import { RUNS_VIEW_TYPE } from '../../contract/runs.ts';
+import { runsViewType } from '../../contract/runs.ts';
 import type { ExperimentsNode } from '../../tracking/treeModel.ts';
 import type { Services } from '../services.ts';
 import { registerCompareGroups } from './compareGroups.ts';
@@ -24,7 +24,7 @@ export function registerRunsTable(services: Services): vscode.Disposable[] {
         panel.show({ experimentIds: [node.experiment.id], revealRunId: node.run.id });
       }),
     ),
-    vscode.window.registerWebviewPanelSerializer(RUNS_VIEW_TYPE, restoreWith((webviewPanel) => panel.restore(webviewPanel))),
+    vscode.window.registerWebviewPanelSerializer(runsViewType, restoreWith((webviewPanel) => panel.restore(webviewPanel))),
     ...registerCompareGroups(services, panel),
   ];
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { MAX_ITEMS } from '../../compare/model.ts';
-import type { RowAction, RunsLayout, RunsRequest, RunsUpdate } from '../../contract/runs.ts';
+import type { RowAction, RunsLayout, RunsFromWebview, RunsToWebview } from '../../contract/runs.ts';
 import { removeRunTag, setRunNote, setRunTag } from '../../runpage/edits.ts';
 import { STARRED_TAG } from '../../search/attributes.ts';
 import { rowsAsCsv, rowsAsMarkdown } from '../../search/rowsExport.ts';
@@ -16,7 +16,7 @@ import { staleBefore } from '../staleness.ts';
 export interface RowsHost {
   isOpen(): boolean;
   layout(): RunsLayout | undefined;
-  post(update: RunsUpdate): void;
+  post(update: RunsToWebview): void;
 }
 
 /** The `data-vscode-context` of a row, passed to webview/context menu commands. */
@@ -24,7 +24,7 @@ interface RowContext {
   runId?: unknown;
 }
 
-type RowRequest = Extract<RunsRequest, { type: 'select' | 'act' | 'star' | 'setTag' | 'setNote' }>;
+type RowRequest = Extract<RunsFromWebview, { type: 'select' | 'act' | 'star' | 'setTag' | 'setNote' }>;
 
 /**
  * Acting on the selected rows of the Runs table (compare, register, trash, copy, star, tag and
@@ -54,7 +54,7 @@ export class RowActions implements vscode.Disposable {
   }
 
   /** Handles the row requests of the webview; false for other messages. */
-  handle(message: RunsRequest): boolean {
+  handle(message: RunsFromWebview): boolean {
     const request = message as RowRequest;
     switch (request.type) {
       case 'select':

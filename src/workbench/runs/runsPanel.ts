@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { RUNS_VIEW_TYPE, type RunsLayout, type RunsUpdate, defaultLayout, runsRequestSchema } from '../../contract/runs.ts';
+import { runsViewType, type RunsLayout, type RunsToWebview, defaultLayout, runsFromWebview } from '../../contract/runs.ts';
 import { type TableResult, runTableQuery, tableColumns, tableRows, withMetricValue } from '../../search/table.ts';
 import { listExperiments } from '../../tracking/experiments.ts';
 import { throttle } from '../../shared/throttle.ts';
@@ -54,7 +54,7 @@ export class RunsPanel implements vscode.Disposable {
       if (scope) this.sendColumns();
       return;
     }
-    this.attach(vscode.window.createWebviewPanel(RUNS_VIEW_TYPE, 'Runs', vscode.ViewColumn.Active, panelOptions(this.services.context.extensionUri)));
+    this.attach(vscode.window.createWebviewPanel(runsViewType, 'Runs', vscode.ViewColumn.Active, panelOptions(this.services.context.extensionUri)));
   }
 
   restore(panel: vscode.WebviewPanel): void {
@@ -74,7 +74,7 @@ export class RunsPanel implements vscode.Disposable {
     this.panel = panel;
     panel.webview.options = panelOptions(services.context.extensionUri);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'runs', 'Runs');
-    const messages = onValidMessage(panel.webview, runsRequestSchema, services.log, (message) => {
+    const messages = onValidMessage(panel.webview, runsFromWebview, services.log, (message) => {
       switch (message.type) {
         case 'ready':
           this.layout ??= message.layout ?? this.savedLayout();
@@ -95,9 +95,10 @@ export class RunsPanel implements vscode.Disposable {
           this.rowActions.handle(message);
       }
     });
-    panel.onDidDispose(() => {
+    const closing = panel.onDidDispose(() => {
       messages.dispose();
       hideRuns(this);
+      closing.dispose();
       this.panel = undefined;
     });
   }
@@ -161,7 +162,7 @@ export class RunsPanel implements vscode.Disposable {
     this.post({ type: 'rows', generation, start, rows: tableRows(store, ids, columns, staleBefore()) });
   }
 
-  private post(update: RunsUpdate): void {
+  private post(update: RunsToWebview): void {
     void this.panel?.webview.postMessage(update);
   }
 

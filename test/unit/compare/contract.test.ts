@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CompareStateSchema, FromWebviewSchema } from '../../../src/contract/compare.ts';
+import { compareSavedState, compareFromWebview } from '../../../src/contract/compare.ts';
 
 test('messages from the webview are checked before the extension acts on them', () => {
   const ok = [
@@ -11,7 +11,7 @@ test('messages from the webview are checked before the extension acts on them', 
     { type: 'remove', id: 7 },
     { type: 'copy', table: 'summary', format: 'markdown', onlyDifferences: true, value: 'last' },
   ];
-  for (const message of ok) assert.ok(FromWebviewSchema.safeParse(message).success, JSON.stringify(message));
+  for (const message of ok) assert.ok(compareFromWebview.safeParse(message).success, JSON.stringify(message));
   const bad = [
     { type: 'drop tables' },
     { type: 'series', requestId: 1, key: 'loss', pixels: 1e9, range: null },
@@ -24,11 +24,11 @@ test('messages from the webview are checked before the extension acts on them', 
     null,
     'ready',
   ];
-  for (const message of bad) assert.equal(FromWebviewSchema.safeParse(message).success, false, JSON.stringify(message));
+  for (const message of bad) assert.equal(compareFromWebview.safeParse(message).success, false, JSON.stringify(message));
 });
 
 test('a restored state keeps a valid subject and falls back to defaults for the rest', () => {
-  const parsed = CompareStateSchema.parse({ subject: { kind: 'runs', runIds: [1, 2] }, tab: 'nonsense', strength: 7, hidden: 'x', colors: { 1: 0 } });
+  const parsed = compareSavedState.parse({ subject: { kind: 'runs', runIds: [1, 2] }, tab: 'nonsense', strength: 7, hidden: 'x', colors: { 1: 0 } });
   assert.deepEqual(parsed.subject, { kind: 'runs', runIds: [1, 2] });
   assert.equal(parsed.tab, 'charts');
   assert.equal(parsed.strength, 0.6);
@@ -36,10 +36,10 @@ test('a restored state keeps a valid subject and falls back to defaults for the 
   assert.deepEqual(parsed.colors, { 1: 0 });
   assert.equal(parsed.systemOpen, false, 'the System group starts collapsed');
   assert.deepEqual(parsed.summarySort, { column: 'run', descending: false });
-  const older = CompareStateSchema.parse({ subject: { kind: 'runs', runIds: [1] }, summarySort: { column: 2, descending: true }, systemOpen: true, summaryValue: 'best' });
+  const older = compareSavedState.parse({ subject: { kind: 'runs', runIds: [1] }, summarySort: { column: 2, descending: true }, systemOpen: true, summaryValue: 'best' });
   assert.deepEqual(older.summarySort, { column: 'run', descending: false }, 'a sort saved by an older version falls back');
   assert.equal(older.systemOpen, true);
   assert.equal(older.summaryValue, 'best');
-  assert.equal(CompareStateSchema.safeParse({ subject: { kind: 'runs', runIds: ['1; DROP'] } }).success, false);
-  assert.equal(CompareStateSchema.safeParse(undefined).success, false);
+  assert.equal(compareSavedState.safeParse({ subject: { kind: 'runs', runIds: ['1; DROP'] } }).success, false);
+  assert.equal(compareSavedState.safeParse(undefined).success, false);
 });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { runsRequestSchema } from '../../../src/contract/runs.ts';
+import { runsFromWebview } from '../../../src/contract/runs.ts';
 import { removeRunTag, setRunTag } from '../../../src/runpage/edits.ts';
 import { STARRED_TAG } from '../../../src/search/attributes.ts';
 import { searchRunIds } from '../../../src/search/query.ts';
@@ -116,7 +116,7 @@ test('row requests from the Runs webview are checked before the extension acts o
     { type: 'setTag', runId: 4, key: 'stage', value: `it's "prod" | x` },
     { type: 'setNote', runId: 4, note: '# notes\n' },
   ];
-  for (const message of ok) assert.ok(runsRequestSchema.safeParse(message).success, JSON.stringify(message));
+  for (const message of ok) assert.ok(runsFromWebview.safeParse(message).success, JSON.stringify(message));
   const bad = [
     { type: 'act', action: 'dropTables', runIds: [1] },
     { type: 'select', runIds: ['1'] },
@@ -124,5 +124,5 @@ test('row requests from the Runs webview are checked before the extension acts o
     { type: 'setTag', runId: 1.5, key: 'k', value: 'v' },
     { type: 'setNote', runId: 1, note: 'x', extra: true },
   ];
-  for (const message of bad) assert.equal(runsRequestSchema.safeParse(message).success, false, JSON.stringify(message));
+  for (const message of bad) assert.equal(runsFromWebview.safeParse(message).success, false, JSON.stringify(message));
 });

@@ -160,7 +160,7 @@ function syncLinkedExperiments(store: Store, framingId: number, document: Framin
   const update = store.db.prepare('UPDATE experiments SET primary_metric = ?, metric_direction = ?, metric_target = ? WHERE id = ?');
   for (const { id } of stale) {
     update.run(target.metric, target.direction, target.target, id);
-    recordAudit(store.db, { entity: 'experiment', entityId: id, action: 'sync-framing-target', reason: `framing ${framingId} saved`, details: { framingId, ...target } }, at);
+    recordAudit(store.db, { entity: 'experiment', entityId: id, action: 'sync-framing-target', reason: `framing "${document.problem.name}" saved`, details: { framingId, framing: document.problem.name, ...target } }, at);
   }
 }
 

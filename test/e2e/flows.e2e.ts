@@ -106,7 +106,8 @@ describe('whole flows: examples, revisions, promotion, audit, model card', () =>
     await at(wb, 'Show Framing Revisions');
     await wb.quickPick(DEMO_FRAMING_NAME);
     await at(wb, `Revisions of "${DEMO_FRAMING_NAME}"`);
-    const items = await wb.quickPickItems();
+    // Each row's detail line (what the revision changed) is a label too: keep the revision labels.
+    const items = (await wb.quickPickItems()).filter((label) => label.startsWith('Revision '));
     assert.deepEqual(items, ['Revision 2 (current)', 'Revision 1']);
     assert.match(await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().innerText(), /Business metric/);
     await wb.quickPick(/^Revision 1(?!\d)/);
@@ -198,6 +199,9 @@ describe('whole flows: examples, revisions, promotion, audit, model card', () =>
   test('README screens: Models view, run page, Compare', async () => {
     const wb = session.workbench;
     await wb.setTheme('light');
+    // Give the Models and Experiments views the side bar's height.
+    const framingHeader = wb.viewPane('Framing').locator('.pane-header');
+    if ((await framingHeader.getAttribute('aria-expanded')) === 'true') await framingHeader.click();
     await wb.expandView('Models');
     await wb.expandTreeItem('Models', DEMO_MODEL.name);
     await wb.waitForTreeItem('Models', 'v2');

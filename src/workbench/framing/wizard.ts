@@ -74,7 +74,8 @@ class WizardPanel implements vscode.Disposable {
             return;
           case 'showRevisions':
             session.flush();
-            await vscode.commands.executeCommand('mlLifecycle.showFramingRevisions', session.id ?? undefined);
+            if (session.id === null) void vscode.window.showInformationMessage('This framing has no revisions yet: its first answer saves revision 1.');
+            else await vscode.commands.executeCommand('mlLifecycle.showFramingRevisions', session.id);
             return;
           case 'export':
             session.flush();

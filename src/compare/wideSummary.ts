@@ -69,8 +69,8 @@ export function wideSummary(model: CompareModel, value: SummaryValue): WideSumma
   columns.forEach((column, index) => {
     const numbers = rows.map((r) => r.cells[index]).filter((v): v is number => typeof v === 'number');
     const best = numbers.length ? (column.direction === 'min' ? Math.min(...numbers) : Math.max(...numbers)) : null;
-    // One run alone is not "best" of anything.
-    for (const row of rows) row.best[index] = best !== null && numbers.length > 1 && row.cells[index] === best;
+    // One run alone is not "best" of anything, and more CPU or memory is not better or worse.
+    for (const row of rows) row.best[index] = !column.system && best !== null && numbers.length > 1 && row.cells[index] === best;
   });
   return { columns, rows };
 }

@@ -7,26 +7,15 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
 import type { FrameLocator } from 'playwright-core';
 import { MARK_DIRTY_SQL } from '../../src/store/metricBlocks.ts';
-import { createDemoWorkspace, DEMO_EXPERIMENTS, demoStorePath } from './demoData.ts';
+import { createDemoWorkspace, DEMO_EXPERIMENTS, demoStorePath, withDb } from './demoData.ts';
 import { SCREENSHOT_DIR, startSession, waitUntil, type Session } from './harness.ts';
 
 const EXPERIMENTS = 'Experiments';
 const sweep = DEMO_EXPERIMENTS[1]!; // churn-gbm-sweep
 const [first, second, third] = sweep.runs;
 const HOSTILE_NAME = '<img src=x onerror=alert(1)> <b>bold</b>';
-
-function withDb<T>(storePath: string, work: (db: Database.Database) => T): T {
-  const db = new Database(storePath, { fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
-}
 
 describe('Compare Runs panel', () => {
   let session: Session;

@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { FrameLocator } from 'playwright-core';
 import { MIN_CONTRAST, contrastRatio, parseRgb } from '../../src/compare/palette.ts';
 import { MARK_DIRTY_SQL } from '../../src/store/metricBlocks.ts';
-import { createDemoWorkspace, DEMO_EXPERIMENTS, demoStorePath } from './demoData.ts';
+import { createDemoWorkspace, DEMO_EXPERIMENTS, demoStorePath, withDb } from './demoData.ts';
 import { startSession, waitUntil, type Session, type Theme } from './harness.ts';
 
 const EXPERIMENTS = 'Experiments';
@@ -19,16 +19,6 @@ const killed = sweep.runs.find((r) => r.status === 'KILLED')!;
 const ALL_THEMES: Theme[] = ['light', 'dark', 'high-contrast'];
 /** Two experiments of 50 runs each: Compare Runs on both shows 100 runs. */
 const WIDE = ['wide-a', 'wide-b'];
-
-function withDb<T>(storePath: string, work: (db: Database.Database) => T): T {
-  const db = new Database(storePath, { fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
-}
 
 /** Points the way loggers write them: the points and their dirty range in one transaction. */
 function insertPoints(db: Database.Database, runId: number, key: string, values: readonly number[], t0: number): void {
@@ -59,7 +49,7 @@ describe('Compare, readable', () => {
             const run = Number(
               db
                 .prepare("INSERT INTO runs (uuid, experiment_id, name, status, start_time, end_time, heartbeat_at) VALUES (?, ?, ?, 'FINISHED', ?, ?, ?)")
-                .run(`${name}-${i}`.padEnd(32, '0'), experiment, `${name}-run-${String(i).padStart(2, '0')}`, start, start + 60_000, start + 60_000).lastInsertRowid,
+                .run(`${name}-${String(i).padStart(3, '0')}`.padEnd(32, 'x'), experiment, `${name}-run-${String(i).padStart(2, '0')}`, start, start + 60_000, start + 60_000).lastInsertRowid,
             );
             db.prepare('INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)').run(run, 'lr', String(0.001 * (1 + (i % 10))));
             // loss comes first in time: it becomes the experiment's primary metric by default.
@@ -188,10 +178,12 @@ describe('Compare, readable', () => {
 
   test('100 runs in one panel: every line of every chart arrives', async () => {
     const wb = session.workbench;
-    const a = await wb.selectTreeItem(EXPERIMENTS, WIDE[0]!);
+    await wb.openContainer();
+    await wb.selectTreeItem(EXPERIMENTS, WIDE[0]!);
     const b = await wb.waitForTreeItem(EXPERIMENTS, WIDE[1]!);
     await b.locator('.label-name').click({ modifiers: ['Control'] });
-    await wb.contextMenu(a, 'Compare Runs');
+    // Two experiments selected: Compare Runs takes each one's runs (50 apiece).
+    await wb.runCommand('ML Lifecycle: Compare Runs');
     const panel = await wb.webview({ title: /Compare 100 runs/, timeout: 60_000 });
     const ready = panel.locator('canvas[data-testid="chart"][data-state="ready"]');
     await waitUntil(async () => (await ready.count()) >= 3, 'three charts read', 60_000);

@@ -500,3 +500,14 @@ export function queryStore<T>(storePath: string, sql: string, ...params: unknown
     db.close();
   }
 }
+
+/** Writes to the store as another process would (a second connection, waiting for the lock), closed at once. */
+export function withDb<T>(storePath: string, work: (db: Database.Database) => T): T {
+  const db = new Database(storePath, { fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
+}

@@ -126,6 +126,8 @@ export function parallelChart(canvas: HTMLCanvasElement, model: CompareModel, vi
     plugins: [parallelAxesPlugin],
   });
   axesByChart.set(chart, { data, theme });
+  // The first draw (in the constructor) came before the axes were known: draw again with them.
+  chart.draw();
   canvas.dataset.datasets = String(datasets.filter((d) => !d.hidden).length);
   canvas.dataset.axes = String(data.axes.length);
   return chart;

@@ -48,6 +48,7 @@ vscode-tab-panel { padding-top: 4px; }
 .ended-failed .codicon { color: var(--vscode-testing-iconFailed, var(--vscode-errorForeground)); }
 .ended-killed .codicon { color: var(--vscode-charts-orange, var(--vscode-editorWarning-foreground)); }
 .end-mark { font-weight: 700; margin-right: 4px; }
+.wide-summary td { white-space: nowrap; }
 .wide-summary th.run-name { text-align: left; font-weight: normal; white-space: nowrap; max-width: 24em; overflow: hidden; text-overflow: ellipsis; }
 .wide-summary .chip { margin-right: 6px; width: 10px; height: 10px; }
 .wide-summary th .better { display: block; font-weight: normal; font-size: 0.85em; color: var(--vscode-descriptionForeground); }

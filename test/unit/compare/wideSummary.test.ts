@@ -39,9 +39,9 @@ test('a row per run, a column per metric (system metrics last), best cell by the
     [b, 'KILLED', [1, 'NaN', 20]],
     [c, 'FAILED', [2, null, null]],
   ]);
-  // Lower score is better here; a lone number (accuracy: the other is NaN) is not marked best.
+  // Lower score is better here; a lone number (accuracy: the other is NaN) and system metrics are not marked best.
   assert.deepEqual(wide.rows.map((r) => r.best), [
-    [false, false, true],
+    [false, false, false],
     [true, false, false],
     [false, false, false],
   ]);

@@ -37,6 +37,9 @@ test('the quick filter menu: options by column type, keyboard through them, a ba
   (menu.element.querySelector('[data-operator=">"]') as HTMLElement).click();
   assert.equal(applied.at(-1), 'max(metrics.auc) > 0.9');
   menu.open(metric, 'auc', 0.5, anchor);
+  key(menu.element.querySelector('input')!, 'Enter');
+  assert.equal(applied.at(-1), 'max(metrics.auc) = 0.5', 'Enter in the value field filters on = that value');
+  menu.open(metric, 'auc', 0.5, anchor);
   key(menu.element.querySelector('input')!, 'Escape');
   assert.ok(menu.element.classList.contains('hidden'));
 });

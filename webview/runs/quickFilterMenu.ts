@@ -1,6 +1,6 @@
 // The quick filter menu of a Runs table column header: a value field and the conditions that fit
 // the column (src/search/quickFilter.ts), ANDed into the filter box. Keyboard: arrows move,
-// Enter picks, Escape closes and returns to the header.
+// Enter picks (Enter in the value field filters on = that value), Escape closes and returns to the header.
 import type { TableColumn } from '../../src/search/table.ts';
 import { type QuickColumn, quickCondition, quickOptions } from '../../src/search/quickFilter.ts';
 import type { Entity } from '../../src/search/syntax.ts';
@@ -47,6 +47,9 @@ export class QuickFilterMenu {
         event.preventDefault();
         event.stopPropagation(); // the menu's own arrow handling would move on from the item focused here
         list.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+      } else if (event.key === 'Enter') {
+        event.preventDefault();
+        this.choose(column, '=', input.value, error); // the value typed, as is
       }
     });
     this.element.replaceChildren(el('div', { class: 'quick-title' }, `Filter by ${label}`), input, list, error);

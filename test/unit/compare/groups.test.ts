@@ -108,3 +108,32 @@ test('packColumns round-trips any number of columns, empty ones included', () =>
   assert.ok(Object.is(back.at(-1)![3], -0));
   assert.deepEqual(unpackColumns(packColumns([])), []);
 });
+
+test('stats match a step-by-step count over noisy runs of different lengths (NaN, ±Inf, skipped and repeated steps)', () => {
+  const store = tempStore();
+  const experiment = addExperiment(store, 'noisy');
+  const ids = [300, 1000, 650].map((steps, i) => {
+    const id = addRun(store, experiment, `r${i}`);
+    logPoints(store, id, 'loss', noisyHistory(10 + i, steps));
+    return id;
+  });
+  const members = stepValues(store, ids, 'loss');
+  const stats = stepStats(members);
+  for (let j = 0; j < stats.step.length; j += 7) {
+    const step = stats.step[j]!;
+    const values = members.flatMap((m) => {
+      const i = m.steps.indexOf(step);
+      return i < 0 ? [] : [m.values[i]!];
+    });
+    const kept = values.filter((v) => !Number.isNaN(v));
+    const mean = kept.length ? kept.reduce((a, b) => a + b, 0) / kept.length : Number.NaN;
+    assert.equal(stats.count[j], kept.length);
+    assert.equal(stats.nan[j], values.length - kept.length);
+    if (Number.isFinite(mean)) assert.ok(Math.abs(stats.mean[j]! - mean) < 1e-9 * Math.max(1, Math.abs(mean)));
+    else assert.ok(Object.is(stats.mean[j], mean), `step ${step}: ${stats.mean[j]} vs ${mean}`);
+    if (kept.length) {
+      assert.equal(stats.min[j], Math.min(...kept));
+      assert.equal(stats.max[j], Math.max(...kept));
+    }
+  }
+});

@@ -91,16 +91,22 @@ export async function browseServer(store: Store, trackingUri: string, options: B
     let index = 0;
     for (const experiment of experiments) {
       index++;
-      let pageToken: string | undefined;
-      do {
-        if (cancelled()) break;
-        options.onProgress?.({ done: index - 1, total: experiments.length, message: `${experiment.name}: ${seenRuns.size.toLocaleString('en-US')} runs so far` });
-        const answer = await client.call<{ runs?: ListedRun[]; next_page_token?: string }>('POST', 'runs/search', {
+      const search = (pageToken: string | undefined) =>
+        client.call<{ runs?: ListedRun[]; next_page_token?: string }>('POST', 'runs/search', {
           experiment_ids: [experiment.experiment_id],
           run_view_type: 'ACTIVE_ONLY',
           max_results: pageSize,
           ...(pageToken ? { page_token: pageToken } : {}),
         });
+      // The next page is asked for before this one is written, so the server works while we write.
+      let pending: Promise<{ runs?: ListedRun[]; next_page_token?: string }> | undefined = search(undefined);
+      while (pending && !cancelled()) {
+        options.onProgress?.({ done: index - 1, total: experiments.length, message: `${experiment.name}: ${seenRuns.size.toLocaleString('en-US')} runs so far` });
+        const answer: { runs?: ListedRun[]; next_page_token?: string } = await pending;
+        const next = answer.next_page_token || undefined;
+        pending = next ? search(next) : undefined;
+        // A page asked for but left (cancelled, or a write failed) must not reject unhandled.
+        pending?.catch(() => undefined);
         const runs = answer.runs ?? [];
         writeTransaction(store, () => {
           const now = Date.now();
@@ -110,8 +116,7 @@ export async function browseServer(store: Store, trackingUri: string, options: B
           }
         });
         summary.pages++;
-        pageToken = answer.next_page_token || undefined;
-      } while (pageToken);
+      }
       if (cancelled()) break;
     }
     complete = !cancelled();

@@ -5,7 +5,7 @@
  * Every method runs inside the caller's write transaction.
  */
 import * as crypto from 'node:crypto';
-import type { Db } from '../store/database.ts';
+import { type Db, cachedStatement } from '../store/database.ts';
 import { MARK_DIRTY_SQL } from '../store/metricBlocks.ts';
 import { remoteExperimentExternalId, remoteRunExternalId, serverSourceKey } from '../tracking/remoteRows.ts';
 import type { RunStatus } from '../tracking/model.ts';
@@ -71,8 +71,7 @@ export class RemoteCache {
 
   /** The server's row in mlflow_sources, stamped with this refresh's time. */
   touchSource(now = Date.now()): void {
-    this.db
-      .prepare('INSERT INTO mlflow_sources (source, imported_at) VALUES (?, ?) ON CONFLICT (source) DO UPDATE SET imported_at = excluded.imported_at')
+    cachedStatement(this.db, 'INSERT INTO mlflow_sources (source, imported_at) VALUES (?, ?) ON CONFLICT (source) DO UPDATE SET imported_at = excluded.imported_at')
       .run(serverSourceKey(this.uri), now);
   }
 
@@ -80,7 +79,7 @@ export class RemoteCache {
   experimentId(remoteId: string): number | undefined {
     let id = this.experimentIds.get(remoteId);
     if (id === undefined) {
-      id = (this.db.prepare('SELECT id FROM experiments WHERE external_id = ?').get(remoteExperimentExternalId(this.uri, remoteId)) as { id: number } | undefined)?.id;
+      id = (cachedStatement(this.db, 'SELECT id FROM experiments WHERE external_id = ?').get(remoteExperimentExternalId(this.uri, remoteId)) as { id: number } | undefined)?.id;
       if (id !== undefined) this.experimentIds.set(remoteId, id);
     }
     return id;
@@ -89,21 +88,20 @@ export class RemoteCache {
   experiment(experiment: ListedExperiment): number {
     const externalId = remoteExperimentExternalId(this.uri, experiment.experiment_id);
     const description = experiment.tags?.find((t) => t.key === 'mlflow.note.content')?.value ?? null;
-    const existing = this.db.prepare('SELECT id FROM experiments WHERE external_id = ?').get(externalId) as { id: number } | undefined;
+    const existing = cachedStatement(this.db, 'SELECT id FROM experiments WHERE external_id = ?').get(externalId) as { id: number } | undefined;
     let id: number;
     if (existing) {
       id = existing.id;
-      this.db.prepare('UPDATE experiments SET description = ? WHERE id = ? AND description IS NOT ?').run(description, id, description);
+      cachedStatement(this.db, 'UPDATE experiments SET description = ? WHERE id = ? AND description IS NOT ?').run(description, id, description);
     } else {
       const name = this.uniqueName(`${experiment.name} @ ${serverLabel(this.uri)}`);
       id = Number(
-        this.db
-          .prepare('INSERT INTO experiments (name, description, created_at, external_id) VALUES (?, ?, ?, ?)')
+        cachedStatement(this.db, 'INSERT INTO experiments (name, description, created_at, external_id) VALUES (?, ?, ?, ?)')
           .run(name, description, optionalTime(experiment.creation_time) ?? Date.now(), externalId).lastInsertRowid,
       );
     }
-    this.db.prepare('DELETE FROM experiment_tags WHERE experiment_id = ?').run(id);
-    const tag = this.db.prepare('INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)');
+    cachedStatement(this.db, 'DELETE FROM experiment_tags WHERE experiment_id = ?').run(id);
+    const tag = cachedStatement(this.db, 'INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)');
     for (const t of experiment.tags ?? []) tag.run(id, t.key, t.value);
     this.experimentIds.set(experiment.experiment_id, id);
     return id;
@@ -134,34 +132,32 @@ export class RemoteCache {
       notes: tagOf('mlflow.note.content'),
       externalId,
     };
-    const existing = this.db.prepare('SELECT id FROM runs WHERE external_id = ?').get(externalId) as { id: number } | undefined;
+    const existing = cachedStatement(this.db, 'SELECT id FROM runs WHERE external_id = ?').get(externalId) as { id: number } | undefined;
     let id: number;
     if (existing) {
       id = existing.id;
-      this.db
-        .prepare(
+      cachedStatement(this.db, 
           `UPDATE runs SET experiment_id = @experiment, name = @name, status = @status, start_time = @start, end_time = @end, heartbeat_at = @heartbeat,
              git_commit = @commit, git_branch = @branch, entry_point = @entry, user_name = @user, source = @source, notes = @notes WHERE id = @id`,
         )
         .run({ ...fields, id });
     } else {
-      const taken = this.db.prepare('SELECT 1 FROM runs WHERE uuid = ?').get(run.info.run_id) !== undefined;
+      const taken = cachedStatement(this.db, 'SELECT 1 FROM runs WHERE uuid = ?').get(run.info.run_id) !== undefined;
       id = Number(
-        this.db
-          .prepare(
+        cachedStatement(this.db, 
             `INSERT INTO runs (uuid, experiment_id, name, status, start_time, end_time, heartbeat_at, git_commit, git_branch, entry_point, user_name, source, notes, external_id)
              VALUES (@uuid, @experiment, @name, @status, @start, @end, @heartbeat, @commit, @branch, @entry, @user, @source, @notes, @externalId)`,
           )
           .run({ ...fields, uuid: taken ? crypto.randomUUID().replaceAll('-', '') : run.info.run_id }).lastInsertRowid,
       );
     }
-    const param = this.db.prepare('INSERT INTO params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value');
+    const param = cachedStatement(this.db, 'INSERT INTO params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value');
     for (const p of run.data?.params ?? []) param.run(id, p.key, p.value);
-    this.db.prepare('DELETE FROM tags WHERE run_id = ?').run(id);
-    const tag = this.db.prepare('INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)');
+    cachedStatement(this.db, 'DELETE FROM tags WHERE run_id = ?').run(id);
+    const tag = cachedStatement(this.db, 'INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)');
     for (const t of tags) tag.run(id, t.key, t.value);
     // The latest point of each metric, so the tree and tables show values before any history is fetched.
-    const point = this.db.prepare('INSERT OR IGNORE INTO metrics (run_id, key, step, timestamp, value, seq) VALUES (?, ?, ?, ?, ?, 0)');
+    const point = cachedStatement(this.db, 'INSERT OR IGNORE INTO metrics (run_id, key, step, timestamp, value, seq) VALUES (?, ?, ?, ?, ?, 0)');
     for (const m of run.data?.metrics ?? []) {
       const step = Number(m.step ?? 0);
       const value = metricValue(m.value);
@@ -173,8 +169,7 @@ export class RemoteCache {
   /** Links each of the server's runs to its parent (mlflow.parentRunId), once both are cached. */
   linkParents(): void {
     const prefix = remoteRunExternalId(this.uri, '');
-    this.db
-      .prepare(
+    cachedStatement(this.db, 
         `UPDATE runs SET parent_run_id = (SELECT p.id FROM tags t JOIN runs p ON p.external_id = @prefix || t.value WHERE t.run_id = runs.id AND t.key = 'mlflow.parentRunId')
          WHERE substr(external_id, 1, length(@prefix)) = @prefix AND parent_run_id IS NULL
            AND EXISTS (SELECT 1 FROM tags t WHERE t.run_id = runs.id AND t.key = 'mlflow.parentRunId')`,
@@ -186,17 +181,15 @@ export class RemoteCache {
   prune(seenExperiments: ReadonlySet<string>, seenRuns: ReadonlySet<string>): number {
     const experimentPrefix = remoteExperimentExternalId(this.uri, '');
     const runPrefix = remoteRunExternalId(this.uri, '');
-    const goneRuns = this.db
-      .prepare(`DELETE FROM runs WHERE substr(external_id, 1, length(@p)) = @p AND substr(external_id, length(@p) + 1) NOT IN (SELECT value FROM json_each(@seen))`)
+    const goneRuns = cachedStatement(this.db, `DELETE FROM runs WHERE substr(external_id, 1, length(@p)) = @p AND substr(external_id, length(@p) + 1) NOT IN (SELECT value FROM json_each(@seen))`)
       .run({ p: runPrefix, seen: JSON.stringify([...seenRuns]) }).changes;
-    const goneExperiments = this.db
-      .prepare(`DELETE FROM experiments WHERE substr(external_id, 1, length(@p)) = @p AND substr(external_id, length(@p) + 1) NOT IN (SELECT value FROM json_each(@seen))`)
+    const goneExperiments = cachedStatement(this.db, `DELETE FROM experiments WHERE substr(external_id, 1, length(@p)) = @p AND substr(external_id, length(@p) + 1) NOT IN (SELECT value FROM json_each(@seen))`)
       .run({ p: experimentPrefix, seen: JSON.stringify([...seenExperiments]) }).changes;
     return goneRuns + goneExperiments;
   }
 
   private uniqueName(name: string): string {
-    const taken = this.db.prepare('SELECT 1 FROM experiments WHERE name = ?');
+    const taken = cachedStatement(this.db, 'SELECT 1 FROM experiments WHERE name = ?');
     for (let n = 1; ; n++) {
       const candidate = n === 1 ? name : `${name} (${n})`;
       if (!taken.get(candidate)) return candidate;

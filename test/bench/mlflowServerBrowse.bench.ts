@@ -38,7 +38,8 @@ function python(interpreter: string, args: string[]): Record<string, unknown> {
     env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true', NO_PROXY: '127.0.0.1' },
   });
   if (done.status !== 0) throw new Error(`${args[0]} failed (${done.status ?? done.signal}): ${done.stderr}`);
-  return JSON.parse(done.stdout) as Record<string, unknown>;
+  // MLflow's client prints a "View run" line on stdout; the answer is the last line.
+  return JSON.parse(done.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 }
 
 export async function run(): Promise<void> {

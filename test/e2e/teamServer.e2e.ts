@@ -68,11 +68,12 @@ describe('Team MLflow server in the Experiments view', { skip: availability.skip
 
   test('Compare draws a remote and a local run side by side', async () => {
     const wb = session.workbench;
+    // The remote run first: expanding the local experiment can push the server's rows out of view.
+    await wb.selectTreeItem(EXPERIMENTS, 'teammate-gbm-a');
     await wb.expandTreeItem(EXPERIMENTS, sweep.name);
-    const a = await wb.selectTreeItem(EXPERIMENTS, 'teammate-gbm-a');
     const b = await wb.waitForTreeItem(EXPERIMENTS, local.name);
     await b.locator('.label-name').click({ modifiers: ['Control'] });
-    await wb.contextMenu(a, 'Compare Runs');
+    await wb.contextMenu(b, 'Compare Runs');
     panel = await wb.webview({ title: /Compare 2 runs/, timeout: 60_000 });
     const card = panel.locator(`[data-testid="chart-card"][data-metric="${sweep.primaryMetric}"]`);
     await waitUntil(async () => (await card.locator('canvas[data-state="ready"]').getAttribute('data-datasets')) === '2', 'the remote and the local run in one chart', 90_000);

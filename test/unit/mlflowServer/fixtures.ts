@@ -150,6 +150,8 @@ function num(value: number | null): Num {
   if (value === null || Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return Number.MAX_VALUE;
   if (value === -Infinity) return -Number.MAX_VALUE;
+  // The REST API's JSON has no -0 (JSON.stringify writes 0), so the server holds 0 where the store keeps -0.
+  if (Object.is(value, -0)) return 0;
   return value;
 }
 

@@ -25,6 +25,22 @@ export default tseslint.config(
     },
   },
   {
+    // Messages users see go through vscode.l10n.t, so package.nls-style bundles can translate them.
+    files: ['src/**/*.ts', 'webview/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        {
+          selector: "CallExpression[callee.property.name=/^show(Information|Warning|Error)Message$/] > :matches(Literal, TemplateLiteral).arguments:first-child",
+          message: 'Wrap the message in vscode.l10n.t(...) so it can be translated.',
+        },
+        {
+          selector: "CallExpression[callee.property.name='toLocaleString'] > Literal.arguments:first-child",
+          message: 'Use formatCount() from src/shared/format.ts: numbers follow the user\'s locale.',
+        },
+      ],
+    },
+  },
+  {
     // Tests read back JSON from CLIs and child processes and assert on it field by field.
     files: ['test/**/*.ts'],
     rules: {

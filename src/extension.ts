@@ -16,10 +16,12 @@ import { ExperimentsTreeProvider, type ExperimentsNode } from './workbench/exper
 import { type Services, userAction } from './workbench/services.ts';
 import { createActiveRunsStatus } from './workbench/statusBar.ts';
 import { StoreService } from './workbench/storeService.ts';
+import { setDisplayLocale } from './shared/format.ts';
 
 export function activate(context: vscode.ExtensionContext): Services {
   // zod's compiled parsers probe `navigator`, which the extension host reports as a migration error.
   z.config({ jitless: true });
+  setDisplayLocale(vscode.env.language);
   const log = vscode.window.createOutputChannel('ML Lifecycle', { log: true });
   const stores = new StoreService(log);
   const experimentsTree = new ExperimentsTreeProvider(stores);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatCount } from '../shared/format.ts';
 
 /**
  * The framing document: every answer of the framing wizard, stored as versioned JSON in
@@ -69,7 +70,7 @@ export const MONITOR_SIGNALS = ['metric', 'drift'] as const;
 export const COMPARISONS = ['below', 'above'] as const;
 export const KILL_ACTIONS = ['retrain', 'rollback', 'stop'] as const;
 
-const text = z.string().max(TEXT_MAX, { error: `is longer than ${TEXT_MAX.toLocaleString('en-US')} characters; shorten it` });
+const text = z.string().max(TEXT_MAX, { error: `is longer than ${formatCount(TEXT_MAX)} characters; shorten it` });
 const answer = z.enum(ANSWERS).nullable();
 const amount = z.number().min(0, { error: 'cannot be negative' }).nullable();
 const list = <T extends z.ZodType>(row: T) => z.array(row).max(LIST_MAX);

@@ -3,6 +3,7 @@ import { ANSWER_LABELS, CRITERIA_BY_ID } from './criteria.ts';
 import { ANSWERS, LIST_MAX, NAME_MAX, QUALITY_IDS, TEXT_MAX, type CriterionId, type FramingDocument } from './document.ts';
 import { thresholdProblem } from './metrics.ts';
 import { FIELDS_BY_PATH, STEPS, type ChoiceOption, type ColumnSpec, type FieldSpec, type StepSpec } from './steps.ts';
+import { formatCount } from '../shared/format.ts';
 
 /**
  * Field-by-field edits of a framing document, shared by the wizard, the checklist and the
@@ -127,7 +128,7 @@ function coerce(target: Target, raw: RawValue, label: string): { value: unknown 
           return { problem: `${label}: ${(error as Error).message}` };
         }
       }
-      if (raw.length > target.max) return { problem: `${label} is ${raw.length.toLocaleString('en-US')} characters long; keep it under ${target.max.toLocaleString('en-US')}.` };
+      if (raw.length > target.max) return { problem: `${label} is ${formatCount(raw.length)} characters long; keep it under ${formatCount(target.max)}.` };
       return { value: raw };
     }
     case 'choice': {

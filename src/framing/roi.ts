@@ -1,4 +1,5 @@
 import type { Period } from './document.ts';
+import { formatCount } from '../shared/format.ts';
 
 export interface RoiInput {
   /** Gains per period; rows without an amount are left out. */
@@ -75,12 +76,12 @@ function plural(count: number, period: Period): string {
 /** "155%" */
 export function formatPercent(ratio: number): string {
   const percent = ratio * 100;
-  return `${Math.abs(percent) >= 100 ? Math.round(percent).toLocaleString('en-US') : Number(percent.toPrecision(3))}%`;
+  return `${Math.abs(percent) >= 100 ? formatCount(Math.round(percent)) : Number(percent.toPrecision(3))}%`;
 }
 
 /** "120,000" or "1,250.5" — grouped for reading; parseNumber reads it back. */
 export function formatAmount(amount: number): string {
-  return amount.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return formatCount(amount, { maximumFractionDigits: 2 });
 }
 
 /** The ROI as one line for people: "ROI 155% over 12 months; pays back in 2.9 months". */

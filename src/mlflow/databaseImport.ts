@@ -7,6 +7,7 @@ import { workspaceName, writeModels } from './registryWriter.ts';
 import { metricsFingerprint, readWatermark, recordSource, trashVanished, watermarkHolds } from './syncState.ts';
 import { skip } from './summary.ts';
 import { type ImportOptions, type ImportWriter, type MlflowRun, PointWriter, runStatusOf } from './writer.ts';
+import { formatCount } from '../shared/format.ts';
 
 /** MLflow stores ±Inf as ±DBL_MAX (SQL has no infinity) and NaN as 0 with is_nan set. */
 const DBL_MAX = '1.7976931348623157e308';
@@ -295,7 +296,7 @@ async function importFrom(writer: ImportWriter, source: MlflowDatabase, options:
       done += batch.length;
       const elapsed = performance.now() - started;
       batchSize = Math.max(1, Math.min(MAX_BATCH_RUNS, Math.round((batchSize * BATCH_TARGET_MS) / Math.max(elapsed, 1))));
-      options.onProgress?.({ done, total: runs.length, message: `${done.toLocaleString('en-US')} of ${runs.length.toLocaleString('en-US')} runs` });
+      options.onProgress?.({ done, total: runs.length, message: `${formatCount(done)} of ${formatCount(runs.length)} runs` });
       await yieldToEventLoop();
     }
   } finally {

@@ -8,6 +8,7 @@ import { skip } from './summary.ts';
 import { ChunkPoints, numberTies } from './tiedPoints.ts';
 import { recordSource, trashVanished } from './syncState.ts';
 import { type ImportOptions, type ImportWriter, type MlflowModel, type MlflowModelVersion, PointWriter, runStatusOf } from './writer.ts';
+import { formatCount } from '../shared/format.ts';
 
 /** Folders inside an experiment folder that are not runs (MLflow's FileStore reserves them). */
 const NOT_RUNS = new Set(['tags', 'datasets', 'traces', 'models', 'inputs']);
@@ -254,7 +255,7 @@ export async function importFolder(writer: ImportWriter, options: ImportOptions)
     done += batch.length;
     batch = [];
     batchBytes = 0;
-    options.onProgress?.({ done, total, message: `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} runs` });
+    options.onProgress?.({ done, total, message: `${formatCount(done)} of ${formatCount(total)} runs` });
   };
   for (const { folder } of found) {
     for (const dir of folder.runDirs) {

@@ -1,3 +1,4 @@
+import { formatCount } from '../shared/format.ts';
 /** Something the import could not read; it went on without it. */
 export interface SkippedItem {
   /** The file (absolute path) or `table <name>` in MLflow's database. */
@@ -68,7 +69,7 @@ function describeSkip(item: SkippedItem): string {
 }
 
 function count(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 /** One line for a notification or the first line of the CLI output. */

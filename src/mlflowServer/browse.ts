@@ -10,6 +10,7 @@ import { recordAudit } from '../store/audit.ts';
 import { type ClientOptions, MlflowClient, MlflowServerError } from './client.ts';
 import { type ListedExperiment, type ListedRun, RemoteCache } from './remoteCache.ts';
 import { checkServer } from './remote.ts';
+import { formatCount } from '../shared/format.ts';
 
 export interface BrowseOptions extends Omit<ClientOptions, 'signal'> {
   /** Runs per runs/search page (MLflow allows up to 50,000; 1000 keeps answers small). */
@@ -101,7 +102,7 @@ export async function browseServer(store: Store, trackingUri: string, options: B
       // The next page is asked for before this one is written, so the server works while we write.
       let pending: Promise<{ runs?: ListedRun[]; next_page_token?: string }> | undefined = search(undefined);
       while (pending && !cancelled()) {
-        options.onProgress?.({ done: index - 1, total: experiments.length, message: `${experiment.name}: ${seenRuns.size.toLocaleString('en-US')} runs so far` });
+        options.onProgress?.({ done: index - 1, total: experiments.length, message: `${experiment.name}: ${formatCount(seenRuns.size)} runs so far` });
         const answer: { runs?: ListedRun[]; next_page_token?: string } = await pending;
         const next = answer.next_page_token || undefined;
         pending = next ? search(next) : undefined;
@@ -121,7 +122,7 @@ export async function browseServer(store: Store, trackingUri: string, options: B
     }
     complete = !cancelled();
   } catch (error) {
-    if (!cancelled()) throw explainLost(error, client.baseUrl, `The ${seenRuns.size.toLocaleString('en-US')} runs fetched so far are cached; runs cached before are kept.`);
+    if (!cancelled()) throw explainLost(error, client.baseUrl, `The ${formatCount(seenRuns.size)} runs fetched so far are cached; runs cached before are kept.`);
   } finally {
     summary.runs = seenRuns.size;
     summary.cancelled = cancelled();

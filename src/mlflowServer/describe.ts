@@ -1,7 +1,8 @@
 import type { PushSummary } from './push.ts';
+import { formatCount } from '../shared/format.ts';
 
 function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** A push's outcome in a few lines, for the CLI and the log channel. */
@@ -15,7 +16,7 @@ export function describePush(summary: PushSummary): string[] {
         plural(summary.points, 'metric point'),
         plural(summary.artifacts, 'artifact'),
         plural(summary.versions, 'model version'),
-        `${summary.aliases.toLocaleString('en-US')} ${summary.aliases === 1 ? 'alias' : 'aliases'}`,
+        `${formatCount(summary.aliases)} ${summary.aliases === 1 ? 'alias' : 'aliases'}`,
       ].join(', ') +
       '.',
   ];

@@ -13,6 +13,7 @@ import { remoteRunExternalId, remoteServerOf } from '../tracking/remoteRows.ts';
 import { type ClientOptions, MlflowClient, MlflowServerError } from './client.ts';
 import { type ListedRun, RemoteCache, type RemoteMetric, metricValue } from './remoteCache.ts';
 import { cancellation, explainLost } from './browse.ts';
+import { formatCount } from '../shared/format.ts';
 
 export interface HistoryOptions extends Omit<ClientOptions, 'signal'> {
   /** Points per get-history page. */
@@ -137,7 +138,7 @@ export async function fetchHistories(store: Store, trackingUri: string, runs: re
       }
     }
   } catch (error) {
-    if (!cancelled()) throw explainLost(error, client.baseUrl, `The ${summary.points.toLocaleString('en-US')} points fetched so far are cached; the rest come on the next fetch.`);
+    if (!cancelled()) throw explainLost(error, client.baseUrl, `The ${formatCount(summary.points)} points fetched so far are cached; the rest come on the next fetch.`);
   }
   summary.cancelled = cancelled();
   summary.ms = Math.round(performance.now() - started);

@@ -1,5 +1,5 @@
 /** One column of a drift report: its bins or categories from the reference, then its PSI, test and notes. */
-import { formatMetric, truncateLabel } from '../shared/format.ts';
+import { formatMetric, truncateLabel, formatCount } from '../shared/format.ts';
 import { CategoryCounts, type ColumnKind, NUMERIC_SHARE, NumericCounts, ReferenceColumn } from './driftCounters.ts';
 import { type ChiSquareResult, chiSquareHomogeneity, ksFromBins, ksPValue, ksStatistic, populationStabilityIndex, quantileEdges } from './stats.ts';
 
@@ -120,10 +120,10 @@ export function numericDrift(
   const nonNumericShare = cur.nonNumeric / Math.max(1, cur.nonNumeric + curValues);
   if (cur.nonNumeric > 0) {
     notes.push(
-      `${cur.nonNumeric.toLocaleString('en-US')} current value${cur.nonNumeric === 1 ? ' is' : 's are'} not a number (e.g. "${truncateLabel(cur.nonNumericExample!)}")${nonNumericShare > 1 - NUMERIC_SHARE ? ': the column may have changed type' : ''}.`,
+      `${formatCount(cur.nonNumeric)} current value${cur.nonNumeric === 1 ? ' is' : 's are'} not a number (e.g. "${truncateLabel(cur.nonNumericExample!)}")${nonNumericShare > 1 - NUMERIC_SHARE ? ': the column may have changed type' : ''}.`,
     );
   }
-  if (ref.nonNumeric > 0) notes.push(`${ref.nonNumeric.toLocaleString('en-US')} reference value${ref.nonNumeric === 1 ? ' is' : 's are'} not a number (e.g. "${truncateLabel(ref.nonNumericExample!)}"); they count in a bin of their own.`);
+  if (ref.nonNumeric > 0) notes.push(`${formatCount(ref.nonNumeric)} reference value${ref.nonNumeric === 1 ? ' is' : 's are'} not a number (e.g. "${truncateLabel(ref.nonNumericExample!)}"); they count in a bin of their own.`);
   const histogram: HistogramBar[] = [];
   for (let i = 0; i < refBins.length; i++) histogram.push({ label: binLabel(plan.psiEdges, i), reference: refBins[i]!, current: curBins[i]! });
   if (ref.missing || cur.missing) histogram.push({ label: '(missing)', reference: ref.missing, current: cur.missing });
@@ -170,8 +170,8 @@ export function categoricalDrift(
   const notes: string[] = [];
   if (plan.ref.numbers + plan.ref.nonNumeric === 0) notes.push('The reference has no values in this column.');
   if (plan.ref.numbers > 0) notes.push(`Treated as categorical: only ${percent(plan.ref.numbers / (plan.ref.numbers + plan.ref.nonNumeric))} of the reference values are numbers (${percent(NUMERIC_SHARE)} needed).`);
-  if (ref.other || cur.other) notes.push(`More than ${categoryLimit.toLocaleString('en-US')} distinct values: the first ones seen are compared one by one, the rest together as "(other)".`);
-  if (cur.added.size) notes.push(`${cur.added.size.toLocaleString('en-US')} categor${cur.added.size === 1 ? 'y appears' : 'ies appear'} only in the current snapshot (e.g. "${truncateLabel(cur.added.keys().next().value!)}").`);
+  if (ref.other || cur.other) notes.push(`More than ${formatCount(categoryLimit)} distinct values: the first ones seen are compared one by one, the rest together as "(other)".`);
+  if (cur.added.size) notes.push(`${formatCount(cur.added.size)} categor${cur.added.size === 1 ? 'y appears' : 'ies appear'} only in the current snapshot (e.g. "${truncateLabel(cur.added.keys().next().value!)}").`);
 
   // The largest categories by share on either side, the rest summed into one bar.
   const refTotal = sumOf(refCells) || 1;
@@ -180,7 +180,7 @@ export function categoricalDrift(
   const histogram: HistogramBar[] = order.slice(0, SHOWN_CATEGORIES).map((i) => ({ label: names[i]!, reference: refCells[i]!, current: curCells[i]! }));
   const rest = order.slice(SHOWN_CATEGORIES);
   if (rest.length) {
-    histogram.push({ label: `(${rest.length.toLocaleString('en-US')} more categories)`, reference: sumOf(rest.map((i) => refCells[i]!)), current: sumOf(rest.map((i) => curCells[i]!)) });
+    histogram.push({ label: `(${formatCount(rest.length)} more categories)`, reference: sumOf(rest.map((i) => refCells[i]!)), current: sumOf(rest.map((i) => curCells[i]!)) });
   }
   return {
     name: plan.name,

@@ -1,4 +1,4 @@
-import { formatMetric } from '../shared/format.ts';
+import { formatMetric, formatCount } from '../shared/format.ts';
 import type { AuditAction, AuditRecord } from '../store/audit.ts';
 
 /**
@@ -38,7 +38,7 @@ function parseDetails(details: string | null): Details {
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined);
 const count = (value: unknown): number => (typeof value === 'number' ? value : 0);
 const quoted = (value: unknown): string => (value === null || value === undefined ? 'nothing' : `"${typeof value === 'string' ? value : JSON.stringify(value)}"`);
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 function versionLabel(d: Details): string {
   const version = text(d.version);

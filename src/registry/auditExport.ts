@@ -1,5 +1,6 @@
 import type { AuditRecord } from '../store/audit.ts';
 import { mdTable, mdText } from './markdown.ts';
+import { formatCount } from '../shared/format.ts';
 
 const HEADER = ['time (UTC)', 'actor', 'host', 'entity', 'id', 'action', 'reason', 'details'];
 
@@ -23,7 +24,7 @@ export function auditMarkdown(records: readonly AuditRecord[], scope: string, ex
   return [
     '# ML Lifecycle audit trail',
     '',
-    `_${records.length.toLocaleString('en-US')} change${records.length === 1 ? '' : 's'} (${mdText(scope)}), exported ${new Date(exportedAt).toISOString()}._`,
+    `_${formatCount(records.length)} change${records.length === 1 ? '' : 's'} (${mdText(scope)}), exported ${new Date(exportedAt).toISOString()}._`,
     '',
     records.length ? mdTable(HEADER, records.map(row)) : '_No changes match._',
     '',

@@ -4,7 +4,7 @@ import { type ColumnDrift, pValueOf } from '../monitoring/drift.ts';
 import { type HealthProblem, assessHealth } from '../monitoring/health.ts';
 import { type ProductionPoint, latestProductionMetrics } from '../monitoring/productionMetrics.ts';
 import { formatPValue } from '../monitoring/stats.ts';
-import { formatMetric } from '../shared/format.ts';
+import { formatMetric, formatCount } from '../shared/format.ts';
 import type { Store } from '../store/database.ts';
 import { localArtifactPath, workspaceRootOf } from './artifacts.ts';
 import { mdParagraph, mdTable, mdText } from './markdown.ts';
@@ -119,7 +119,7 @@ export function renderModelCard(data: ModelCardData): string {
 
   out.push('## Lineage', '');
   out.push(`- **Artifact:** ${mdText(shown(version.artifactUri))}`);
-  if (version.artifactSha256) out.push(`- **sha256:** \`${version.artifactSha256}\`${version.artifactSize === null ? '' : ` (${version.artifactSize.toLocaleString('en-US')} bytes)`}`);
+  if (version.artifactSha256) out.push(`- **sha256:** \`${version.artifactSha256}\`${version.artifactSize === null ? '' : ` (${formatCount(version.artifactSize)} bytes)`}`);
   out.push(`- **Registered:** ${iso(version.createdAt)}`);
   if (lineage?.run) {
     const run = lineage.run;
@@ -134,7 +134,7 @@ export function renderModelCard(data: ModelCardData): string {
   out.push('');
   if (lineage?.data.length) {
     out.push('Data the run logged:', '');
-    out.push(mdTable(['Path', 'sha256', 'Size (bytes)'], lineage.data.map((d) => [shown(d.path), d.sha256 ?? '', d.size === null ? '' : d.size.toLocaleString('en-US')])), '');
+    out.push(mdTable(['Path', 'sha256', 'Size (bytes)'], lineage.data.map((d) => [shown(d.path), d.sha256 ?? '', d.size === null ? '' : formatCount(d.size)])), '');
   }
 
   out.push('## Interpretability, fairness and other requirements', '');

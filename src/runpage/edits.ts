@@ -1,6 +1,7 @@
 import { recordAudit } from '../store/audit.ts';
 import { type Store, writeTransaction } from '../store/database.ts';
 import { refuseRemoteRun } from '../tracking/remoteRows.ts';
+import { formatCount } from '../shared/format.ts';
 
 /** Longest tag key and value, and note, the page accepts: enough for any real use, bounded for the store. */
 export const MAX_TAG_KEY = 250;
@@ -45,7 +46,7 @@ export function removeRunTag(store: Store, runId: number, key: string): void {
 
 /** Replaces the run's Markdown note (empty text clears it); the audit log keeps the old note. */
 export function setRunNote(store: Store, runId: number, note: string): void {
-  if (note.length > MAX_NOTE) throw new Error(`The note is ${note.length.toLocaleString('en-US')} characters long; keep it under ${MAX_NOTE.toLocaleString('en-US')}.`);
+  if (note.length > MAX_NOTE) throw new Error(`The note is ${formatCount(note.length)} characters long; keep it under ${formatCount(MAX_NOTE)}.`);
   const next = note.trim() ? note : null;
   writeTransaction(store, () => {
     existingRun(store, runId);

@@ -58,3 +58,19 @@ export function formatBytes(bytes: number | null): string {
   }
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
+
+let displayLocale: string | undefined;
+
+/** The locale numbers are shown in: the editor's display language in VS Code; the runtime's default elsewhere. */
+export function setDisplayLocale(locale: string | undefined): void {
+  displayLocale = locale;
+}
+
+/** A count or amount for people, grouped the way the user's locale writes numbers. */
+export function formatCount(value: number, options?: Intl.NumberFormatOptions): string {
+  try {
+    return value.toLocaleString(displayLocale, options);
+  } catch {
+    return value.toLocaleString(undefined, options);
+  }
+}

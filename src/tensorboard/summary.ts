@@ -1,4 +1,5 @@
 import type { SkippedKind } from './events.ts';
+import { formatCount } from '../shared/format.ts';
 
 /** A record (or a whole file) that could not be read; the import went on without it. */
 export interface UnreadableItem {
@@ -40,7 +41,7 @@ export function addUnreadable(summary: TensorBoardSummary, item: UnreadableItem)
 }
 
 function count(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 /** One line for a notification or the first line of the CLI output. */

@@ -2,7 +2,7 @@
  * Limits and checks for everything a logger writes: the Node API (runLogger.ts) and the CLI use
  * these, python/ml_lifecycle.py has the same rules (docs/logging.md lists them).
  */
-import { displayText } from '../shared/format.ts';
+import { displayText, formatCount } from '../shared/format.ts';
 import { parseDecimal } from '../shared/numberText.ts';
 
 const MAX_KEY_LENGTH = 250;
@@ -39,7 +39,7 @@ export function checkKey(kind: KeyKind, key: unknown): string {
   if (typeof key !== 'string') throw new LogInputError(`${kind} key ${quote(key)} is a ${typeName(key)}; keys must be strings.`);
   if (!key.trim()) throw new LogInputError(`A ${kind} key is empty; give it a name with at least one visible character.`);
   if (key.length > MAX_KEY_LENGTH) {
-    throw new LogInputError(`${kind} key ${quote(key)} is ${key.length.toLocaleString('en-US')} characters long; the limit is ${MAX_KEY_LENGTH}. Shorten it.`);
+    throw new LogInputError(`${kind} key ${quote(key)} is ${formatCount(key.length)} characters long; the limit is ${MAX_KEY_LENGTH}. Shorten it.`);
   }
   if (CONTROL_CHARS.test(key)) throw new LogInputError(`${kind} key ${JSON.stringify(key)} contains a control character (newline, tab, NUL...); remove it.`);
   return key;
@@ -97,7 +97,7 @@ function text(kind: 'param' | 'tag', key: string, value: unknown, limit: number)
   } else result = displayText(value);
   if (result.length > limit) {
     throw new LogInputError(
-      `${kind} ${quote(key)}: the value is ${result.length.toLocaleString('en-US')} characters long; the limit is ${limit.toLocaleString('en-US')}. Log long text as an artifact instead.`,
+      `${kind} ${quote(key)}: the value is ${formatCount(result.length)} characters long; the limit is ${formatCount(limit)}. Log long text as an artifact instead.`,
     );
   }
   return result;

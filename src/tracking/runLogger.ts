@@ -37,6 +37,7 @@ import {
 import { FINAL_STATUSES, type FinalStatus } from './model.ts';
 import { watchExit } from './runExit.ts';
 import { type RunRef, type StartRunOptions, UPSERT_TAG, createRun, entries, findRun, insertParams, resumeRun, writeWithRetry } from './runRecords.ts';
+import { formatCount } from '../shared/format.ts';
 
 
 interface KeyState {
@@ -177,7 +178,7 @@ export class RunLogger {
   flush(): number {
     const count = this.pending;
     if (count === 0) return 0;
-    writeWithRetry(this.store, () => this.writePoints(count), `write ${count.toLocaleString('en-US')} metric points of run ${this.id}`, this.lockWaitMs);
+    writeWithRetry(this.store, () => this.writePoints(count), `write ${formatCount(count)} metric points of run ${this.id}`, this.lockWaitMs);
     this.pending = 0;
     for (const state of this.keys.values()) {
       state.lo = Infinity;
@@ -328,7 +329,7 @@ export class RunLogger {
           continue;
         }
         process.stderr.write(
-          `ml-lifecycle: could not write ${count.toLocaleString('en-US')} metric points of run ${this.id} to ${this.storePath} (${reason}). ` +
+          `ml-lifecycle: could not write ${formatCount(count)} metric points of run ${this.id} to ${this.storePath} (${reason}). ` +
             `They were saved to ${target}; load them with: ml-lifecycle log metrics ${this.id} ${target}\n`,
         );
         return;

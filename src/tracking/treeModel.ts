@@ -1,5 +1,5 @@
 import type { Store } from '../store/database.ts';
-import { formatMetric, formatTime, truncateLabel } from '../shared/format.ts';
+import { formatMetric, formatTime, truncateLabel, formatCount } from '../shared/format.ts';
 import {
   type Experiment,
   type MetricHeadline,
@@ -154,7 +154,7 @@ export function describeNode(node: ExperimentsNode, options: Pick<TreeOptions, '
     case 'loadMore':
       return {
         id: `more:${pageKey(node.experiment.id, node.parentRunId)}`,
-        label: `Load more… (${node.shown.toLocaleString('en-US')} of ${node.total.toLocaleString('en-US')} shown)`,
+        label: `Load more… (${formatCount(node.shown)} of ${formatCount(node.total)} shown)`,
         tooltip: 'Show the next page of runs',
         icon: { id: 'ellipsis' },
         contextValue: 'loadMore',
@@ -186,7 +186,7 @@ export function describeNode(node: ExperimentsNode, options: Pick<TreeOptions, '
 function describeServer(node: Extract<ExperimentsNode, { kind: 'server' }>): TreeEntry {
   const host = serverHost(node.uri);
   const runs = node.experiments.reduce((n, e) => n + e.runCount, 0);
-  const description = node.refreshedAt === null ? 'MLflow server · not fetched yet' : `MLflow server · ${node.experiments.length} experiments · ${runs.toLocaleString('en-US')} runs`;
+  const description = node.refreshedAt === null ? 'MLflow server · not fetched yet' : `MLflow server · ${node.experiments.length} experiments · ${formatCount(runs)} runs`;
   return {
     id: `server:${node.uri}`,
     label: host,

@@ -20,7 +20,7 @@ export function userAction(log: vscode.LogOutputChannel) {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log.error(`${action} failed: ${message}`);
-      const choice = await vscode.window.showErrorMessage(`${action} failed: ${message}`, 'Show Log');
+      const choice = await vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', action, message), 'Show Log');
       if (choice) log.show();
       return undefined;
     }

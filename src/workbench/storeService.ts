@@ -90,7 +90,7 @@ export class StoreService implements vscode.Disposable {
       void vscode.commands.executeCommand('setContext', 'mlLifecycle.storeError', false);
       this.log.info(`Opened store ${storePath}${this.store.readonly ? (trusted ? ' (read-only)' : ' (read-only: the workspace is not trusted)') : ''}`);
       if (this.store.readonly && trusted) {
-        void vscode.window.showWarningMessage(`ML Lifecycle: the store ${storePath} is read-only. You can browse it, but changes will be refused.`);
+        void vscode.window.showWarningMessage(vscode.l10n.t('ML Lifecycle: the store {0} is read-only. You can browse it, but changes will be refused.', storePath));
       }
       return this.store;
     } catch (error) {
@@ -98,7 +98,7 @@ export class StoreService implements vscode.Disposable {
       if (this.lastError?.message !== problem.message) {
         this.log.error(problem.message);
         void vscode.commands.executeCommand('setContext', 'mlLifecycle.storeError', true);
-        void vscode.window.showErrorMessage(`ML Lifecycle: ${problem.message}`, 'Show Log').then((choice) => {
+        void vscode.window.showErrorMessage(vscode.l10n.t('ML Lifecycle: {0}', problem.message), 'Show Log').then((choice) => {
           if (choice) this.log.show();
         });
       }
@@ -169,7 +169,7 @@ export class StoreService implements vscode.Disposable {
     }
     if (!this.endCatchUp) {
       const done = new Promise<void>((resolve) => (this.endCatchUp = resolve));
-      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ML Lifecycle: summarizing metrics for charts' }, () => done);
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('ML Lifecycle: summarizing metrics for charts') }, () => done);
     }
     this.catchUpTimer = setTimeout(() => {
       this.catchUpTimer = undefined;

@@ -5,7 +5,7 @@ import type { ChartSpec, CompareItem, XMode } from '../../src/compare/model.ts';
 import type { Series, SeriesSet } from '../../src/compare/m4.ts';
 import { smooth, type SmoothingMode } from '../../src/compare/smoothing.ts';
 import { timeTicks } from '../../src/compare/timeAxis.ts';
-import { formatDuration, formatMetric, truncateLabel } from '../../src/shared/format.ts';
+import { formatDuration, formatMetric, truncateLabel, formatCount } from '../../src/shared/format.ts';
 import { endedEarly } from '../../src/compare/wideSummary.ts';
 import { el } from '../shared/vscode.ts';
 import { type Point, RAW, endMarker, lastDrawnIndex, setChartTargets, targetGroups, targetLinePlugin } from './overlays.ts';
@@ -197,13 +197,13 @@ export class MetricChart {
     const total = this.spec.ids.length;
     const parts = [lines === total ? `${total} ${noun}${total === 1 ? '' : 's'}` : `${lines} of ${total} ${noun}s shown`];
     if (this.spec.direction) parts.push(this.spec.direction === 'min' ? 'lower is better' : 'higher is better');
-    if (this.range) parts.push(`zoomed: ${logged.toLocaleString('en-US')} points in view`);
-    if (hiddenNonPositive) parts.push(`${hiddenNonPositive.toLocaleString('en-US')} values ≤ 0 not drawn`);
+    if (this.range) parts.push(`zoomed: ${formatCount(logged)} points in view`);
+    if (hiddenNonPositive) parts.push(`${formatCount(hiddenNonPositive)} values ≤ 0 not drawn`);
     this.info.textContent = parts.join(' · ');
-    const details = [`${logged.toLocaleString('en-US')} points logged${this.range ? ' in view' : ''}`];
+    const details = [`${formatCount(logged)} points logged${this.range ? ' in view' : ''}`];
     if (set.plan && logged > drawn) {
-      const width = view.bucketUnit === 'steps' ? `${set.plan.width.toLocaleString('en-US')} steps` : formatDuration(set.plan.width);
-      details.push(`${drawn.toLocaleString('en-US')} drawn: the first, min, max and last point of every ${width} (M4), so no spike is lost`);
+      const width = view.bucketUnit === 'steps' ? `${formatCount(set.plan.width)} steps` : formatDuration(set.plan.width);
+      details.push(`${formatCount(drawn)} drawn: the first, min, max and last point of every ${width} (M4), so no spike is lost`);
     }
     this.info.title = details.join('\n');
     const targets = targetGroups(view.logScale ? this.spec.targets.filter((t) => t.value > 0) : this.spec.targets);
@@ -324,7 +324,7 @@ export class MetricChart {
     const series = this.set!.series.find((s) => s.id === info.id)!;
     const size = 2 ** shift;
     const lo = Math.floor(series.x[item.dataIndex]! / size) * size;
-    return `${name}: ${value} (extreme within steps ${lo.toLocaleString('en-US')}–${(lo + size - 1).toLocaleString('en-US')})`;
+    return `${name}: ${value} (extreme within steps ${formatCount(lo)}–${formatCount((lo + size - 1))})`;
   }
 
   /** After a zoom or pan: remember the window and, once the user pauses, read that range in detail. */

@@ -2,10 +2,11 @@
 import type { Series } from '../../src/compare/m4.ts';
 import type { CompareItem, XMode } from '../../src/compare/model.ts';
 import { formatElapsed, formatWallTick, timeTicks } from '../../src/compare/timeAxis.ts';
+import { formatCount } from '../../src/shared/format.ts';
 
 /** Steps as numbers; times in the unit the visible range calls for. */
 export function formatX(value: number, mode: XMode, min = value, max = value): string {
-  if (mode === 'step') return Math.round(value).toLocaleString('en-US');
+  if (mode === 'step') return formatCount(Math.round(value));
   const { unit, step } = timeTicks(min, max);
   return mode === 'relative' ? formatElapsed(value, unit, step) : formatWallTick(value, step, max - min);
 }

@@ -2,7 +2,7 @@
 // conflicting objectives, the metric's range, the verdict, ROI and the review of every answer.
 import type { FramingCatalogue, FramingView } from '../../src/contract/framing.ts';
 import type { FieldSpec, StepSpec } from '../../src/framing/steps.ts';
-import { displayText } from '../../src/shared/format.ts';
+import { displayText, formatCount } from '../../src/shared/format.ts';
 import { el } from '../shared/vscode.ts';
 import { baselinePanel, monitorsPanel } from './panels.ts';
 
@@ -76,7 +76,7 @@ class DerivedPanels {
   }
 
   amount(value: number): string {
-    return `${this.view.document.roi.currency} ${value.toLocaleString('en-US', { maximumFractionDigits: 2 })}`.trim();
+    return `${this.view.document.roi.currency} ${formatCount(value, { maximumFractionDigits: 2 })}`.trim();
   }
 
   roiPanel(): HTMLElement {

@@ -2,7 +2,7 @@
 // one (text, JSON, YAML, Markdown, CSV as a table, images). Everything is built with textContent.
 import type { ArtifactRow, RunFromWebview, RunToWebview } from '../../src/contract/run.ts';
 import type { Preview } from '../../src/runpage/preview.ts';
-import { formatBytes } from '../../src/shared/format.ts';
+import { formatBytes, formatCount } from '../../src/shared/format.ts';
 import { el } from '../shared/vscode.ts';
 import { renderMarkdown } from './markdown.ts';
 
@@ -73,7 +73,7 @@ export class ArtifactsView {
     }
     const notes: string[] = [];
     if (message.files.length === 0) notes.push('This run logged no artifacts. Log files with run.log_artifact(path) or mlflow-style log_artifact / log_dict / log_text.');
-    if (message.truncated) notes.push(`Only the first ${message.files.length.toLocaleString('en-US')} files are listed.`);
+    if (message.truncated) notes.push(`Only the first ${formatCount(message.files.length)} files are listed.`);
     if (message.mlflowFolder) notes.push(`Imported from MLflow: files from ${message.mlflowFolder}.`);
     this.note.textContent = notes.join(' ');
     this.note.hidden = notes.length === 0;
@@ -258,7 +258,7 @@ export class ArtifactsView {
       case 'table': {
         const head = el('tr', {}, ...preview.columns.map((c) => el('th', { scope: 'col' }, c)));
         const rows = preview.rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))));
-        const caption = preview.truncated ? `The first ${preview.rows.length.toLocaleString('en-US')} rows of ${formatBytes(preview.size)}.` : `${preview.rows.length.toLocaleString('en-US')} rows.`;
+        const caption = preview.truncated ? `The first ${formatCount(preview.rows.length)} rows of ${formatBytes(preview.size)}.` : `${formatCount(preview.rows.length)} rows.`;
         return [el('p', { class: 'muted' }, caption), el('div', { class: 'table-wrap' }, el('table', { 'data-testid': 'preview-table' }, el('thead', {}, head), el('tbody', {}, ...rows)))];
       }
       case 'text': {

@@ -1,7 +1,7 @@
 // The Metrics tab: every key with last, min, max, step count and a sparkline; a key opens its
 // full chart, drawn by Compare's chart (the same M4 series, zoom and keyboard).
 import type { RunMetric, RunPageModel } from '../../src/runpage/model.ts';
-import { formatMetric, truncateLabel } from '../../src/shared/format.ts';
+import { formatMetric, truncateLabel, formatCount } from '../../src/shared/format.ts';
 import { el } from '../shared/vscode.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -84,8 +84,8 @@ export function metricsTable(view: MetricsView): HTMLElement {
       el('td', { class: 'number' }, value(m.last)),
       el('td', { class: 'number' }, value(m.min)),
       el('td', { class: 'number' }, value(m.max)),
-      el('td', { class: 'number', title: m.nonfinite ? `${m.nonfinite.toLocaleString('en-US')} of them NaN or ±Inf` : '' }, m.points.toLocaleString('en-US')),
-      el('td', { class: 'number' }, m.lastStep.toLocaleString('en-US')),
+      el('td', { class: 'number', title: m.nonfinite ? `${formatCount(m.nonfinite)} of them NaN or ±Inf` : '' }, formatCount(m.points)),
+      el('td', { class: 'number' }, formatCount(m.lastStep)),
     );
   });
   const head = ['Metric', 'Trend', 'Last', 'Min', 'Max', 'Points', 'Last step'].map((title, i) => el('th', { scope: 'col', ...(i >= 2 ? { class: 'number' } : {}) }, title));

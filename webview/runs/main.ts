@@ -12,6 +12,7 @@ import { NoteEditor, SelectionBar, emptyHint } from './rowActions.ts';
 import { andFilter } from '../../src/search/quickFilter.ts';
 import { QuickFilterMenu, quickColumn } from './quickFilterMenu.ts';
 import { RUNS_CSS } from './styles.ts';
+import { formatCount } from '../../src/shared/format.ts';
 
 interface RunsState {
   layout: RunsLayout;
@@ -179,8 +180,8 @@ window.addEventListener('message', (event: MessageEvent<RunsToWebview>) => {
     case 'result': {
       showError(message.error);
       const result: GridResult = message;
-      const shown = message.groups.length ? `${message.groups.filter((g) => g.depth === 0).length.toLocaleString('en-US')} groups of ` : '';
-      status.textContent = message.error ? 'The filter has an error' : `${shown}${message.total.toLocaleString('en-US')} runs · ${message.elapsedMs} ms`;
+      const shown = message.groups.length ? `${formatCount(message.groups.filter((g) => g.depth === 0).length)} groups of ` : '';
+      status.textContent = message.error ? 'The filter has an error' : `${shown}${formatCount(message.total)} runs · ${message.elapsedMs} ms`;
       grid.setResult(result);
       selectionBar.update(grid.selection.list());
       emptyHint(empty, message.error ? 1 : message.total, layout!.filter, layout!.experimentIds !== null, () => {

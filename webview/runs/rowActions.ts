@@ -2,6 +2,7 @@
 // hint shown when a filter matches nothing.
 import type { RowAction, RunsFromWebview } from '../../src/contract/runs.ts';
 import { el } from '../shared/vscode.ts';
+import { formatCount } from '../../src/shared/format.ts';
 
 type Post = (message: RunsFromWebview) => void;
 
@@ -38,7 +39,7 @@ export class SelectionBar {
   /** The selection changed: the count and which buttons apply. */
   update(selected: number[]): void {
     this.selected = selected;
-    this.count.textContent = selected.length ? `${selected.length.toLocaleString('en-US')} selected` : 'No runs selected';
+    this.count.textContent = selected.length ? `${formatCount(selected.length)} selected` : 'No runs selected';
     for (const button of BUTTONS) {
       const enabled = button.single ? selected.length === 1 : selected.length > 0;
       this.buttons.get(button.action)!.toggleAttribute('disabled', !enabled);

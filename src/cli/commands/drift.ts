@@ -5,7 +5,7 @@ import { saveDriftReport } from '../../monitoring/driftReports.ts';
 import { formatPValue } from '../../monitoring/stats.ts';
 import { TableError } from '../../shared/table/tableReader.ts';
 import { resolveVersion } from '../../registry/models.ts';
-import { formatMetric, truncateLabel } from '../../shared/format.ts';
+import { formatMetric, truncateLabel, formatCount } from '../../shared/format.ts';
 import { parseDecimal } from '../../shared/numberText.ts';
 import { openStore } from '../../store/database.ts';
 import { discoverStorePath } from '../../store/location.ts';
@@ -90,8 +90,8 @@ export function formatReport(report: DriftReport): string {
   const verdict = { stable: 'STABLE', warning: 'WARNING', drift: 'DRIFT' }[report.verdict];
   const lines = [
     `Verdict: ${verdict} — ${drifted} of ${report.columns.length} columns drifted (PSI ≥ ${psiAlert}), ${drifting} drifting (PSI ≥ ${psiWarning}), ${report.significantColumns} significantly changed (p < ${pValue}).`,
-    `Reference: ${report.referencePath} (${report.referenceRows.toLocaleString('en-US')} rows)`,
-    `Current:   ${report.currentPath} (${report.currentRows.toLocaleString('en-US')} rows)`,
+    `Reference: ${report.referencePath} (${formatCount(report.referenceRows)} rows)`,
+    `Current:   ${report.currentPath} (${formatCount(report.currentRows)} rows)`,
     '',
   ];
   const rows = report.columns.map((c) => [truncateLabel(c.name, 40), c.kind, formatMetric(c.psi), testText(c), formatPValue(pValueOf(c)), c.level + (c.significant ? ' *' : '')]);

@@ -3,6 +3,7 @@ import { readMetricFile } from '../../tracking/metricFile.ts';
 import { type RunLogger, attachRun } from '../../tracking/runLogger.ts';
 import { type CliCommand, type CliInvocation, CliError, option } from '../command.ts';
 import { assignments, openCliStore } from './runs.ts';
+import { formatCount } from '../../shared/format.ts';
 
 /** Runs `work` on an existing run and writes what it buffered; the store must exist. */
 async function withRunOf(invocation: CliInvocation, work: (run: RunLogger) => void | Promise<void>): Promise<RunLogger> {
@@ -87,7 +88,7 @@ const logMetrics: CliCommand = {
     let lastReport = Date.now();
     const run = await withRunOf(invocation, async (run) => {
       await readMetricFile(file, (row) => {
-        if (invocation.cancelled()) throw new CliError(`Stopped after ${written.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} points; those are stored.`);
+        if (invocation.cancelled()) throw new CliError(`Stopped after ${formatCount(written)} of ${formatCount(total)} points; those are stored.`);
         try {
           run.logMetric(row.key, row.value, row.step, row.timestamp);
         } catch (error) {
@@ -96,11 +97,11 @@ const logMetrics: CliCommand = {
         written++;
         if (Date.now() - lastReport >= 1000) {
           lastReport = Date.now();
-          invocation.progress(`Logged ${written.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} points…`);
+          invocation.progress(`Logged ${formatCount(written)} of ${formatCount(total)} points…`);
         }
       });
     });
-    report(invocation, run, { points: written }, `Logged ${written.toLocaleString('en-US')} metric point(s) from ${file}`);
+    report(invocation, run, { points: written }, `Logged ${formatCount(written)} metric point(s) from ${file}`);
   },
 };
 

@@ -3,7 +3,7 @@ import { restoreWith } from '../webview/panel.ts';
 import { MAX_ITEMS, type Subject, recentRuns } from '../../compare/model.ts';
 import { compareSavedState, compareViewType } from '../../contract/compare.ts';
 import type { Store } from '../../store/database.ts';
-import { truncateLabel } from '../../shared/format.ts';
+import { truncateLabel, formatCount } from '../../shared/format.ts';
 import { listExperiments } from '../../tracking/experiments.ts';
 import type { ExperimentsNode } from '../../tracking/treeModel.ts';
 import type { Services } from '../services.ts';
@@ -40,7 +40,7 @@ export function registerCompare(services: Services): vscode.Disposable[] {
 async function compareRuns(services: Services, clicked: ExperimentsNode | undefined, selection: ExperimentsNode[] | undefined): Promise<void> {
   const store = services.stores.current();
   if (!store) {
-    void vscode.window.showInformationMessage('Nothing to compare yet: log a run from your training code first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to compare yet: log a run from your training code first.'));
     return;
   }
   const nodes = selection?.length ? selection : clicked ? [clicked] : services.experimentsView.selection;
@@ -80,7 +80,7 @@ async function compareExperiment(services: Services, clicked: ExperimentsNode | 
   if (!experiment) {
     const pick = await vscode.window.showQuickPick(
       listExperiments(store).map((e) => ({ label: truncateLabel(e.name), description: `${e.runCount} runs`, experiment: e })),
-      { title: 'Compare all runs of an experiment' },
+      { title: vscode.l10n.t('Compare all runs of an experiment') },
     );
     experiment = pick?.experiment;
   }
@@ -88,7 +88,7 @@ async function compareExperiment(services: Services, clicked: ExperimentsNode | 
   const notes: string[] = [];
   const runIds = experimentRuns(store, experiment.id, experiment.name, notes);
   if (runIds.length === 0) {
-    void vscode.window.showInformationMessage(`"${truncateLabel(experiment.name, 60)}" has no runs yet.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" has no runs yet.', truncateLabel(experiment.name, 60)));
     return;
   }
   ComparePanel.show(services, { kind: 'runs', runIds }, notes);
@@ -97,7 +97,7 @@ async function compareExperiment(services: Services, clicked: ExperimentsNode | 
 function experimentRuns(store: Store, experimentId: number, name: string, notes: string[]): number[] {
   const { runs, total } = recentRuns(store, { experimentId, limit: EXPERIMENT_RUN_CAP });
   if (total > runs.length) {
-    notes.push(`Showing the ${runs.length} most recent of the ${total.toLocaleString('en-US')} runs in "${truncateLabel(name, 60)}". Use Add runs… for others.`);
+    notes.push(`Showing the ${runs.length} most recent of the ${formatCount(total)} runs in "${truncateLabel(name, 60)}". Use Add runs… for others.`);
   }
   return runs.map((run) => run.id);
 }
@@ -112,7 +112,7 @@ function versionIdOf(node: unknown): number | undefined {
 async function showProductionMetrics(services: Services, clicked: unknown, selection: unknown[] | undefined): Promise<void> {
   const store = services.stores.current();
   if (!store) {
-    void vscode.window.showInformationMessage('No store yet: register a model version and log production metrics first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No store yet: register a model version and log production metrics first.'));
     return;
   }
   let versionIds = (selection?.length ? selection : [clicked]).map(versionIdOf).filter((id): id is number => id !== undefined);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { recentRuns } from '../../compare/model.ts';
 import { allVersions } from '../../compare/production.ts';
 import type { Store } from '../../store/database.ts';
-import { formatTime, truncateLabel } from '../../shared/format.ts';
+import { formatTime, truncateLabel, formatCount } from '../../shared/format.ts';
 
 /** How many of the newest runs a picker offers (its filter box searches them). */
 const PICKER_RUNS = 2000;
@@ -16,14 +16,14 @@ export async function pickRuns(store: Store, options: { exclude?: readonly numbe
     .slice(0, PICKER_RUNS)
     .map((run) => ({ label: truncateLabel(run.name), description: `${truncateLabel(run.experimentName, 40)} · ${run.status}`, detail: `started ${formatTime(run.startTime)}`, id: run.id }));
   if (items.length === 0) {
-    void vscode.window.showInformationMessage(exclude.size ? 'Every run is already in the comparison.' : 'No runs yet: log a run from your training code first.');
+    void vscode.window.showInformationMessage(exclude.size ? vscode.l10n.t('Every run is already in the comparison.') : vscode.l10n.t('No runs yet: log a run from your training code first.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(items, {
     title: options.title,
     canPickMany: true,
     matchOnDescription: true,
-    placeHolder: total > runs.length ? `The ${PICKER_RUNS.toLocaleString('en-US')} newest of ${total.toLocaleString('en-US')} runs; type to filter` : 'Type to filter by run or experiment name',
+    placeHolder: total > runs.length ? vscode.l10n.t('The {0} newest of {1} runs; type to filter', formatCount(PICKER_RUNS), formatCount(total)) : vscode.l10n.t('Type to filter by run or experiment name'),
   });
   return picked?.map((p) => p.id);
 }
@@ -40,7 +40,7 @@ export async function pickVersions(store: Store, options: { exclude?: readonly n
       id: v.id,
     }));
   if (items.length === 0) {
-    void vscode.window.showInformationMessage(exclude.size ? 'Every model version is already shown.' : 'No registered model versions yet: register one from a finished run first.');
+    void vscode.window.showInformationMessage(exclude.size ? vscode.l10n.t('Every model version is already shown.') : vscode.l10n.t('No registered model versions yet: register one from a finished run first.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(items, { title: options.title, canPickMany: true, matchOnDescription: true });

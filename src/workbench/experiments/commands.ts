@@ -44,8 +44,8 @@ export function registerExperimentCommands(services: Services): vscode.Disposabl
     vscode.commands.registerCommand('mlLifecycle.loadMoreRuns', (node: Extract<ExperimentsNode, { kind: 'loadMore' }>) => experimentsTree.loadMore(node)),
     vscode.commands.registerCommand('mlLifecycle.createExperiment', async () => {
       const name = await vscode.window.showInputBox({
-        title: 'Create Experiment',
-        prompt: 'A name for the experiment, e.g. "churn-gbm" or "resnet-baseline"',
+        title: vscode.l10n.t('Create Experiment'),
+        prompt: vscode.l10n.t('A name for the experiment, e.g. "churn-gbm" or "resnet-baseline"'),
         validateInput: (value) => {
           try {
             validateName('experiment', value);
@@ -67,7 +67,7 @@ export function registerExperimentCommands(services: Services): vscode.Disposabl
       const [node] = selectedNodes(services, clicked, undefined, ['experiment', 'run']);
       if (!node) return;
       const current = node.kind === 'experiment' ? node.experiment.name : node.run.name;
-      const name = await vscode.window.showInputBox({ title: `Rename ${node.kind}`, value: current, validateInput: (v) => (v.trim() ? undefined : 'The name cannot be empty.') });
+      const name = await vscode.window.showInputBox({ title: vscode.l10n.t('Rename {0}', node.kind), value: current, validateInput: (v) => (v.trim() ? undefined : 'The name cannot be empty.') });
       if (name === undefined || name === current) return;
       await services.run(`Rename ${node.kind}`, () => {
         if (node.kind === 'experiment') renameExperiment(stores.forWriting(), node.experiment.id, name);
@@ -80,8 +80,8 @@ export function registerExperimentCommands(services: Services): vscode.Disposabl
       if (nodes.length === 0) return;
       const label = describeSelection(nodes);
       const choice = await vscode.window.showWarningMessage(
-        `Move ${label} to the trash?`,
-        { modal: true, detail: 'Runs keep their params and metrics in the trash. Restore them from the Trash item, or empty the trash to remove them for good.' },
+        vscode.l10n.t('Move {0} to the trash?', label),
+        { modal: true, detail: vscode.l10n.t('Runs keep their params and metrics in the trash. Restore them from the Trash item, or empty the trash to remove them for good.') },
         'Move to Trash',
       );
       if (choice !== 'Move to Trash') return;
@@ -92,7 +92,7 @@ export function registerExperimentCommands(services: Services): vscode.Disposabl
         );
         changed();
       });
-      const undo = await vscode.window.showInformationMessage(`Moved ${label} to the trash.`, 'Undo');
+      const undo = await vscode.window.showInformationMessage(vscode.l10n.t('Moved {0} to the trash.', label), 'Undo');
       if (undo) {
         await services.run('Restore', () => {
           restore(
@@ -109,12 +109,12 @@ export function registerExperimentCommands(services: Services): vscode.Disposabl
         const store = stores.current();
         const trashed = store ? listTrash(store) : [];
         if (trashed.length === 0) {
-          void vscode.window.showInformationMessage('The trash is empty.');
+          void vscode.window.showInformationMessage(vscode.l10n.t('The trash is empty.'));
           return;
         }
         const picked = await vscode.window.showQuickPick(
           trashed.map((item) => ({ label: truncateLabel(item.name), description: item.kind === 'run' ? `run in ${truncateLabel(item.experimentName, 40)}` : 'experiment', item })),
-          { title: 'Restore from Trash', canPickMany: true, placeHolder: 'Pick what to restore' },
+          { title: vscode.l10n.t('Restore from Trash'), canPickMany: true, placeHolder: vscode.l10n.t('Pick what to restore') },
         );
         if (!picked?.length) return;
         items = picked.map((p) => p.item);
@@ -123,18 +123,18 @@ export function registerExperimentCommands(services: Services): vscode.Disposabl
         restore(stores.forWriting(), items);
         changed();
       });
-      void vscode.window.showInformationMessage(`Restored ${items.length === 1 ? `"${truncateLabel(items[0]!.name, 60)}"` : `${items.length} items`}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Restored {0}.', items.length === 1 ? `"${truncateLabel(items[0]!.name, 60)}"` : `${items.length} items`));
     }),
     vscode.commands.registerCommand('mlLifecycle.emptyTrash', async () => {
       const store = stores.current();
       const count = store ? listTrash(store).length : 0;
       if (count === 0) {
-        void vscode.window.showInformationMessage('The trash is empty.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('The trash is empty.'));
         return;
       }
       const choice = await vscode.window.showWarningMessage(
-        `Permanently delete ${count} item${count === 1 ? '' : 's'} in the trash?`,
-        { modal: true, detail: 'Their runs, params and metric histories are removed from the store. This cannot be undone.' },
+        vscode.l10n.t('Permanently delete {0} item{1} in the trash?', count, count === 1 ? '' : 's'),
+        { modal: true, detail: vscode.l10n.t('Their runs, params and metric histories are removed from the store. This cannot be undone.') },
         'Delete Permanently',
       );
       if (choice !== 'Delete Permanently') return;
@@ -150,7 +150,7 @@ export function registerExperimentCommands(services: Services): vscode.Disposabl
       if (experimentId === undefined) {
         const pick = await vscode.window.showQuickPick(
           listExperiments(store).map((e) => ({ label: truncateLabel(e.name), description: e.primaryMetric ?? '', id: e.id })),
-          { title: 'Set Primary Metric: pick an experiment' },
+          { title: vscode.l10n.t('Set Primary Metric: pick an experiment') },
         );
         experimentId = pick?.id;
       }
@@ -161,7 +161,7 @@ export function registerExperimentCommands(services: Services): vscode.Disposabl
       const keys = metricKeys(store, runIds);
       const metric = await vscode.window.showQuickPick(
         [...keys.map((key) => ({ label: key, picked: key === experiment.primaryMetric })), { label: '$(close) None', clear: true }],
-        { title: `Primary metric of "${truncateLabel(experiment.name, 60)}"`, placeHolder: keys.length ? 'The metric that decides which run is best' : 'No metrics logged yet' },
+        { title: vscode.l10n.t('Primary metric of "{0}"', truncateLabel(experiment.name, 60)), placeHolder: keys.length ? vscode.l10n.t('The metric that decides which run is best') : vscode.l10n.t('No metrics logged yet') },
       );
       if (!metric) return;
       if ('clear' in metric) {
@@ -175,7 +175,7 @@ export function registerExperimentCommands(services: Services): vscode.Disposabl
         { label: 'Lower is better', description: 'loss, error, latency', value: 'min' as const },
         { label: 'Higher is better', description: 'accuracy, F1, AUC', value: 'max' as const },
       ].sort((a, b) => Number(b.value === guessed) - Number(a.value === guessed));
-      const direction = await vscode.window.showQuickPick(directions, { title: `Direction of ${metric.label}` });
+      const direction = await vscode.window.showQuickPick(directions, { title: vscode.l10n.t('Direction of {0}', metric.label) });
       if (!direction) return;
       await services.run('Set primary metric', () => setPrimaryMetric(stores.forWriting(), experimentId, metric.label, direction.value));
       changed();
@@ -183,7 +183,7 @@ export function registerExperimentCommands(services: Services): vscode.Disposabl
     vscode.commands.registerCommand('mlLifecycle.revealStore', async () => {
       const storePath = stores.path;
       if (!storePath) {
-        void vscode.window.showInformationMessage('Open a folder first: the ML Lifecycle store lives in the workspace folder.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Open a folder first: the ML Lifecycle store lives in the workspace folder.'));
         return;
       }
       const uri = vscode.Uri.file(storePath);

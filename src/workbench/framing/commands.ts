@@ -47,7 +47,7 @@ export async function pickAnswer(ctx: FramingCommandContext, entry: ChecklistEnt
       { label: '$(question) Not sure', description: mark('not-sure'), detail: `Example: ${criterion.example}`, answer: 'not-sure' as const },
       ...(current === null ? [] : [{ label: '$(circle-large-outline) Clear answer', description: '', detail: 'Back to unanswered.', answer: null }]),
     ],
-    { title: criterion.question, placeHolder: `${criterion.label}: currently ${answerLabel(current)}`, matchOnDetail: true },
+    { title: criterion.question, placeHolder: vscode.l10n.t('{0}: currently {1}', criterion.label, answerLabel(current)), matchOnDetail: true },
   );
   if (!picked) return;
   await ctx.services.run('Answer criterion', () => answerCriterion(ctx, framingId, id, picked.answer));
@@ -59,14 +59,14 @@ export async function chooseFraming(ctx: FramingCommandContext, given: unknown, 
   const store = ctx.services.stores.current();
   const framings = store ? listFramings(store) : [];
   if (framings.length === 0) {
-    const choice = await vscode.window.showInformationMessage('There is no framing in this workspace yet.', 'Open Framing Wizard');
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('There is no framing in this workspace yet.'), 'Open Framing Wizard');
     if (choice) ctx.wizards.show(null);
     return undefined;
   }
   if (framings.length === 1) return framings[0]!.id;
   const picked = await vscode.window.showQuickPick(
     framings.map((f) => ({ label: truncateLabel(f.name), description: `revision ${f.revision}`, id: f.id })),
-    { title: purpose, placeHolder: 'Pick a framing' },
+    { title: purpose, placeHolder: vscode.l10n.t('Pick a framing') },
   );
   return picked?.id;
 }
@@ -89,7 +89,7 @@ export async function openWizard(ctx: FramingCommandContext, target?: { framingI
       ...framings.map((f) => ({ label: truncateLabel(f.name), description: `revision ${f.revision}`, id: f.id })),
       { label: '$(add) New framing…', description: '', id: null },
     ],
-    { title: 'Open Framing Wizard', placeHolder: 'Pick a framing, or start a new one' },
+    { title: vscode.l10n.t('Open Framing Wizard'), placeHolder: vscode.l10n.t('Pick a framing, or start a new one') },
   );
   if (picked) ctx.wizards.show(picked.id, step);
 }
@@ -117,7 +117,7 @@ export async function exportFraming(ctx: FramingCommandContext, given?: unknown)
   ctx.wizards.flushAll();
   const file = exportFile();
   if (!file) {
-    void vscode.window.showErrorMessage('Open a folder first: the framing is exported into the workspace folder.');
+    void vscode.window.showErrorMessage(vscode.l10n.t('Open a folder first: the framing is exported into the workspace folder.'));
     return;
   }
   const store = ctx.services.stores.current();
@@ -125,7 +125,7 @@ export async function exportFraming(ctx: FramingCommandContext, given?: unknown)
   if (!record) return;
   const fileName = path.basename(file.fsPath);
   if (vscode.workspace.textDocuments.some((d) => d.uri.fsPath === file.fsPath && d.isDirty)) {
-    void vscode.window.showWarningMessage(`${fileName} has unsaved changes in an editor. Save them (and import them if you want to keep them) or discard them, then export again.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} has unsaved changes in an editor. Save them (and import them if you want to keep them) or discard them, then export again.', fileName));
     return;
   }
   const existing = await readIfExists(file);
@@ -136,7 +136,7 @@ export async function exportFraming(ctx: FramingCommandContext, given?: unknown)
       const detail = parsed.ok
         ? `It holds answers for "${parsed.document.problem.name}" that differ from what is stored (revision ${record.revision}). Import it first to keep them.`
         : `It is not a framing export this extension can read (${parsed.problems[0]!.message}).`;
-      const choice = await vscode.window.showWarningMessage(`${fileName} already exists. Overwrite it?`, { modal: true, detail }, 'Overwrite', ...(parsed.ok ? ['Import It Instead'] : []));
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0} already exists. Overwrite it?', fileName), { modal: true, detail }, 'Overwrite', ...(parsed.ok ? ['Import It Instead'] : []));
       if (choice === 'Import It Instead') return importFraming(ctx, file);
       if (choice !== 'Overwrite') return;
     }
@@ -163,7 +163,7 @@ export async function importFraming(ctx: FramingCommandContext, given?: unknown)
   let file = given instanceof vscode.Uri ? given : exportFile();
   if (!file || (await readIfExists(file)) === undefined) {
     const picked = await vscode.window.showOpenDialog({
-      title: 'Import Framing from Markdown',
+      title: vscode.l10n.t('Import Framing from Markdown'),
       canSelectMany: false,
       filters: { Markdown: ['md', 'markdown'] },
       ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
@@ -180,7 +180,7 @@ export async function importFraming(ctx: FramingCommandContext, given?: unknown)
     const first = parsed.problems[0]!;
     const count = parsed.problems.length;
     const choice = await vscode.window.showErrorMessage(
-      `${fileName} was not imported: ${count} problem${count === 1 ? '' : 's'}. Line ${first.line}: ${first.message}`,
+      vscode.l10n.t('{0} was not imported: {1} problem{2}. Line {3}: {4}', fileName, count, count === 1 ? '' : 's', first.line, first.message),
       'Open File',
       'Show Problems',
     );
@@ -200,7 +200,7 @@ export async function importFraming(ctx: FramingCommandContext, given?: unknown)
         { label: `$(add) Create framing "${truncateLabel(document.problem.name, 60)}"`, description: '', id: undefined as number | undefined },
         ...listFramings(store).map((f) => ({ label: `$(replace) Update "${truncateLabel(f.name, 60)}"`, description: 'renames it; its history is kept', id: f.id })),
       ],
-      { title: `Import ${fileName}`, placeHolder: `No framing is called "${truncateLabel(document.problem.name, 60)}" yet` },
+      { title: vscode.l10n.t('Import {0}', fileName), placeHolder: vscode.l10n.t('No framing is called "{0}" yet', truncateLabel(document.problem.name, 60)) },
     );
     if (!picked) return;
     target = picked.id;
@@ -208,22 +208,22 @@ export async function importFraming(ctx: FramingCommandContext, given?: unknown)
   if (target === undefined) {
     const record = createFraming(store, document, { reason });
     ctx.services.stores.notifyChanged();
-    void vscode.window.showInformationMessage(`Imported ${fileName} as the new framing "${truncateLabel(record.name, 60)}".`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Imported {0} as the new framing "{1}".', fileName, truncateLabel(record.name, 60)));
     return;
   }
   const current = getFraming(store, target)!;
   if (changedPaths(current.document, document).length === 0) {
-    void vscode.window.showInformationMessage(`${fileName} matches framing "${truncateLabel(current.name, 60)}" (revision ${current.revision}): nothing to import.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} matches framing "{1}" (revision {2}): nothing to import.', fileName, truncateLabel(current.name, 60), current.revision));
     return;
   }
   const choice = await vscode.window.showWarningMessage(
-    `Replace the answers of framing "${truncateLabel(current.name, 60)}" with ${fileName}?`,
-    { modal: true, detail: `The current answers stay in the revision history (revision ${current.revision}).` },
+    vscode.l10n.t('Replace the answers of framing "{0}" with {1}?', truncateLabel(current.name, 60), fileName),
+    { modal: true, detail: vscode.l10n.t('The current answers stay in the revision history (revision {0}).', current.revision) },
     'Import',
   );
   if (choice !== 'Import') return;
   const revision = replaceAnswers(ctx, target, document, reason);
-  void vscode.window.showInformationMessage(`Imported ${fileName} into "${truncateLabel(document.problem.name, 60)}" (revision ${revision}).`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Imported {0} into "{1}" (revision {2}).', fileName, truncateLabel(document.problem.name, 60), revision));
 }
 
 function replaceAnswers(ctx: FramingCommandContext, framingId: number, document: FramingDocument, reason: string): number {
@@ -241,7 +241,7 @@ function replaceAnswers(ctx: FramingCommandContext, framingId: number, document:
 export async function linkExperiment(ctx: FramingCommandContext, node: unknown): Promise<void> {
   const experimentId = (node as { kind?: unknown; experiment?: { id?: unknown } } | undefined)?.kind === 'experiment' ? (node as { experiment: { id: unknown } }).experiment.id : undefined;
   if (typeof experimentId !== 'number') {
-    void vscode.window.showInformationMessage('Right-click an experiment in the Experiments view to link it to a framing.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Right-click an experiment in the Experiments view to link it to a framing.'));
     return;
   }
   ctx.wizards.flushAll();
@@ -250,7 +250,7 @@ export async function linkExperiment(ctx: FramingCommandContext, node: unknown):
   if (!store || !experiment) return;
   const framings = listFramings(store);
   if (framings.length === 0) {
-    const choice = await vscode.window.showInformationMessage('There is no framing to link to yet. Write one first: its offline-evaluation metric and threshold become the experiment’s target.', 'Open Framing Wizard');
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('There is no framing to link to yet. Write one first: its offline-evaluation metric and threshold become the experiment’s target.'), 'Open Framing Wizard');
     if (choice) ctx.wizards.show(null);
     return;
   }
@@ -262,7 +262,7 @@ export async function linkExperiment(ctx: FramingCommandContext, node: unknown):
         ...framings.map((f) => ({ label: truncateLabel(f.name), description: f.id === experiment.framingId ? 'linked now' : '', id: f.id })),
         ...(experiment.framingId === null ? [] : [{ label: '$(close) Unlink from its framing', description: 'keeps the primary metric, drops the target', id: null }]),
       ],
-      { title: `Link "${truncateLabel(experiment.name, 60)}" to a framing`, placeHolder: 'The framing’s metric, direction and threshold become the experiment’s primary metric and target' },
+      { title: vscode.l10n.t('Link "{0}" to a framing', truncateLabel(experiment.name, 60)), placeHolder: vscode.l10n.t('The framing’s metric, direction and threshold become the experiment’s primary metric and target') },
     );
     if (!picked) return;
     framingId = picked.id;
@@ -274,14 +274,14 @@ export async function linkExperiment(ctx: FramingCommandContext, node: unknown):
   if (!linked) return;
   ctx.services.stores.notifyChanged();
   if (framingId === null) {
-    void vscode.window.showInformationMessage(`"${truncateLabel(experiment.name, 60)}" is no longer linked to a framing.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" is no longer linked to a framing.', truncateLabel(experiment.name, 60)));
     return;
   }
   const record = getFraming(store, framingId)!;
   const target = experimentTargetOf(record.document);
   if (!target) {
     const choice = await vscode.window.showInformationMessage(
-      `Linked "${truncateLabel(experiment.name, 60)}" to "${truncateLabel(record.name, 60)}". The framing has no offline-evaluation metric yet; once it does, the experiment follows it.`,
+      vscode.l10n.t('Linked "{0}" to "{1}". The framing has no offline-evaluation metric yet; once it does, the experiment follows it.', truncateLabel(experiment.name, 60), truncateLabel(record.name, 60)),
       'Open Offline Evaluation',
     );
     if (choice) ctx.wizards.show(framingId, 'evaluation');
@@ -292,6 +292,6 @@ export async function linkExperiment(ctx: FramingCommandContext, node: unknown):
   const direction = target.direction === 'max' ? 'higher is better' : target.direction === 'min' ? 'lower is better' : 'no direction set';
   const message = `Linked "${truncateLabel(experiment.name, 60)}" to "${truncateLabel(record.name, 60)}": primary metric ${target.metric} (${direction})${target.target === null ? '' : `, target ${target.target}`}.`;
   if (runIds.length > 0 && !logged.includes(target.metric)) {
-    void vscode.window.showWarningMessage(`${message} No run of this experiment has logged "${target.metric}" yet; check the key in step 7 matches what the training code logs.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} No run of this experiment has logged "{1}" yet; check the key in step 7 matches what the training code logs.', message, target.metric));
   } else void vscode.window.showInformationMessage(message);
 }

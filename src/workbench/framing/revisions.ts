@@ -64,13 +64,13 @@ export async function showFramingRevisions(ctx: FramingCommandContext, given?: u
   if (!store) return;
   const name = (store.db.prepare('SELECT name FROM framings WHERE id = ?').get(framingId) as { name: string } | undefined)?.name;
   if (name === undefined) {
-    void vscode.window.showInformationMessage('That framing has not been saved yet: answer a question in the wizard first, then its revisions show here.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('That framing has not been saved yet: answer a question in the wizard first, then its revisions show here.'));
     return;
   }
   const history = revisionHistory(store, framingId);
   const picked = await vscode.window.showQuickPick(revisionItems(history), {
-    title: `Revisions of "${truncateLabel(name, 60)}"`,
-    placeHolder: 'Pick a revision to compare, open or restore',
+    title: vscode.l10n.t('Revisions of "{0}"', truncateLabel(name, 60)),
+    placeHolder: vscode.l10n.t('Pick a revision to compare, open or restore'),
     matchOnDetail: true,
   });
   if (!picked) return;
@@ -83,7 +83,7 @@ export async function showFramingRevisions(ctx: FramingCommandContext, given?: u
     { label: '$(markdown) Open as Markdown (read-only)', choice: 'open' },
     ...(entry.current ? [] : [{ label: '$(history) Restore this revision…', detail: 'Its answers become a new revision; the current answers stay in the history.', choice: 'restore' as const }]),
   ];
-  const action = await vscode.window.showQuickPick(actions, { title: `Revision ${entry.revision} of "${truncateLabel(name, 60)}"`, placeHolder: entry.summary });
+  const action = await vscode.window.showQuickPick(actions, { title: vscode.l10n.t('Revision {0} of "{1}"', entry.revision, truncateLabel(name, 60)), placeHolder: entry.summary });
   if (!action) return;
   const diff = (left: number, right: number) =>
     vscode.commands.executeCommand('vscode.diff', revisionUri(framingId, name, left), revisionUri(framingId, name, right), `${truncateLabel(name, 60)}: revision ${left} ↔ ${right}`, { preview: true });
@@ -95,7 +95,7 @@ export async function showFramingRevisions(ctx: FramingCommandContext, given?: u
       await diff(entry.revision - 1, entry.revision);
       return;
     case 'other': {
-      const other = await vscode.window.showQuickPick(revisionItems(history, entry.revision), { title: `Compare revision ${entry.revision} with…`, matchOnDetail: true });
+      const other = await vscode.window.showQuickPick(revisionItems(history, entry.revision), { title: vscode.l10n.t('Compare revision {0} with…', entry.revision), matchOnDetail: true });
       if (other) await diff(Math.min(entry.revision, other.entry.revision), Math.max(entry.revision, other.entry.revision));
       return;
     }
@@ -110,8 +110,8 @@ export async function showFramingRevisions(ctx: FramingCommandContext, given?: u
 
 async function restore(ctx: FramingCommandContext, framingId: number, name: string, entry: RevisionEntry): Promise<void> {
   const choice = await vscode.window.showWarningMessage(
-    `Restore revision ${entry.revision} of "${truncateLabel(name, 60)}"?`,
-    { modal: true, detail: `Its answers (saved ${formatTime(entry.savedAt)} by ${entry.savedBy}) become a new revision. Nothing is lost: the current answers stay in the revision history, and the restore is kept in the audit log.` },
+    vscode.l10n.t('Restore revision {0} of "{1}"?', entry.revision, truncateLabel(name, 60)),
+    { modal: true, detail: vscode.l10n.t('Its answers (saved {0} by {1}) become a new revision. Nothing is lost: the current answers stay in the revision history, and the restore is kept in the audit log.', formatTime(entry.savedAt), entry.savedBy) },
     'Restore',
   );
   if (choice !== 'Restore') return;
@@ -120,7 +120,7 @@ async function restore(ctx: FramingCommandContext, framingId: number, name: stri
     const restored = restoreRevision(ctx.services.stores.forWriting(), framingId, entry.revision);
     ctx.services.stores.notifyChanged();
     ctx.services.log.info(`Restored revision ${entry.revision} of framing "${name}" as revision ${restored.revision}`);
-    void vscode.window.showInformationMessage(`Restored revision ${entry.revision} of "${truncateLabel(restored.name, 60)}" as revision ${restored.revision}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Restored revision {0} of "{1}" as revision {2}.', entry.revision, truncateLabel(restored.name, 60), restored.revision));
   } catch (error) {
     if (!(error instanceof NothingToRestoreError)) throw error;
     void vscode.window.showInformationMessage(error.message);

@@ -74,7 +74,7 @@ class WizardPanel implements vscode.Disposable {
             return;
           case 'showRevisions':
             session.flush();
-            if (session.id === null) void vscode.window.showInformationMessage('This framing has no revisions yet: its first answer saves revision 1.');
+            if (session.id === null) void vscode.window.showInformationMessage(vscode.l10n.t('This framing has no revisions yet: its first answer saves revision 1.'));
             else await vscode.commands.executeCommand('mlLifecycle.showFramingRevisions', session.id);
             return;
           case 'export':

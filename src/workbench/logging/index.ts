@@ -65,7 +65,7 @@ export function registerLogging(services: Services): vscode.Disposable[] {
       services.run('Copy the Python logger', async () => {
         if (!vscode.workspace.isTrusted) throw new Error('This workspace is not trusted, so ML Lifecycle does not write into it. Trust the workspace first.');
         const folders = vscode.workspace.workspaceFolders ?? [];
-        const folder = folders.length > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: `Copy ${LOGGER_FILE} into which folder?` }) : folders[0];
+        const folder = folders.length > 1 ? await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Copy {0} into which folder?', LOGGER_FILE) }) : folders[0];
         if (!folder) {
           if (folders.length === 0) throw new Error('Open a folder first: the logger is copied into the workspace folder.');
           return;
@@ -79,16 +79,16 @@ export function registerLogging(services: Services): vscode.Disposable[] {
           existing = undefined; // not there yet
         }
         if (existing && Buffer.from(existing).equals(Buffer.from(fresh))) {
-          void vscode.window.showInformationMessage(`${target.fsPath} is already this extension's logger (version ${loggerVersion(fresh)}).`);
+          void vscode.window.showInformationMessage(vscode.l10n.t('{0} is already this extension\'s logger (version {1}).', target.fsPath, loggerVersion(fresh)));
           return;
         }
         if (existing) {
           const replace = 'Replace';
           const choice = await vscode.window.showWarningMessage(
-            `${LOGGER_FILE} already exists in ${folder.name} and differs from the extension's logger.`,
+            vscode.l10n.t('{0} already exists in {1} and differs from the extension\'s logger.', LOGGER_FILE, folder.name),
             {
               modal: true,
-              detail: `Your copy: version ${loggerVersion(existing)}. The extension's: version ${loggerVersion(fresh)}. Replacing overwrites your copy, including any change you made to it.`,
+              detail: vscode.l10n.t('Your copy: version {0}. The extension\'s: version {1}. Replacing overwrites your copy, including any change you made to it.', loggerVersion(existing), loggerVersion(fresh)),
             },
             replace,
           );
@@ -98,7 +98,7 @@ export function registerLogging(services: Services): vscode.Disposable[] {
         log.info(`Copied the Python logger (version ${loggerVersion(fresh)}) to ${target.fsPath}`);
         const open = 'Open';
         const howTo = 'How to Log';
-        const choice = await vscode.window.showInformationMessage(`Copied ${LOGGER_FILE} into ${folder.name}: scripts there can now "import ml_lifecycle".`, open, howTo);
+        const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Copied {0} into {1}: scripts there can now "import ml_lifecycle".', LOGGER_FILE, folder.name), open, howTo);
         if (choice === open) await vscode.window.showTextDocument(target);
         if (choice === howTo) await vscode.commands.executeCommand('mlLifecycle.showLoggingGuide');
       }),

@@ -59,7 +59,7 @@ class MlflowSync implements vscode.Disposable {
   /** The command: pick a workspace source, a folder or a database, then import it with progress. */
   async importChosen(): Promise<void> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Importing from MLflow is off in an untrusted workspace. Trust the workspace first (Manage Workspace Trust), then try again.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Importing from MLflow is off in an untrusted workspace. Trust the workspace first (Manage Workspace Trust), then try again.'));
       return;
     }
     const root = workspaceRoot();
@@ -71,12 +71,12 @@ class MlflowSync implements vscode.Disposable {
       { label: '$(folder-opened) Choose an mlruns folder…', browse: 'folder' },
       { label: '$(file) Choose an MLflow database (.db)…', browse: 'file' },
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: 'Import from MLflow', placeHolder: 'MLflow data to import (its files are only read)' });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Import from MLflow'), placeHolder: vscode.l10n.t('MLflow data to import (its files are only read)') });
     if (!picked) return;
     let sources = picked.sources;
     if (!sources) {
       const uris = await vscode.window.showOpenDialog({
-        title: picked.browse === 'folder' ? 'Import an MLflow mlruns folder' : 'Import an MLflow database',
+        title: picked.browse === 'folder' ? vscode.l10n.t('Import an MLflow mlruns folder') : vscode.l10n.t('Import an MLflow database'),
         openLabel: 'Import',
         canSelectFiles: picked.browse === 'file',
         canSelectFolders: picked.browse === 'folder',
@@ -105,7 +105,7 @@ class MlflowSync implements vscode.Disposable {
       return;
     }
     const choice = await vscode.window.showInformationMessage(
-      `This workspace has MLflow data (${label(pending)}). Import its experiments, runs and models into ML Lifecycle? MLflow's files are only read.`,
+      vscode.l10n.t('This workspace has MLflow data ({0}). Import its experiments, runs and models into ML Lifecycle? MLflow\'s files are only read.', label(pending)),
       'Import',
       'Always',
       'Never',
@@ -165,7 +165,7 @@ class MlflowSync implements vscode.Disposable {
     const summaries = await vscode.window.withProgress(
       {
         location: interactive ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window,
-        title: interactive ? `Importing from MLflow (${label(sources)})` : 'Syncing MLflow',
+        title: interactive ? vscode.l10n.t('Importing from MLflow ({0})', label(sources)) : vscode.l10n.t('Syncing MLflow'),
         cancellable: interactive,
       },
       async (progress, token) => {
@@ -199,7 +199,7 @@ class MlflowSync implements vscode.Disposable {
     else if (interactive || changed) this.services.log.info(lines.join('\n'));
     if (!interactive) return;
     const text = headline(summary);
-    const show = summary.skippedCount ? vscode.window.showWarningMessage(`${text} The log lists what was skipped and why.`, 'Show Log') : vscode.window.showInformationMessage(text);
+    const show = summary.skippedCount ? vscode.window.showWarningMessage(vscode.l10n.t('{0} The log lists what was skipped and why.', text), 'Show Log') : vscode.window.showInformationMessage(text);
     void show.then((choice) => {
       if (choice === 'Show Log') this.services.log.show();
     });

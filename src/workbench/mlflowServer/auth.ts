@@ -28,9 +28,9 @@ export async function setCredentialsCommand(services: Services, uri?: string): P
   const chosen =
     uri ??
     (servers.length
-      ? await vscode.window.showQuickPick(servers, { title: 'Set credentials for which MLflow server?', placeHolder: 'Kept in VS Code’s secret storage, never in settings or the store' })
-      : await vscode.window.showInputBox({ title: 'Set credentials for which MLflow server?', placeHolder: 'http://mlflow.example.com:5000', ignoreFocusOut: true }));
+      ? await vscode.window.showQuickPick(servers, { title: vscode.l10n.t('Set credentials for which MLflow server?'), placeHolder: vscode.l10n.t('Kept in VS Code’s secret storage, never in settings or the store') })
+      : await vscode.window.showInputBox({ title: vscode.l10n.t('Set credentials for which MLflow server?'), placeHolder: vscode.l10n.t('http://mlflow.example.com:5000'), ignoreFocusOut: true }));
   if (!chosen) return;
   const credentials = await credentialsFor(services, chosen, true);
-  if (credentials) void vscode.window.showInformationMessage(`Credentials for ${chosen} kept in secret storage.`);
+  if (credentials) void vscode.window.showInformationMessage(vscode.l10n.t('Credentials for {0} kept in secret storage.', chosen));
 }

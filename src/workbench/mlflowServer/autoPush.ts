@@ -57,7 +57,7 @@ export function registerAutoPush(services: Services): vscode.Disposable[] {
       uri = normalizeTrackingUri(configured);
     } catch (error) {
       services.log.warn(`${SETTING}: ${(error as Error).message}`);
-      void vscode.window.showWarningMessage(`Auto-push is off: the setting ${SETTING} is not a tracking server address. ${(error as Error).message}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Auto-push is off: the setting {0} is not a tracking server address. {1}', SETTING, (error as Error).message));
       return;
     }
     pusher = new AutoPusher({
@@ -99,7 +99,7 @@ export function registerAutoPush(services: Services): vscode.Disposable[] {
         { label: '$(key) Set Credentials…', action: 'credentials' as const },
         { label: '$(circle-slash) Turn Off Auto-push', action: 'off' as const },
       ],
-      { title: last ? `Auto-push to ${last.uri}: ${last.pending} to push` : 'Auto-push' },
+      { title: last ? vscode.l10n.t('Auto-push to {0}: {1} to push', last.uri, last.pending) : vscode.l10n.t('Auto-push') },
     );
     if (!choice) return;
     if (choice.action === 'log') services.log.show();

@@ -23,9 +23,9 @@ export function registerMlflowServer(services: Services): vscode.Disposable[] {
 async function askUri(services: Services): Promise<string | undefined> {
   const recent = services.context.workspaceState.get<string[]>(RECENT_KEY, []);
   const typed = await vscode.window.showInputBox({
-    title: 'Push to MLflow Server',
-    prompt: 'The tracking server’s address. Only what is new since the last push to it is sent.',
-    placeHolder: 'http://mlflow.example.com:5000',
+    title: vscode.l10n.t('Push to MLflow Server'),
+    prompt: vscode.l10n.t('The tracking server’s address. Only what is new since the last push to it is sent.'),
+    placeHolder: vscode.l10n.t('http://mlflow.example.com:5000'),
     value: recent[0] ?? '',
     ignoreFocusOut: true,
     validateInput: uriProblem,
@@ -43,16 +43,16 @@ export async function credentialsFor(services: Services, uri: string, ask: boole
       { label: 'Token', description: 'bearer token, like MLFLOW_TRACKING_TOKEN', auth: 'token' as const },
       { label: 'User name and password', description: 'basic auth, like MLFLOW_TRACKING_USERNAME/PASSWORD', auth: 'basic' as const },
     ],
-    { title: `Credentials for ${uri}`, placeHolder: 'Kept in VS Code’s secret storage, never in settings or the store' },
+    { title: vscode.l10n.t('Credentials for {0}', uri), placeHolder: vscode.l10n.t('Kept in VS Code’s secret storage, never in settings or the store') },
   );
   if (!kind) return undefined;
   let credentials: Credentials | undefined;
   if (kind.auth === 'token') {
-    const token = await vscode.window.showInputBox({ title: `Token for ${uri}`, password: true, ignoreFocusOut: true });
+    const token = await vscode.window.showInputBox({ title: vscode.l10n.t('Token for {0}', uri), password: true, ignoreFocusOut: true });
     if (token) credentials = { kind: 'token', token };
   } else {
-    const username = await vscode.window.showInputBox({ title: `User name for ${uri}`, ignoreFocusOut: true });
-    const password = username ? await vscode.window.showInputBox({ title: `Password of ${username} on ${uri}`, password: true, ignoreFocusOut: true }) : undefined;
+    const username = await vscode.window.showInputBox({ title: vscode.l10n.t('User name for {0}', uri), ignoreFocusOut: true });
+    const password = username ? await vscode.window.showInputBox({ title: vscode.l10n.t('Password of {0} on {1}', username, uri), password: true, ignoreFocusOut: true }) : undefined;
     if (username && password) credentials = { kind: 'basic', username, password };
   }
   if (credentials) await services.context.secrets.store(secretKey(uri), JSON.stringify(credentials));
@@ -61,7 +61,7 @@ export async function credentialsFor(services: Services, uri: string, ask: boole
 
 async function pushCommand(services: Services): Promise<void> {
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('Pushing to an MLflow server is off in an untrusted workspace. Trust the workspace first (Manage Workspace Trust), then try again.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Pushing to an MLflow server is off in an untrusted workspace. Trust the workspace first (Manage Workspace Trust), then try again.'));
     return;
   }
   const uri = await askUri(services);
@@ -73,7 +73,7 @@ async function pushCommand(services: Services): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const summary = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Pushing to ${uri}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Pushing to {0}', uri), cancellable: true },
         async (progress, token) => {
           let reported = 0;
           const tls = tlsFromEnv(process.env);
@@ -95,7 +95,7 @@ async function pushCommand(services: Services): Promise<void> {
       const lines = describePush(summary);
       services.log.info(lines.join('\n'));
       const show = summary.warnings.length
-        ? vscode.window.showWarningMessage(`${lines[0]} Some things were not sent; the log says why.`, 'Show Log')
+        ? vscode.window.showWarningMessage(vscode.l10n.t('{0} Some things were not sent; the log says why.', lines[0]!), 'Show Log')
         : vscode.window.showInformationMessage(lines[0]!);
       void show.then((choice) => {
         if (choice === 'Show Log') services.log.show();
@@ -117,8 +117,8 @@ async function pushCommand(services: Services): Promise<void> {
 
 async function forgetCommand(services: Services): Promise<void> {
   const recent = services.context.workspaceState.get<string[]>(RECENT_KEY, []);
-  const uri = recent.length ? await vscode.window.showQuickPick(recent, { title: 'Forget the credentials kept for which server?' }) : await askUri(services);
+  const uri = recent.length ? await vscode.window.showQuickPick(recent, { title: vscode.l10n.t('Forget the credentials kept for which server?') }) : await askUri(services);
   if (!uri) return;
   await services.context.secrets.delete(secretKey(uri));
-  void vscode.window.showInformationMessage(`Credentials for ${uri} removed from secret storage.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Credentials for {0} removed from secret storage.', uri));
 }

@@ -65,11 +65,11 @@ export class RemoteRegistrySource {
   /** Promote to Champion on the server: the gate first; a passing gate is confirmed, a failing one refuses with its reasons. */
   async promote(node: unknown): Promise<void> {
     if (!isRemoteRegistryNode(node) || node.kind !== 'remoteVersion') {
-      void vscode.window.showInformationMessage('Pick a version under an MLflow server in the Models view, then choose Promote to Champion on Server.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Pick a version under an MLflow server in the Models view, then choose Promote to Champion on Server.'));
       return;
     }
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Promoting on an MLflow server is off in an untrusted workspace (the promotion is audited in the store). Trust the workspace first.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Promoting on an MLflow server is off in an untrusted workspace (the promotion is audited in the store). Trust the workspace first.'));
       return;
     }
     const { uri, version } = node;
@@ -84,13 +84,13 @@ export class RemoteRegistrySource {
       } catch (error) {
         if (!(error instanceof PromotionRefusedError)) throw error;
         this.services.log.warn(error.message);
-        await vscode.window.showWarningMessage(`Not promoted: ${version.model} v${version.version} did not pass the gate.`, { modal: true, detail: checks });
+        await vscode.window.showWarningMessage(vscode.l10n.t('Not promoted: {0} v{1} did not pass the gate.', version.model, version.version), { modal: true, detail: checks });
         return;
       }
     }
     const confirm = await vscode.window.showInformationMessage(
-      `Make ${version.model} v${version.version} the champion on ${uri}?`,
-      { modal: true, detail: `${checks}\n\nThis sets the "champion" alias on the server for everyone using it.` },
+      vscode.l10n.t('Make {0} v{1} the champion on {2}?', version.model, version.version, uri),
+      { modal: true, detail: vscode.l10n.t('{0}\n\nThis sets the "champion" alias on the server for everyone using it.', checks) },
       'Promote',
     );
     if (confirm !== 'Promote') return;
@@ -98,7 +98,7 @@ export class RemoteRegistrySource {
     this.services.log.info(`Promoted ${version.model} v${version.version} to champion on ${uri}${previous ? ` (was v${previous})` : ''}.`);
     this.services.stores.notifyChanged();
     this.refresh();
-    void vscode.window.showInformationMessage(`${version.model} v${version.version} is the champion on ${uri}${previous ? ` (was v${previous})` : ''}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} v{1} is the champion on {2}{3}.', version.model, version.version, uri, previous ? ` (was v${previous})` : ''));
   }
 
   dispose(): void {

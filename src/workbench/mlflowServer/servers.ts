@@ -12,6 +12,7 @@ import type { ExperimentsNode } from '../../tracking/treeModel.ts';
 import type { Services } from '../services.ts';
 import { credentialsFor } from './index.ts';
 import { onShownRunsChanged, shownRuns } from './shownRuns.ts';
+import { formatCount } from '../../shared/format.ts';
 
 /**
  * The team servers the Experiments view browses: the mlLifecycle.mlflowServer.servers setting
@@ -50,7 +51,7 @@ function configuredServers(): { uris: string[]; problems: string[] } {
 
 function untrusted(): boolean {
   if (vscode.workspace.isTrusted) return false;
-  void vscode.window.showWarningMessage('Browsing an MLflow server writes its runs into the store, which is off in an untrusted workspace. Trust the workspace first (Manage Workspace Trust).');
+  void vscode.window.showWarningMessage(vscode.l10n.t('Browsing an MLflow server writes its runs into the store, which is off in an untrusted workspace. Trust the workspace first (Manage Workspace Trust).'));
   return true;
 }
 
@@ -60,7 +61,7 @@ async function browseWithProgress(services: Services, store: Store, uri: string,
   for (let attempt = 0; ; attempt++) {
     try {
       const summary = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Fetching runs from ${serverLabel(uri)}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching runs from {0}', serverLabel(uri)), cancellable: true },
         (progress, token) => {
           let reported = 0;
           return browseServer(store, uri, {
@@ -94,16 +95,16 @@ async function browseWithProgress(services: Services, store: Store, uri: string,
 }
 
 function describeBrowse(summary: BrowseSummary): string {
-  const what = `${summary.experiments.toLocaleString('en-US')} experiments and ${summary.runs.toLocaleString('en-US')} runs from ${summary.uri} in ${(summary.ms / 1000).toFixed(1)} s`;
+  const what = `${formatCount(summary.experiments)} experiments and ${formatCount(summary.runs)} runs from ${summary.uri} in ${(summary.ms / 1000).toFixed(1)} s`;
   return summary.cancelled ? `Fetch cancelled after ${what}; the cache keeps what was fetched.` : `Fetched ${what} (read-only).`;
 }
 
 async function addServer(services: Services): Promise<void> {
   if (untrusted()) return;
   const typed = await vscode.window.showInputBox({
-    title: 'Add MLflow Server',
-    prompt: 'The tracking server’s address. Its experiments and runs appear, read-only, in the Experiments view.',
-    placeHolder: 'http://mlflow.example.com:5000',
+    title: vscode.l10n.t('Add MLflow Server'),
+    prompt: vscode.l10n.t('The tracking server’s address. Its experiments and runs appear, read-only, in the Experiments view.'),
+    placeHolder: vscode.l10n.t('http://mlflow.example.com:5000'),
     ignoreFocusOut: true,
     validateInput: uriProblem,
   });
@@ -130,7 +131,7 @@ async function pickServer(services: Services, node: ExperimentsNode | undefined,
   const store = services.stores.current();
   const uris = [...new Set([...configuredServers().uris, ...(store ? cachedServers(store.db).keys() : [])])];
   if (uris.length === 0) {
-    void vscode.window.showInformationMessage('No MLflow server is added yet. Use "Add MLflow Server…" first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No MLflow server is added yet. Use "Add MLflow Server…" first.'));
     return undefined;
   }
   return uris.length === 1 ? uris[0] : vscode.window.showQuickPick(uris, { title });
@@ -151,8 +152,8 @@ async function removeServer(services: Services, node: ExperimentsNode | undefine
   const uri = await pickServer(services, node, 'Remove which MLflow server?');
   if (!uri) return;
   const choice = await vscode.window.showWarningMessage(
-    `Remove ${uri} from the Experiments view?`,
-    { modal: true, detail: 'Its cached experiments and runs leave this workspace’s store. Nothing on the server changes; add it again to fetch them anew.' },
+    vscode.l10n.t('Remove {0} from the Experiments view?', uri),
+    { modal: true, detail: vscode.l10n.t('Its cached experiments and runs leave this workspace’s store. Nothing on the server changes; add it again to fetch them anew.') },
     'Remove',
   );
   if (choice !== 'Remove') return;
@@ -231,11 +232,11 @@ class RemotePoller implements vscode.Disposable {
           fetchHistories(store, uri, toChart, { ...options, ...(isCancelled ? { isCancelled } : {}), ...(onProgress ? { onProgress } : {}) });
         const summary = first.length
           ? await vscode.window.withProgress(
-              { location: vscode.ProgressLocation.Notification, title: `Fetching metric histories from ${serverLabel(uri)}`, cancellable: true },
+              { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching metric histories from {0}', serverLabel(uri)), cancellable: true },
               (progress, token) => fetch(() => token.isCancellationRequested, ({ done, total, message }) => progress.report({ message: `${done}/${total} ${message}` })),
             )
           : await fetch();
-        if (summary.points) this.services.log.info(`${uri}: ${summary.points.toLocaleString('en-US')} new metric points in ${(summary.ms / 1000).toFixed(1)} s`);
+        if (summary.points) this.services.log.info(`${uri}: ${formatCount(summary.points)} new metric points in ${(summary.ms / 1000).toFixed(1)} s`);
       }
       this.failing.delete(uri);
       if ((poll && running.length) || toChart.length) this.services.stores.notifyChanged();
@@ -243,7 +244,7 @@ class RemotePoller implements vscode.Disposable {
       if (!this.failing.has(uri)) {
         this.failing.add(uri);
         this.services.log.error(`${uri}: could not fetch remote runs: ${(error as Error).message}`);
-        if (!poll) void vscode.window.showWarningMessage(`Could not fetch runs from ${uri}: ${(error as Error).message}`);
+        if (!poll) void vscode.window.showWarningMessage(vscode.l10n.t('Could not fetch runs from {0}: {1}', uri, (error as Error).message));
       }
       this.services.stores.notifyChanged();
     }

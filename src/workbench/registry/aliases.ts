@@ -13,7 +13,7 @@ function gateText(gate: GateResult): string {
 async function askReason(title: string, required: boolean): Promise<string | undefined> {
   return vscode.window.showInputBox({
     title,
-    prompt: required ? 'Required: why this change is right despite the failed check. It is kept in the audit log.' : 'Optional: why, for the audit log.',
+    prompt: required ? vscode.l10n.t('Required: why this change is right despite the failed check. It is kept in the audit log.') : vscode.l10n.t('Optional: why, for the audit log.'),
     validateInput: (value) => (required && !value.trim() ? 'Give a reason: it is what reviewers will read in the audit trail.' : undefined),
   });
 }
@@ -27,15 +27,15 @@ export async function promoteCommand(services: Services, node: unknown): Promise
   const gate = promotionGate(store, version);
   const champion = aliasTarget(store, version.modelId, CHAMPION);
   if (champion?.id === version.id) {
-    void vscode.window.showInformationMessage(`${versionLabel(version)} is already the champion.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} is already the champion.', versionLabel(version)));
     return;
   }
   const replaces = champion ? ` It replaces v${champion.version} as champion.` : '';
   let reason: string | undefined;
   if (gate.passed) {
     const choice = await vscode.window.showInformationMessage(
-      `Promote ${versionLabel(version)} to champion?`,
-      { modal: true, detail: `The promotion gate passed.${replaces}\n\n${gateText(gate)}` },
+      vscode.l10n.t('Promote {0} to champion?', versionLabel(version)),
+      { modal: true, detail: vscode.l10n.t('The promotion gate passed.{0}\n\n{1}', replaces, gateText(gate)) },
       'Promote',
     );
     if (choice !== 'Promote') return;
@@ -43,8 +43,8 @@ export async function promoteCommand(services: Services, node: unknown): Promise
     reason = await askReason(`Promote v${version.version} to champion: reason (optional, Escape to skip)`, false);
   } else {
     const choice = await vscode.window.showWarningMessage(
-      `The promotion gate did not pass for ${versionLabel(version)}.`,
-      { modal: true, detail: `${gateText(gate)}\n\nPromote anyway only with a reason; it goes to the audit log with these checks.${replaces}` },
+      vscode.l10n.t('The promotion gate did not pass for {0}.', versionLabel(version)),
+      { modal: true, detail: vscode.l10n.t('{0}\n\nPromote anyway only with a reason; it goes to the audit log with these checks.{1}', gateText(gate), replaces) },
       'Promote Anyway…',
     );
     if (choice !== 'Promote Anyway…') return;
@@ -58,7 +58,7 @@ export async function promoteCommand(services: Services, node: unknown): Promise
     ...(droppedChallenger ? [`It is no longer @${CHALLENGER}.`] : []),
     ...(reason?.trim() ? [] : ['No reason was given, so the audit log records the promotion without one.']),
   ];
-  void vscode.window.showInformationMessage(`${truncateLabel(version.modelName, 60)} v${version.version} is now @champion${previous ? ` (was v${previous.version})` : ''}.${notes.map((n) => ` ${n}`).join('')}`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('{0} v{1} is now @champion{2}.{3}', truncateLabel(version.modelName, 60), version.version, previous ? ` (was v${previous.version})` : '', notes.map((n) => ` ${n}`).join('')));
 }
 
 /** mlLifecycle.setAlias: champion goes through the promotion gate; moving any other alias is confirmed. */
@@ -82,14 +82,14 @@ export async function setAliasCommand(services: Services, node: unknown): Promis
       ...existing.map((a) => ({ label: a.alias, description: describe(a.alias) })),
       { label: OTHER, description: 'e.g. staging, shadow, canary' },
     ],
-    { title: `Set an alias on ${versionLabel(version)}`, placeHolder: 'Each alias points at one version of the model' },
+    { title: vscode.l10n.t('Set an alias on {0}', versionLabel(version)), placeHolder: vscode.l10n.t('Each alias points at one version of the model') },
   );
   if (!picked) return;
   let alias = picked.label;
   if (alias === OTHER) {
     const typed = await vscode.window.showInputBox({
-      title: 'Alias name',
-      prompt: 'Letters, digits, "-" and "_", starting with a letter',
+      title: vscode.l10n.t('Alias name'),
+      prompt: vscode.l10n.t('Letters, digits, "-" and "_", starting with a letter'),
       validateInput: (value) => {
         try {
           validateAlias(value);
@@ -109,8 +109,8 @@ export async function setAliasCommand(services: Services, node: unknown): Promis
   } catch (error) {
     if (!(error instanceof AliasTakenError)) throw error;
     const choice = await vscode.window.showWarningMessage(
-      `Move @${alias} from v${error.current.version} to v${version.version} of ${truncateLabel(version.modelName, 60)}?`,
-      { modal: true, detail: 'An alias points at one version at a time. Whatever reads it (serving, scripts) will get the new version. The move is kept in the audit log.' },
+      vscode.l10n.t('Move @{0} from v{1} to v{2} of {3}?', alias, error.current.version, version.version, truncateLabel(version.modelName, 60)),
+      { modal: true, detail: vscode.l10n.t('An alias points at one version at a time. Whatever reads it (serving, scripts) will get the new version. The move is kept in the audit log.') },
       'Move Alias',
     );
     if (choice !== 'Move Alias') return;
@@ -129,17 +129,17 @@ export async function removeAliasCommand(services: Services, node: unknown): Pro
   if (!version) return;
   const fresh = getVersion(store, version.id)!;
   if (fresh.aliases.length === 0) {
-    void vscode.window.showInformationMessage(`${versionLabel(fresh)} has no aliases.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no aliases.', versionLabel(fresh)));
     return;
   }
   const alias =
     fresh.aliases.length === 1
       ? fresh.aliases[0]!
-      : (await vscode.window.showQuickPick(fresh.aliases.map((a) => ({ label: a })), { title: `Remove an alias from ${versionLabel(fresh)}` }))?.label;
+      : (await vscode.window.showQuickPick(fresh.aliases.map((a) => ({ label: a })), { title: vscode.l10n.t('Remove an alias from {0}', versionLabel(fresh)) }))?.label;
   if (!alias) return;
   const choice = await vscode.window.showWarningMessage(
-    `Remove @${alias} from ${versionLabel(fresh)}?`,
-    { modal: true, detail: alias === CHAMPION ? 'The model will have no champion until one is promoted. Whatever loads @champion will fail.' : 'Whatever reads this alias will no longer find a version.' },
+    vscode.l10n.t('Remove @{0} from {1}?', alias, versionLabel(fresh)),
+    { modal: true, detail: alias === CHAMPION ? vscode.l10n.t('The model will have no champion until one is promoted. Whatever loads @champion will fail.') : vscode.l10n.t('Whatever reads this alias will no longer find a version.') },
     'Remove Alias',
   );
   if (choice !== 'Remove Alias') return;

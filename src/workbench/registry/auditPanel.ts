@@ -7,6 +7,7 @@ import { listAudit } from '../../store/audit.ts';
 import type { Services } from '../services.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
 import { workspaceFolder } from './pick.ts';
+import { formatCount } from '../../shared/format.ts';
 
 /** Entries sent to the panel at most; exports take everything that matches. */
 const SHOWN = 1000;
@@ -91,7 +92,7 @@ export class AuditPanel implements vscode.Disposable {
     const extension = format === 'csv' ? 'csv' : 'md';
     const folder = workspaceFolder();
     const target = await vscode.window.showSaveDialog({
-      title: `Export the audit trail (${describeFilter(filter)})`,
+      title: vscode.l10n.t('Export the audit trail ({0})', describeFilter(filter)),
       defaultUri: folder ? vscode.Uri.joinPath(folder, `audit-trail.${extension}`) : undefined,
       filters: format === 'csv' ? { CSV: ['csv'] } : { Markdown: ['md'] },
       saveLabel: 'Export',
@@ -101,7 +102,7 @@ export class AuditPanel implements vscode.Disposable {
     await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
     this.services.log.info(`Exported ${records.length} audit entries to ${target.fsPath}`);
     void this.panel?.webview.postMessage({ type: 'exported', file: target.fsPath } satisfies AuditToWebview);
-    const choice = await vscode.window.showInformationMessage(`Exported ${records.length.toLocaleString('en-US')} audit entries to ${target.fsPath}.`, 'Open');
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} audit entries to {1}.', formatCount(records.length), target.fsPath), 'Open');
     if (choice) await vscode.window.showTextDocument(target);
   }
 

@@ -83,7 +83,7 @@ async function pickVersionOrNone(services: Services): Promise<{ version: ModelVe
       { label: '$(circle-slash) No model version', description: 'keep the report on its own', version: undefined as ModelVersion | undefined },
       ...versions.map((version) => ({ label: `${truncateLabel(version.modelName, 60)} v${version.version}`, description: version.aliases.map((a) => `@${a}`).join(' '), version })),
     ],
-    { title: 'Check Data Drift: attach the report to a model version?', placeHolder: 'The model card and Models view show the latest report of a version' },
+    { title: vscode.l10n.t('Check Data Drift: attach the report to a model version?'), placeHolder: vscode.l10n.t('The model card and Models view show the latest report of a version') },
   );
   return picked && { version: picked.version };
 }
@@ -102,10 +102,10 @@ export async function checkDriftCommand(services: Services, panels: DriftPanels,
   const store = services.stores.current();
   const fromNode = (node as { kind?: unknown } | undefined)?.kind === 'version' && store ? await versionFor(store, node, 'Check Data Drift') : undefined;
   const [reference] =
-    (await vscode.window.showOpenDialog({ title: 'Check Data Drift (1 of 2): the reference snapshot, e.g. the training data', canSelectMany: false, defaultUri: workspaceFolder(), filters: TABLE_FILTERS, openLabel: 'Use as Reference' })) ?? [];
+    (await vscode.window.showOpenDialog({ title: vscode.l10n.t('Check Data Drift (1 of 2): the reference snapshot, e.g. the training data'), canSelectMany: false, defaultUri: workspaceFolder(), filters: TABLE_FILTERS, openLabel: 'Use as Reference' })) ?? [];
   if (!reference) return;
   const [current] =
-    (await vscode.window.showOpenDialog({ title: 'Check Data Drift (2 of 2): the current snapshot, e.g. recent production inputs', canSelectMany: false, defaultUri: vscode.Uri.file(path.dirname(reference.fsPath)), filters: TABLE_FILTERS, openLabel: 'Use as Current' })) ?? [];
+    (await vscode.window.showOpenDialog({ title: vscode.l10n.t('Check Data Drift (2 of 2): the current snapshot, e.g. recent production inputs'), canSelectMany: false, defaultUri: vscode.Uri.file(path.dirname(reference.fsPath)), filters: TABLE_FILTERS, openLabel: 'Use as Current' })) ?? [];
   if (!current) return;
   const attach = fromNode ? { version: fromNode } : await pickVersionOrNone(services);
   if (!attach) return;
@@ -118,7 +118,7 @@ export async function checkDriftCommand(services: Services, panels: DriftPanels,
   let report: DriftReport;
   try {
     report = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Checking data drift', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking data drift'), cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         const subscription = token.onCancellationRequested(() => controller.abort());
@@ -142,7 +142,7 @@ export async function checkDriftCommand(services: Services, panels: DriftPanels,
     );
   } catch (error) {
     if (error instanceof DriftCancelled) {
-      void vscode.window.showInformationMessage('Drift check cancelled; nothing was stored.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Drift check cancelled; nothing was stored.'));
       return;
     }
     if (error instanceof TableError) {

@@ -29,14 +29,14 @@ export async function logProductionMetricCommand(services: Services, node: unkno
       ...suggestions.map((key) => ({ label: key, description: key.includes('latency') ? 'checked against the latency budget' : 'checked against the success threshold' })),
       { label: NEW, description: 'any name' },
     ],
-    { title: `Log a production metric of ${versionLabel(version)}` },
+    { title: vscode.l10n.t('Log a production metric of {0}', versionLabel(version)) },
   );
   if (!picked) return;
   let key = picked.label;
   if (key === NEW) {
     const typed = await vscode.window.showInputBox({
-      title: 'Production metric name',
-      prompt: 'e.g. auc, precision_at_10, latency_p95_ms',
+      title: vscode.l10n.t('Production metric name'),
+      prompt: vscode.l10n.t('e.g. auc, precision_at_10, latency_p95_ms'),
       validateInput: (value) => {
         try {
           validateMetricKey(value);
@@ -50,8 +50,8 @@ export async function logProductionMetricCommand(services: Services, node: unkno
     key = validateMetricKey(typed);
   }
   const text = await vscode.window.showInputBox({
-    title: `${key} of ${versionLabel(version)}`,
-    prompt: 'The measured value (nan, inf and -inf are accepted)',
+    title: vscode.l10n.t('{0} of {1}', key, versionLabel(version)),
+    prompt: vscode.l10n.t('The measured value (nan, inf and -inf are accepted)'),
     validateInput: (value) => {
       try {
         parseMetricValue(value, key);
@@ -75,7 +75,7 @@ export async function exportModelCardCommand(services: Services, node: unknown):
   const markdown = renderModelCard(modelCardData(store, version));
   const folder = workspaceFolder();
   const target = await vscode.window.showSaveDialog({
-    title: `Model card of ${versionLabel(version)}`,
+    title: vscode.l10n.t('Model card of {0}', versionLabel(version)),
     defaultUri: folder ? vscode.Uri.joinPath(folder, modelCardFileName(version.modelName, version.version)) : undefined,
     filters: { Markdown: ['md'] },
     saveLabel: 'Export',
@@ -91,12 +91,12 @@ export async function verifyArtifactsCommand(services: Services, verifier: Artif
   const store = services.stores.current();
   const versions = store ? listAllVersions(store) : [];
   if (!store || versions.length === 0) {
-    void vscode.window.showInformationMessage('No model versions are registered yet.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No model versions are registered yet.'));
     return;
   }
   const root = workspaceRootOf(store.path);
   const states = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Verifying model artifacts', cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Verifying model artifacts'), cancellable: true },
     (progress, token) =>
       verifier.verifyAll(
         versions,
@@ -119,11 +119,11 @@ export async function verifyArtifactsCommand(services: Services, verifier: Artif
   const checked = states.size < versions.length ? ` (stopped after ${states.size} of ${versions.length})` : '';
   const skipped = unverifiable ? `; ${unverifiable} not verifiable (remote or without a hash)` : '';
   if (problems.length === 0) {
-    void vscode.window.showInformationMessage(`All ${unchanged} checked artifacts are unchanged since registration${skipped}${checked}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('All {0} checked artifacts are unchanged since registration{1}{2}.', unchanged, skipped, checked));
     return;
   }
   const choice = await vscode.window.showWarningMessage(
-    `${problems.length} model artifact${problems.length === 1 ? '' : 's'} changed or missing${checked}: ${problems.slice(0, 3).map((p) => truncateLabel(p, 200)).join(' ')}${problems.length > 3 ? ' …' : ''}`,
+    vscode.l10n.t('{0} model artifact{1} changed or missing{2}: {3}{4}', problems.length, problems.length === 1 ? '' : 's', checked, problems.slice(0, 3).map((p) => truncateLabel(p, 200)).join(' '), problems.length > 3 ? ' …' : ''),
     'Show Log',
   );
   if (choice) services.log.show();
@@ -179,7 +179,7 @@ export class ProductionWatcher implements vscode.Disposable {
     for (const item of fresh) {
       this.services.log.warn(`${item.label}: ${item.messages.join('; ')}`);
       void vscode.window
-        .showWarningMessage(`${item.label}: ${item.messages.join('; ')}. Consider retraining, or check the data for drift.`, 'Show Production Metrics', 'Check Data Drift…')
+        .showWarningMessage(vscode.l10n.t('{0}: {1}. Consider retraining, or check the data for drift.', item.label, item.messages.join('; ')), 'Show Production Metrics', 'Check Data Drift…')
         .then((choice) => {
           const node = { kind: 'version', versionId: item.versionId, modelId: item.modelId };
           if (choice === 'Show Production Metrics') void vscode.commands.executeCommand('mlLifecycle.showProductionMetrics', node);

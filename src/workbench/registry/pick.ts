@@ -15,12 +15,12 @@ export async function versionFor(store: Store, node: unknown, title: string): Pr
   const clicked = node as Partial<Extract<ModelsNode, { kind: 'version' }>> | undefined;
   if (clicked?.kind === 'version' && typeof clicked.versionId === 'number') {
     const version = getVersion(store, clicked.versionId);
-    if (!version) void vscode.window.showWarningMessage('That model version no longer exists. Refresh the Models view.');
+    if (!version) void vscode.window.showWarningMessage(vscode.l10n.t('That model version no longer exists. Refresh the Models view.'));
     return version;
   }
   const versions = listAllVersions(store);
   if (versions.length === 0) {
-    void vscode.window.showInformationMessage('No model versions are registered yet. Register one from a finished run first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No model versions are registered yet. Register one from a finished run first.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
@@ -30,7 +30,7 @@ export async function versionFor(store: Store, node: unknown, title: string): Pr
       detail: `${version.lineage?.run ? `from run ${truncateLabel(version.lineage.run.name, 60)} · ` : ''}registered ${formatTime(version.createdAt)}`,
       version,
     })),
-    { title, placeHolder: 'Pick a model version', matchOnDescription: true, matchOnDetail: true },
+    { title, placeHolder: vscode.l10n.t('Pick a model version'), matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.version;
 }

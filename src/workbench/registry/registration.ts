@@ -34,7 +34,7 @@ async function pickRun(store: Store, node: unknown): Promise<{ runId: number | n
       })),
       { label: '$(file) No run: register a file on its own', description: 'no lineage or metrics', runId: null },
     ],
-    { title: 'Register Model Version: pick the finished run that produced the model', matchOnDescription: true, placeHolder: runs.length ? 'Type to filter runs' : 'No finished runs yet' },
+    { title: vscode.l10n.t('Register Model Version: pick the finished run that produced the model'), matchOnDescription: true, placeHolder: runs.length ? vscode.l10n.t('Type to filter runs') : vscode.l10n.t('No finished runs yet') },
   );
   return picked && { runId: picked.runId };
 }
@@ -47,14 +47,14 @@ async function pickModelName(store: Store): Promise<{ name: string; description?
       ...models.map((m) => ({ label: truncateLabel(m.name, 80), description: `${m.versionCount} version${m.versionCount === 1 ? '' : 's'}`, name: m.name })),
       { label: NEW, description: 'create a registered model', name: '' },
     ],
-    { title: 'Register Model Version: which model is this a version of?', placeHolder: models.length ? 'Pick a model, or create one' : 'No models yet: create one' },
+    { title: vscode.l10n.t('Register Model Version: which model is this a version of?'), placeHolder: models.length ? vscode.l10n.t('Pick a model, or create one') : vscode.l10n.t('No models yet: create one') },
   );
   if (!picked) return undefined;
   if (picked.name) return { name: picked.name };
   const existing = new Set(models.map((m) => m.name));
   const name = await vscode.window.showInputBox({
-    title: 'New model: name',
-    prompt: 'A name for the model, e.g. "churn-classifier"; its versions are numbered 1, 2, 3…',
+    title: vscode.l10n.t('New model: name'),
+    prompt: vscode.l10n.t('A name for the model, e.g. "churn-classifier"; its versions are numbered 1, 2, 3…'),
     validateInput: (value) => {
       try {
         const clean = validateName('model', value);
@@ -65,7 +65,7 @@ async function pickModelName(store: Store): Promise<{ name: string; description?
     },
   });
   if (name === undefined) return undefined;
-  const description = await vscode.window.showInputBox({ title: 'New model: description (optional)', prompt: 'What the model predicts, for whom' });
+  const description = await vscode.window.showInputBox({ title: vscode.l10n.t('New model: description (optional)'), prompt: vscode.l10n.t('What the model predicts, for whom') });
   if (description === undefined) return undefined;
   return { name: name.trim(), description };
 }
@@ -85,19 +85,19 @@ async function pickArtifact(store: Store, runId: number | null): Promise<Artifac
       { label: FILE, description: 'any file on disk', artifact: undefined },
       { label: FOLDER, description: 'a saved-model folder', artifact: undefined },
     ],
-    { title: 'Register Model Version: the model artifact', placeHolder: logged.length ? "Pick one of the run's logged artifacts, or any file" : 'The run logged no artifacts: choose a file', matchOnDetail: true },
+    { title: vscode.l10n.t('Register Model Version: the model artifact'), placeHolder: logged.length ? vscode.l10n.t('Pick one of the run\'s logged artifacts, or any file') : vscode.l10n.t('The run logged no artifacts: choose a file'), matchOnDetail: true },
   );
   if (!picked) return undefined;
   if (picked.artifact) {
     if (!fs.existsSync(picked.artifact.path)) {
-      void vscode.window.showErrorMessage(`The artifact ${picked.artifact.path} that the run logged no longer exists on disk. Restore it, or choose another file.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('The artifact {0} that the run logged no longer exists on disk. Restore it, or choose another file.', picked.artifact.path));
       return undefined;
     }
     return { path: picked.artifact.path, source: 'run', logged: picked.artifact.sha256 };
   }
   const folders = picked.label === FOLDER;
   const uris = await vscode.window.showOpenDialog({
-    title: folders ? 'Model folder' : 'Model file',
+    title: folders ? vscode.l10n.t('Model folder') : vscode.l10n.t('Model file'),
     canSelectFiles: !folders,
     canSelectFolders: folders,
     canSelectMany: false,
@@ -110,7 +110,7 @@ async function pickArtifact(store: Store, runId: number | null): Promise<Artifac
 
 function hashWithProgress(file: string): Thenable<ArtifactHash | undefined> {
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Hashing ${path.basename(file)}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Hashing {0}', path.basename(file)), cancellable: true },
     async (progress, token) => {
       const controller = new AbortController();
       const subscription = token.onCancellationRequested(() => controller.abort());
@@ -139,7 +139,7 @@ function hashWithProgress(file: string): Thenable<ArtifactHash | undefined> {
 export async function registerVersionCommand(services: Services, node: unknown): Promise<ModelVersion | undefined> {
   const store = services.stores.current();
   if (!store) {
-    void vscode.window.showInformationMessage('There is no ML Lifecycle store in this workspace yet. Log a run first, then register its model.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('There is no ML Lifecycle store in this workspace yet. Log a run first, then register its model.'));
     return undefined;
   }
   const run = await pickRun(store, node);
@@ -147,7 +147,7 @@ export async function registerVersionCommand(services: Services, node: unknown):
   if (run.runId !== null) {
     const summary = getRun(store, run.runId);
     if (summary && summary.status !== 'FINISHED') {
-      void vscode.window.showWarningMessage(`Run "${truncateLabel(summary.name, 60)}" is ${summary.status}. Only finished runs can be registered, so the version's metrics are final.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Run "{0}" is {1}. Only finished runs can be registered, so the version\'s metrics are final.', truncateLabel(summary.name, 60), summary.status));
       return undefined;
     }
   }
@@ -159,13 +159,13 @@ export async function registerVersionCommand(services: Services, node: unknown):
   if (!hash) return undefined;
   if (artifact.logged && artifact.logged !== hash.sha256) {
     const choice = await vscode.window.showWarningMessage(
-      `${path.basename(artifact.path)} changed since the run logged it.`,
-      { modal: true, detail: `Logged sha256 ${artifact.logged.slice(0, 16)}…, now ${hash.sha256.slice(0, 16)}…. The version would not be the model the run's metrics describe.` },
+      vscode.l10n.t('{0} changed since the run logged it.', path.basename(artifact.path)),
+      { modal: true, detail: vscode.l10n.t('Logged sha256 {0}…, now {1}…. The version would not be the model the run\'s metrics describe.', artifact.logged.slice(0, 16), hash.sha256.slice(0, 16)) },
       'Register the Current File',
     );
     if (!choice) return undefined;
   }
-  const description = await vscode.window.showInputBox({ title: 'Version description (optional)', prompt: 'What is new in this version, e.g. "depth 6, trained on June data"' });
+  const description = await vscode.window.showInputBox({ title: vscode.l10n.t('Version description (optional)'), prompt: vscode.l10n.t('What is new in this version, e.g. "depth 6, trained on June data"') });
   if (description === undefined) return undefined;
 
   const register = (allowDuplicate: boolean) =>
@@ -185,7 +185,7 @@ export async function registerVersionCommand(services: Services, node: unknown):
     if (!(error instanceof DuplicateArtifactError)) throw error;
     const choice = await vscode.window.showWarningMessage(
       error.message,
-      { modal: true, detail: 'Registering it again gives the same file a new version number. Usually you want an alias on the existing version instead.' },
+      { modal: true, detail: vscode.l10n.t('Registering it again gives the same file a new version number. Usually you want an alias on the existing version instead.') },
       'Register Again',
     );
     if (!choice) return undefined;
@@ -193,7 +193,7 @@ export async function registerVersionCommand(services: Services, node: unknown):
   }
   services.stores.notifyChanged();
   services.log.info(`Registered ${version.modelName} v${version.version} (${version.artifactUri}, sha256 ${version.artifactSha256})`);
-  void vscode.window.showInformationMessage(`Registered ${truncateLabel(version.modelName, 60)} v${version.version}.`, 'Promote to Champion…', 'Set Alias…').then((choice) => {
+  void vscode.window.showInformationMessage(vscode.l10n.t('Registered {0} v{1}.', truncateLabel(version.modelName, 60), version.version), 'Promote to Champion…', 'Set Alias…').then((choice) => {
     const node = { kind: 'version', versionId: version.id, modelId: version.modelId };
     if (choice === 'Promote to Champion…') void vscode.commands.executeCommand('mlLifecycle.promoteToChampion', node);
     if (choice === 'Set Alias…') void vscode.commands.executeCommand('mlLifecycle.setAlias', node);

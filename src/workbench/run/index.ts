@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { restoreWith } from '../webview/panel.ts';
 import { recentRuns } from '../../compare/model.ts';
 import { runViewType, runSavedState } from '../../contract/run.ts';
-import { formatTime, truncateLabel } from '../../shared/format.ts';
+import { formatTime, truncateLabel, formatCount } from '../../shared/format.ts';
 import type { ExperimentsNode } from '../../tracking/treeModel.ts';
 import type { Services } from '../services.ts';
 import { RunPanel } from './runPanel.ts';
@@ -55,20 +55,20 @@ export function registerRunPage(services: Services): vscode.Disposable[] {
 async function pickRun(services: Services): Promise<number | undefined> {
   const store = services.stores.current();
   if (!store) {
-    void vscode.window.showInformationMessage('No runs yet: log a run from your training code first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No runs yet: log a run from your training code first.'));
     return undefined;
   }
   const { runs, total } = recentRuns(store, { limit: PICKER_RUNS });
   if (runs.length === 0) {
-    void vscode.window.showInformationMessage('No runs yet: log a run from your training code first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No runs yet: log a run from your training code first.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
     runs.map((run) => ({ label: truncateLabel(run.name), description: `${truncateLabel(run.experimentName, 40)} · ${run.status}`, detail: `started ${formatTime(run.startTime)}`, id: run.id })),
     {
-      title: 'Open Run Page',
+      title: vscode.l10n.t('Open Run Page'),
       matchOnDescription: true,
-      placeHolder: total > runs.length ? `The ${PICKER_RUNS.toLocaleString('en-US')} newest of ${total.toLocaleString('en-US')} runs; type to filter` : 'Type to filter by run or experiment name',
+      placeHolder: total > runs.length ? vscode.l10n.t('The {0} newest of {1} runs; type to filter', formatCount(PICKER_RUNS), formatCount(total)) : vscode.l10n.t('Type to filter by run or experiment name'),
     },
   );
   return picked?.id;

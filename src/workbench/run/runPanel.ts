@@ -150,7 +150,7 @@ export class RunPanel extends PanelHost {
   /** Makes a change the page asked for; refused in an untrusted workspace. */
   private edit(action: string, change: (store: ReturnType<Services['stores']['forWriting']>) => void): void {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(`${action}: this workspace is not trusted, so ML Lifecycle does not change its store. Trust the workspace first.`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('{0}: this workspace is not trusted, so ML Lifecycle does not change its store. Trust the workspace first.', action));
       return;
     }
     void this.services.run(action, () => {

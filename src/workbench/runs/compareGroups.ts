@@ -18,7 +18,7 @@ function compareGroups(services: Services, runs: RunsPanel): void {
   const store = services.stores.current();
   const grouping = runs.grouping();
   if (!store || !grouping) {
-    void vscode.window.showInformationMessage('Compare Groups compares the groups of the Runs table: open it, choose a column under "Group by", then Compare Groups.', 'Open Runs Table').then((choice) => {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Compare Groups compares the groups of the Runs table: open it, choose a column under "Group by", then Compare Groups.'), 'Open Runs Table').then((choice) => {
       if (choice) void vscode.commands.executeCommand('mlLifecycle.openRunsTable');
     });
     return;

@@ -94,11 +94,11 @@ export class RowActions implements vscode.Disposable {
 
   private async act(action: RowAction, runIds: readonly number[]): Promise<void> {
     if (!this.host.isOpen()) {
-      void vscode.window.showInformationMessage('Open the Runs table (ML Lifecycle: Open Runs Table) and select runs first.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Open the Runs table (ML Lifecycle: Open Runs Table) and select runs first.'));
       return;
     }
     if (runIds.length === 0) {
-      void vscode.window.showInformationMessage('Select one or more runs in the Runs table first (click, Shift+click or Ctrl+A).');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Select one or more runs in the Runs table first (click, Shift+click or Ctrl+A).'));
       return;
     }
     switch (action) {
@@ -118,7 +118,7 @@ export class RowActions implements vscode.Disposable {
   private async compare(runIds: readonly number[]): Promise<void> {
     let ids = [...runIds];
     if (ids.length > MAX_ITEMS) {
-      void vscode.window.showInformationMessage(`Compare draws at most ${MAX_ITEMS} runs: it shows the first ${MAX_ITEMS} of the ${ids.length} selected, in the table's current sort order.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Compare draws at most {0} runs: it shows the first {1} of the {2} selected, in the table\'s current sort order.', MAX_ITEMS, MAX_ITEMS, ids.length));
       ids = ids.slice(0, MAX_ITEMS);
     }
     // The Compare command reads the run id of each Experiments-view node it is given.
@@ -127,7 +127,7 @@ export class RowActions implements vscode.Disposable {
 
   private async oneRun(action: 'register' | 'editNote', runIds: readonly number[]): Promise<void> {
     if (runIds.length > 1) {
-      void vscode.window.showInformationMessage(`${action === 'register' ? 'Register a model version' : 'Edit the note'} of one run at a time: select a single run (${runIds.length} are selected).`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0} of one run at a time: select a single run ({1} are selected).', action === 'register' ? 'Register a model version' : 'Edit the note', runIds.length));
       return;
     }
     const runId = runIds[0]!;
@@ -146,15 +146,15 @@ export class RowActions implements vscode.Disposable {
     const first = store && getRun(store, runIds[0]!);
     const label = runIds.length === 1 && first ? `run "${truncateLabel(first.name, 60)}"` : `${runIds.length} runs`;
     const choice = await vscode.window.showWarningMessage(
-      `Move ${label} to the trash?`,
-      { modal: true, detail: 'Runs keep their params and metrics in the trash. Undo right after, restore them from the Trash item of the Experiments view, or empty the trash to remove them for good.' },
+      vscode.l10n.t('Move {0} to the trash?', label),
+      { modal: true, detail: vscode.l10n.t('Runs keep their params and metrics in the trash. Undo right after, restore them from the Trash item of the Experiments view, or empty the trash to remove them for good.') },
       'Move to Trash',
     );
     if (choice !== 'Move to Trash') return;
     const items = runIds.map((id) => ({ kind: 'run' as const, id }));
     this.write((writable) => trash(writable, items, 'Runs table'));
     this.services.log.info(`Runs table: moved ${label} to the trash`);
-    const undo = await vscode.window.showInformationMessage(`Moved ${label} to the trash.`, 'Undo');
+    const undo = await vscode.window.showInformationMessage(vscode.l10n.t('Moved {0} to the trash.', label), 'Undo');
     if (undo) await this.services.run('Restore', () => this.write((writable) => restore(writable, items)));
   }
 

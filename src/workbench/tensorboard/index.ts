@@ -64,7 +64,7 @@ class TensorBoardSync implements vscode.Disposable {
   /** The command: pick a workspace logdir or a folder, choose how train/validation import, then import with progress. */
   async importChosen(): Promise<void> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Importing TensorBoard logs is off in an untrusted workspace. Trust the workspace first (Manage Workspace Trust), then try again.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Importing TensorBoard logs is off in an untrusted workspace. Trust the workspace first (Manage Workspace Trust), then try again.'));
       return;
     }
     const root = workspaceRoot();
@@ -74,12 +74,12 @@ class TensorBoardSync implements vscode.Disposable {
       ...found.map((logdir) => ({ label: `$(folder) ${label([logdir])}`, description: 'in this workspace', logdir })),
       { label: '$(folder-opened) Choose a logdir…', description: 'the folder you pass to tensorboard --logdir' },
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: 'Import TensorBoard Logs', placeHolder: 'The logdir to import (event files are only read)' });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Import TensorBoard Logs'), placeHolder: vscode.l10n.t('The logdir to import (event files are only read)') });
     if (!picked) return;
     let logdir = picked.logdir;
     if (!logdir) {
       const uris = await vscode.window.showOpenDialog({
-        title: 'Import a TensorBoard logdir',
+        title: vscode.l10n.t('Import a TensorBoard logdir'),
         openLabel: 'Import',
         canSelectFolders: true,
         canSelectFiles: false,
@@ -108,7 +108,7 @@ class TensorBoardSync implements vscode.Disposable {
       { label: 'Separate runs', description: 'as TensorBoard lists them', merge: false },
     ];
     if (!merged) items.reverse();
-    const picked = await vscode.window.showQuickPick(items, { title: 'Import TensorBoard Logs', placeHolder: 'This logdir has train/ and validation/ folders. Import them as…' });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Import TensorBoard Logs'), placeHolder: vscode.l10n.t('This logdir has train/ and validation/ folders. Import them as…') });
     return picked?.merge;
   }
 
@@ -125,7 +125,7 @@ class TensorBoardSync implements vscode.Disposable {
       return;
     }
     const choice = await vscode.window.showInformationMessage(
-      `This workspace has TensorBoard logs (${label(pending)}). Import their runs, scalars, text and hparams into ML Lifecycle? Event files are only read.`,
+      vscode.l10n.t('This workspace has TensorBoard logs ({0}). Import their runs, scalars, text and hparams into ML Lifecycle? Event files are only read.', label(pending)),
       'Import',
       'Always',
       'Never',
@@ -192,7 +192,7 @@ class TensorBoardSync implements vscode.Disposable {
     const summaries = await vscode.window.withProgress(
       {
         location: interactive ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window,
-        title: interactive ? `Importing TensorBoard logs (${label(logdirs)})` : 'Syncing TensorBoard logs',
+        title: interactive ? vscode.l10n.t('Importing TensorBoard logs ({0})', label(logdirs)) : vscode.l10n.t('Syncing TensorBoard logs'),
         cancellable: interactive,
       },
       async (progress, token) => {
@@ -233,7 +233,7 @@ class TensorBoardSync implements vscode.Disposable {
     else if (interactive || changed) this.services.log.info(lines.join('\n'));
     if (!interactive) return;
     const text = headline(summary);
-    const show = summary.unreadableCount ? vscode.window.showWarningMessage(`${text} The log names each file and offset.`, 'Show Log') : vscode.window.showInformationMessage(text);
+    const show = summary.unreadableCount ? vscode.window.showWarningMessage(vscode.l10n.t('{0} The log names each file and offset.', text), 'Show Log') : vscode.window.showInformationMessage(text);
     void show.then((choice) => {
       if (choice === 'Show Log') this.services.log.show();
     });

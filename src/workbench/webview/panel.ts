@@ -64,7 +64,7 @@ export function onValidMessage<T>(
       await handler(parsed.data);
     } catch (error) {
       log.error(`Webview request failed: ${(error as Error).message}`);
-      void vscode.window.showErrorMessage(`ML Lifecycle: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('ML Lifecycle: {0}', (error as Error).message));
     }
   });
 }

@@ -63,9 +63,7 @@ export function planColumn(name: string, ref: ReferenceColumn, bins: number, num
     const psiEdges = quantileEdges(sorted, bins);
     const ksEdges = distinct(sorted);
     const refCounts = new NumericCounts(ksEdges, 0);
-    numbers((values, count) => {
-      for (let i = 0; i < count; i++) refCounts.addNumber(values[i]!);
-    });
+    numbers((values, count) => refCounts.addNumbers(values, count));
     refCounts.missing = ref.missing;
     refCounts.nonNumeric = ref.nonNumeric;
     refCounts.nonNumericExample = ref.nonNumericExample;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
-import type { TableRow } from '../shared/table/cells.ts';
+import { NUMBER, type TableRow } from '../shared/table/cells.ts';
 import { TableError, readRows, readTable } from '../shared/table/tableReader.ts';
+import { ColumnNumbers } from './columnNumbers.ts';
 import { CategoryCounts, NUMERIC_SHARE, NumericCounts, ReferenceColumn } from './driftCounters.ts';
 import {
   type ColumnDrift,
@@ -26,9 +27,11 @@ export { classifyCell } from '../shared/table/cells.ts';
  *
  * 1. reference, pass 1: per column, a fixed-size reservoir sample of the numbers, counts of
  *    missing and non-numeric values, and category counts (the first `categoryLimit` distinct values);
- *    a column is numeric when at least 99% of its non-missing values are numbers;
- * 2. reference, pass 2 (skipped when every reservoir holds all its column's values and no
- *    categorical column overflowed): exact counts in the bins drawn from the reservoir;
+ *    a column is numeric when at least 99% of its non-missing values are numbers; every number is
+ *    also kept (in memory up to a budget, then in a temp file: columnNumbers.ts) and counted, after
+ *    the pass, in the bins drawn from the reservoir;
+ * 2. reference, pass 2 (only when a categorical column has more than `categoryLimit` distinct
+ *    values): exact counts of its first categories;
  * 3. current, one pass: exact counts in the same bins, plus a reservoir for the exact KS statistic.
  */
 
@@ -47,6 +50,8 @@ export interface DriftOptions {
   bins?: number;
   categoryLimit?: number;
   sampleSize?: number;
+  /** Memory for the reference's numbers between reading and counting them; the rest goes to a temp file. */
+  numberMemoryBytes?: number;
 }
 
 export interface DriftReport {
@@ -128,19 +133,28 @@ export async function checkDrift(referencePath: string, currentPath: string, opt
     }
   };
 
-  // Pass 1: the reference.
+  // Pass 1: the reference, keeping its numbers so they can be counted in the bins without a second read.
   const refColumns = columns.map((_, index) => new ReferenceColumn(sampleSize, categoryLimit, 0x5eed + index));
-  const referenceRows = await read(
-    referencePath,
-    (row) => {
-      for (let j = 0; j < refColumns.length; j++) refColumns[j]!.add(row, j);
-    },
-    'Reading the reference (pass 1)',
-  );
+  const numbers = new ColumnNumbers(columns.length, options.numberMemoryBytes);
+  let plans: ColumnPlan[];
+  let referenceRows: number;
+  try {
+    referenceRows = await read(
+      referencePath,
+      (row) => {
+        for (let j = 0; j < refColumns.length; j++) {
+          refColumns[j]!.add(row, j);
+          if (row.kind(j) === NUMBER) numbers.add(j, row.numberAt(j));
+        }
+      },
+      'Reading the reference',
+    );
+    plans = refColumns.map((ref, index) => planColumn(columns[index]!, ref, bins, (visit) => numbers.forEach(index, visit)));
+  } finally {
+    numbers.close();
+  }
 
-  const plans: ColumnPlan[] = refColumns.map((ref, index) => planColumn(columns[index]!, ref, bins));
-
-  // Pass 2: exact reference counts where pass 1 could not keep them.
+  // Pass 2: exact reference counts of categorical columns with more distinct values than pass 1 could keep.
   const recount = plans.filter((plan) => plan.recount);
   if (recount.length) {
     const indexes = recount.map((plan) => columns.indexOf(plan.name));

@@ -53,20 +53,21 @@ export type ColumnPlan =
   | { kind: 'numeric'; name: string; ref: ReferenceColumn; psiEdges: number[]; ksEdges: Float64Array; refCounts: NumericCounts; recount: boolean }
   | { kind: 'categorical'; name: string; ref: ReferenceColumn; refCounts: CategoryCounts; recount: boolean };
 
-export function planColumn(name: string, ref: ReferenceColumn, bins: number): ColumnPlan {
+/** The reference's numbers of one column, a chunk at a time, in any order. */
+export type NumberSource = (visit: (values: Float64Array, count: number) => void) => void;
+
+/** Chooses the column's bins from pass 1; a numeric column's exact counts come from `numbers`, a categorical one may need pass 2 (`recount`). */
+export function planColumn(name: string, ref: ReferenceColumn, bins: number, numbers: NumberSource): ColumnPlan {
   if (ref.kind === 'numeric') {
     const sorted = ref.reservoir.sorted();
     const psiEdges = quantileEdges(sorted, bins);
     const ksEdges = distinct(sorted);
-    const recount = !ref.reservoir.complete;
     const refCounts = new NumericCounts(ksEdges, 0);
-    if (!recount) {
-      for (const value of sorted) refCounts.addNumber(value);
-      refCounts.missing = ref.missing;
-      refCounts.nonNumeric = ref.nonNumeric;
-      refCounts.nonNumericExample = ref.nonNumericExample;
-    }
-    return { kind: 'numeric', name, ref, psiEdges, ksEdges, refCounts, recount };
+    numbers((values, count) => refCounts.addNumbers(values, count));
+    refCounts.missing = ref.missing;
+    refCounts.nonNumeric = ref.nonNumeric;
+    refCounts.nonNumericExample = ref.nonNumericExample;
+    return { kind: 'numeric', name, ref, psiEdges, ksEdges, refCounts, recount: false };
   }
   const refCounts = new CategoryCounts(ref.categories, 0);
   if (!ref.overflowed) {

@@ -132,6 +132,17 @@ export class NumericCounts {
     this.count++;
   }
 
+  /** addNumber for a whole chunk, binned straight from it. */
+  addNumbers(values: Float64Array, count: number): void {
+    if (this.kept) {
+      for (let i = 0; i < count; i++) this.addNumber(values[i]!);
+      return;
+    }
+    const { counts, bins } = this;
+    for (let i = 0; i < count; i++) counts[bins.index(values[i]!)]!++;
+    this.count += count;
+  }
+
   private binPending(): void {
     const { pending, counts, bins } = this;
     for (let i = 0; i < this.pendingCount; i++) counts[bins.index(pending[i]!)]!++;

@@ -3,6 +3,7 @@
  * classified from their bytes, so a number never becomes a string on the way (the drift check's
  * hot path); anything unusual goes through `classifyCell`, which defines the meaning.
  */
+import { FieldCache } from './fieldCache.ts';
 
 /** One value of a row: CSV gives strings; JSON lines may also give numbers, booleans and null. */
 export type Cell = string | number | boolean | null;
@@ -147,15 +148,6 @@ export function decimalAt(bytes: Uint8Array, start: number, end: number): number
   return negative ? -value : value;
 }
 
-/** na, n/a, nan, null, none in any case. */
-function isMissingToken(bytes: Uint8Array, start: number, end: number): boolean {
-  const n = end - start;
-  if (n < 2 || n > 4) return false;
-  let text = '';
-  for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]! | (bytes[i]! >= 65 && bytes[i]! <= 90 ? 0x20 : 0));
-  return MISSING_TOKENS.has(text);
-}
-
 /** One CSV record: each field a byte range of `bytes`; quoted fields with doubled quotes are unescaped on demand. */
 export class CsvRow implements TableRow {
   bytes: Buffer = Buffer.alloc(0);
@@ -167,6 +159,7 @@ export class CsvRow implements TableRow {
   private kinds = new Int8Array(64);
   private numbers = new Float64Array(64);
   private texts: (string | undefined)[] = [];
+  private readonly cache = new FieldCache();
 
   /** Starts a record; fields are added with `add`. */
   begin(bytes: Buffer): void {
@@ -195,10 +188,10 @@ export class CsvRow implements TableRow {
     else {
       while (start < end && isSpace(bytes[start]!)) start++;
       while (end > start && isSpace(bytes[end - 1]!)) end--;
-      if (start === end || isMissingToken(bytes, start, end)) kind = MISSING;
+      if (start === end) kind = MISSING;
       else {
         const value = decimalAt(bytes, start, end);
-        if (Number.isNaN(value)) kind = this.slowKind(column);
+        if (Number.isNaN(value)) kind = this.cachedKind(column, start, end);
         else {
           this.numbers[column] = value;
           kind = NUMBER;
@@ -206,6 +199,21 @@ export class CsvRow implements TableRow {
       }
     }
     this.kinds[column] = kind;
+    return kind;
+  }
+
+  /** The kind of an unquoted field that is not a plain decimal; `start`, `end`: its bytes without surrounding spaces. */
+  private cachedKind(column: number, start: number, end: number): CellKind {
+    const { bytes, cache } = this;
+    const slot = cache.slotOf(bytes, start, end);
+    if (slot >= 0 && cache.holds(slot, bytes, start, end)) {
+      const kind = cache.kinds[slot] as CellKind;
+      if (kind === NUMBER) this.numbers[column] = cache.numbers[slot]!;
+      else if (kind === TEXT) this.texts[column] = cache.texts[slot];
+      return kind;
+    }
+    const kind = this.slowKind(column);
+    if (slot >= 0) cache.store(slot, bytes, start, end, kind, this.numbers[column]!, this.texts[column]);
     return kind;
   }
 

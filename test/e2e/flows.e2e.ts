@@ -114,8 +114,15 @@ describe('whole flows: examples, revisions, promotion, audit, model card', () =>
     await at(wb, 'Revision 1 of');
     await wb.quickPick('Compare with the current revision');
     await wb.page.locator('.tabs-container .tab', { hasText: /revision 1 ↔ 2/ }).waitFor();
-    await wb.page.locator('.monaco-diff-editor').first().waitFor();
-    await waitUntil(async () => (await wb.page.locator('.monaco-diff-editor').first().innerText()).includes('edited in review'), 'the diff shows the edited answer');
+    const diff = wb.page.locator('.monaco-diff-editor').first();
+    await diff.waitFor();
+    // The editor draws only the lines in view: page down the changed side until the answer shows.
+    await diff.locator('.editor.modified .view-lines').click();
+    await waitUntil(async () => {
+      if ((await diff.innerText()).includes('edited in review')) return true;
+      await wb.page.keyboard.press('PageDown');
+      return false;
+    }, 'the diff shows the edited answer');
     await wb.captureThemes('framing-revisions', THEMES);
 
     await wb.runCommand('ML Lifecycle: Show Framing Revisions');

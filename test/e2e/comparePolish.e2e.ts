@@ -179,7 +179,13 @@ describe('Compare, readable', () => {
   test('100 runs in one panel: every line of every chart arrives', async () => {
     const wb = session.workbench;
     await wb.openContainer();
-    await wb.selectTreeItem(EXPERIMENTS, WIDE[0]!);
+    const a = await wb.selectTreeItem(EXPERIMENTS, WIDE[0]!);
+    // A click also expands the experiment: its 50 runs push wide-b out of the rows the tree renders.
+    const expanded = await waitUntil(async () => (await a.getAttribute('aria-expanded')) === 'true', 'wide-a expands', 5_000).then(() => true, () => false);
+    if (expanded) {
+      await wb.page.keyboard.press('ArrowLeft');
+      await waitUntil(async () => (await wb.treeRow(EXPERIMENTS, WIDE[0]!).getAttribute('aria-expanded')) === 'false', 'wide-a collapses', 5_000);
+    }
     const b = await wb.waitForTreeItem(EXPERIMENTS, WIDE[1]!);
     await b.locator('.label-name').click({ modifiers: ['Control'] });
     // Two experiments selected: Compare Runs takes each one's runs (50 apiece).

@@ -89,6 +89,9 @@ export interface GroupLine {
   steps: number;
 }
 
+/** Faint member lines drawn per group at most: more bury the mean. */
+export const MAX_MEMBER_LINES = 10;
+
 export const GROUP_LINE_COLUMNS = ['step', 'mean', 'count', 'nan', 'minLo', 'minHi', 'stdLo', 'stdHi'] as const;
 
 /**

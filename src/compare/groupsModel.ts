@@ -7,14 +7,12 @@ import type { Store } from '../store/database.ts';
 import type { StepRange } from '../store/metricBlocks.ts';
 import { truncateLabel } from '../shared/format.ts';
 import { metricKeys } from '../tracking/experiments.ts';
-import { GROUP_LINE_COLUMNS, groupLine, stepStats, stepValues } from './groups.ts';
+import { GROUP_LINE_COLUMNS, MAX_MEMBER_LINES, groupLine, stepStats, stepValues } from './groups.ts';
 import { m4Series, refreshSummaries } from './m4.ts';
 import { type PackedColumns, packColumns } from './packColumns.ts';
 
 /** More lines than this are unreadable; the rest are left out with a note. */
 export const MAX_GROUPS = 20;
-/** Faint member lines drawn per group at most. */
-export const MAX_MEMBER_LINES = 25;
 
 export interface GroupSpec {
   label: string;

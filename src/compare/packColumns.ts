@@ -16,7 +16,11 @@ export function packColumns(columns: readonly ArrayLike<number>[]): PackedColumn
   return { data, offsets };
 }
 
-/** The columns again, as views into the packed data (no copies). */
+/** The columns again, as views into the packed data (no copies); throws when the data came short. */
 export function unpackColumns(packed: PackedColumns): Float64Array[] {
+  const expected = packed.offsets.at(-1) ?? 0;
+  if (packed.data.length !== expected) {
+    throw new Error(`The columns arrived incomplete (${packed.data.length} of ${expected} numbers).`);
+  }
   return packed.offsets.slice(0, -1).map((start, i) => packed.data.subarray(start, packed.offsets[i + 1]));
 }

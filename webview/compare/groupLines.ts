@@ -30,6 +30,19 @@ type Role = { kind: 'mean'; group: number; count: Float64Array; nan: Float64Arra
 
 const point = (x: number, y: number): Point => ({ x, y: Number.isFinite(y) ? y : null });
 
+/** Faint enough that a group's mean stays readable over ten of its runs. */
+const MEMBER_ALPHA = 0.15;
+
+/** Thicker with member runs behind, so near-equal means stay apart from the members. */
+const meanWidth = (view: GroupView): number => (view.theme.kind.startsWith('high') ? 3 : 2) + (view.members ? 1 : 0);
+
+/** A line of one finite point (a metric logged at one step) draws nothing unless it has a marker. */
+function meanMarkers(mean: Float64Array): { pointRadius: number } | Record<string, never> {
+  let finite = 0;
+  for (const y of mean) if (Number.isFinite(y) && ++finite > 1) return {};
+  return { pointRadius: 4 };
+}
+
 export class GroupChart {
   readonly key: string;
   readonly card: HTMLElement;
@@ -109,7 +122,7 @@ export class GroupChart {
         datasets: [
           { ...base, label: `${label} band`, hidden, data: xs.map((x, i) => point(x, lo[i]!)), borderColor: 'transparent', backgroundColor: 'transparent', borderWidth: 0, pointHoverRadius: 0, order: 3 },
           { ...base, label: `${label} band`, hidden, data: xs.map((x, i) => point(x, hi[i]!)), borderColor: 'transparent', backgroundColor: withAlpha(color, view.theme.kind.startsWith('high') ? 0.28 : 0.18), borderWidth: 0, pointHoverRadius: 0, fill: '-1', order: 3 },
-          { ...base, label, hidden, data: xs.map((x, i) => point(x, mean![i]!)), borderColor: color, backgroundColor: color, borderWidth: view.theme.kind.startsWith('high') ? 3 : 2, order: 1 },
+          { ...base, ...meanMarkers(mean!), label, hidden, data: xs.map((x, i) => point(x, mean![i]!)), borderColor: color, backgroundColor: color, borderWidth: meanWidth(view), order: 0 },
         ],
         roles: [{ kind: 'band', group: meta.index }, { kind: 'band', group: meta.index }, { kind: 'mean', group: meta.index, count: count!, nan: nan!, lo, hi, members: meta.members }],
       });
@@ -120,7 +133,7 @@ export class GroupChart {
       next += 2;
       if (!view.members || view.hidden(member.group)) continue;
       memberLines++;
-      datasets.push({ ...base, label: view.runNames[String(member.id)] ?? `run ${member.id}`, data: Array.from(x!, (v, i) => point(v, y![i]!)), borderColor: withAlpha(view.color(member.group), 0.3), backgroundColor: 'transparent', borderWidth: 1, pointHoverRadius: 0, order: 2 });
+      datasets.push({ ...base, label: view.runNames[String(member.id)] ?? `run ${member.id}`, data: Array.from(x!, (v, i) => point(v, y![i]!)), borderColor: withAlpha(view.color(member.group), MEMBER_ALPHA), backgroundColor: 'transparent', borderWidth: 1, pointHoverRadius: 0, order: 2 });
       this.roles.push({ kind: 'member', group: member.group });
     }
     for (const line of lines) {
@@ -156,7 +169,7 @@ export class GroupChart {
       parsing: false,
       interaction: { mode: 'eachLine', intersect: false },
       scales: {
-        x: { type: 'linear', title: { display: true, text: 'step', color: theme.muted, font }, ticks: { color: theme.muted, font, maxRotation: 0, callback: (value) => formatX(Number(value), 'step') }, grid: { color: theme.grid }, border: { color: theme.grid } },
+        x: { type: 'linear', title: { display: true, text: 'step', color: theme.muted, font }, ticks: { color: theme.muted, font, maxRotation: 0, precision: 0, callback: (value) => formatX(Number(value), 'step') }, grid: { color: theme.grid }, border: { color: theme.grid } },
         y: { type: 'linear', ticks: { color: theme.muted, font, callback: (value) => formatMetric(Number(value)) }, grid: { color: theme.grid }, border: { color: theme.grid } },
       },
       plugins: {

@@ -107,6 +107,7 @@ test('packColumns round-trips any number of columns, empty ones included', () =>
   back.forEach((column, i) => assert.deepEqual(list(column), list(columns[i]!)));
   assert.ok(Object.is(back.at(-1)![3], -0));
   assert.deepEqual(unpackColumns(packColumns([])), []);
+  assert.throws(() => unpackColumns({ ...packed, data: packed.data.subarray(0, 3) }), /arrived incomplete \(3 of \d+ numbers\)/);
 });
 
 test('stats match a step-by-step count over noisy runs of different lengths (NaN, ±Inf, skipped and repeated steps)', () => {

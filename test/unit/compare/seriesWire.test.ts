@@ -48,5 +48,5 @@ test('an empty set and a truncated message', () => {
   assert.deepEqual(empty.series, []);
   const packed = packSeriesSet({ key: 'k', range: { lo: 0, hi: 1 }, plan: null, series: [{ id: 1, x: new Float64Array([0, 1]), t: new Float64Array([5, 6]), y: new Float64Array([1, Number.NaN]), approx: new Uint32Array([1]), points: 2 }] });
   assert.equal(packed.data.length, 7);
-  assert.throws(() => unpackSeriesSet({ ...packed, data: packed.data.subarray(0, 3) }), /arrived incomplete \(3 of 7 numbers\)/);
+  assert.throws(() => unpackSeriesSet({ ...packed, data: packed.data.subarray(0, 3) }), /series of k: The columns arrived incomplete \(3 of 7 numbers\)/);
 });

@@ -116,10 +116,10 @@ describe('whole flows: examples, revisions, promotion, audit, model card', () =>
     await wb.page.locator('.tabs-container .tab', { hasText: /revision 1 ↔ 2/ }).waitFor();
     const diff = wb.page.locator('.monaco-diff-editor').first();
     await diff.waitFor();
-    // The editor draws only the lines in view: page down the changed side until the answer shows.
+    // The editor draws only the lines in view, with non-breaking spaces: page down the changed side until the answer shows.
     await diff.locator('.editor.modified .view-lines').click();
     await waitUntil(async () => {
-      if ((await diff.innerText()).includes('edited in review')) return true;
+      if ((await diff.innerText()).replace(/\u00a0/g, ' ').includes('edited in review')) return true;
       await wb.page.keyboard.press('PageDown');
       return false;
     }, 'the diff shows the edited answer');

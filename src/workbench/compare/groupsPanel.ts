@@ -4,12 +4,13 @@ import { GROUPS_VIEW_TYPE, GroupsFromWebviewSchema, type GroupsFromWebview, Grou
 import { truncateLabel } from '../../shared/format.ts';
 import type { Services } from '../services.ts';
 import { onValidMessage, panelHtml, panelOptions, restoreWith } from '../webview/panel.ts';
+import { PanelHost } from '../webview/panelHost.ts';
 
 /**
  * The Compare Groups panel: one line per group of runs (the mean of its members at each step) with
  * a band, read on the webview's request. One panel; a new Compare Groups replaces what it shows.
  */
-export class GroupsPanel implements vscode.Disposable {
+export class GroupsPanel extends PanelHost {
   private static current: GroupsPanel | undefined;
 
   static show(services: Services, subject: GroupsSubject, notes: string[] = []): void {
@@ -34,34 +35,22 @@ export class GroupsPanel implements vscode.Disposable {
   }
 
   private readonly services: Services;
-  private readonly panel: vscode.WebviewPanel;
-  private readonly disposables: vscode.Disposable[] = [];
   private subject: GroupsSubject;
   private notes: string[];
   private model: GroupsModel | undefined;
   private posted = '';
-  private stale = false;
 
   private constructor(services: Services, panel: vscode.WebviewPanel, subject: GroupsSubject, notes: string[] = []) {
+    super(panel);
     this.services = services;
-    this.panel = panel;
     this.subject = subject;
     this.notes = notes;
     GroupsPanel.current?.dispose();
     GroupsPanel.current = this;
     panel.webview.options = panelOptions(services.context.extensionUri);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'compareGroups', 'Compare Groups');
-    this.disposables.push(
-      onValidMessage(panel.webview, GroupsFromWebviewSchema, services.log, (message) => this.handle(message)),
-      services.stores.onDidChange(() => {
-        if (this.panel.visible) this.refresh();
-        else this.stale = true;
-      }),
-      panel.onDidChangeViewState(() => {
-        if (this.panel.visible && this.stale) this.refresh();
-      }),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.track(onValidMessage(panel.webview, GroupsFromWebviewSchema, services.log, (message) => this.handle(message)));
+    this.refreshWhenVisible(services.stores.onDidChange, () => this.refresh());
     this.refresh();
   }
 
@@ -72,7 +61,6 @@ export class GroupsPanel implements vscode.Disposable {
   }
 
   private refresh(force = false): void {
-    this.stale = false;
     const store = this.services.stores.current();
     if (!store) {
       this.post({ type: 'model', model: { subject: this.subject, title: 'Compare Groups', charts: [], runNames: {} }, notes: ['The ML Lifecycle store is not open yet.'] }, force);
@@ -118,9 +106,9 @@ export class GroupsPanel implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
+  /** A restored panel replaces the current one, so closing the host closes its panel too. */
+  protected onDispose(): void {
     if (GroupsPanel.current === this) GroupsPanel.current = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
 }

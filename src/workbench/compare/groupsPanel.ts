@@ -5,6 +5,7 @@ import { truncateLabel } from '../../shared/format.ts';
 import type { Services } from '../services.ts';
 import { onValidMessage, panelHtml, panelOptions, restoreWith } from '../webview/panel.ts';
 import { PanelHost } from '../webview/panelHost.ts';
+import { seriesBuckets } from './seriesBuckets.ts';
 
 /**
  * The Compare Groups panel: one line per group of runs (the mean of its members at each step) with
@@ -38,7 +39,6 @@ export class GroupsPanel extends PanelHost {
   private subject: GroupsSubject;
   private notes: string[];
   private model: GroupsModel | undefined;
-  private posted = '';
 
   private constructor(services: Services, panel: vscode.WebviewPanel, subject: GroupsSubject, notes: string[] = []) {
     super(panel);
@@ -77,12 +77,7 @@ export class GroupsPanel extends PanelHost {
   }
 
   private post(message: GroupsToWebview, force = false): void {
-    if (message.type === 'model') {
-      const text = JSON.stringify(message);
-      if (!force && text === this.posted) return;
-      this.posted = text;
-    }
-    void this.panel.webview.postMessage(message);
+    this.postToWebview(message, force);
   }
 
   private handle(message: GroupsFromWebview): void {
@@ -95,8 +90,7 @@ export class GroupsPanel extends PanelHost {
       this.post({ type: 'seriesFailed', requestId: message.requestId, key: message.key, message: 'This metric is no longer in the comparison.' });
       return;
     }
-    const perPixel = vscode.workspace.getConfiguration('mlLifecycle').get<number>('compare.maxPointsPerPixel', 1);
-    const buckets = Math.max(1, Math.round(message.pixels * Math.min(4, Math.max(0.25, perPixel))));
+    const buckets = seriesBuckets(message.pixels);
     try {
       const series = groupSeries(store, this.model.subject, message.key, { buckets, range: message.range ?? undefined, members: message.members });
       this.post({ type: 'series', requestId: message.requestId, series });

@@ -13,13 +13,12 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { FramingCatalogue, FramingToWebview, FramingSavedState, FramingView, FramingFromWebview } from '../../src/contract/framing.ts';
-import type { ChoiceOption, ColumnSpec, FieldSpec, StepId, StepSpec } from '../../src/framing/steps.ts';
+import type { ColumnSpec, FieldSpec, StepId, StepSpec } from '../../src/framing/steps.ts';
 import { displayText } from '../../src/shared/format.ts';
 import { adoptStyles, connect, el } from '../shared/vscode.ts';
+import { type RawValue, framingControls } from './controls.ts';
 import { ANSWER_TEXT, derivedPanels, valueIn } from './derived.ts';
 import { FRAMING_CSS } from './styles.ts';
-
-type RawValue = string | boolean | null;
 
 const api = connect<FramingFromWebview, FramingSavedState>();
 const app = document.getElementById('app')!;
@@ -30,7 +29,7 @@ let view: FramingView | undefined;
 const saved = api.getState();
 const state: FramingSavedState = saved && typeof saved.seq === 'number' && saved.replay ? saved : { framingId: null, step: 'problem', seq: 0, replay: {} };
 /** The controls of the current step, by field path, so a new view only updates what changed. */
-let controls = new Map<string, HTMLElement>();
+const controls = new Map<string, HTMLElement>();
 /** What the current step was rendered from (step and list lengths): when it changes, render again. */
 let renderedShape = '';
 /** Where the focus goes once the step is rendered again (a new row's first cell, or Add after a removal). */
@@ -52,8 +51,6 @@ function sendField(path: string, value: RawValue, immediate: boolean): void {
   post({ type: 'setField', path, value, immediate, seq: state.seq });
 }
 
-const domId = (path: string) => `f-${path.replace(/[^A-Za-z0-9]/g, '-')}`;
-
 function valueAt(path: string): unknown {
   return valueIn(view?.document, path);
 }
@@ -66,68 +63,7 @@ function currentStep(): StepSpec {
   return steps().find((s) => s.id === state.step) ?? steps()[0]!;
 }
 
-// ---- controls ----------------------------------------------------------------------------------
-
-function textControl(path: string, multiline: boolean, label: string, placeholder?: string): HTMLElement {
-  const control = multiline ? el('vscode-textarea', { id: domId(path), rows: '3', resize: 'vertical' }) : el('vscode-textfield', { id: domId(path) });
-  control.dataset.path = path;
-  control.dataset.testid = `field-${path}`;
-  if (placeholder) control.setAttribute('placeholder', placeholder);
-  control.addEventListener('input', () => sendField(path, control.value, false));
-  if (!multiline) control.addEventListener('keydown', (event) => {
-    // Enter in a one-line field moves on, like Tab, so keyboard users never get stuck.
-    if ((event).key === 'Enter') focusNextControl(control);
-  });
-  control.label = label;
-  controls.set(path, control);
-  return control;
-}
-
-/** Money and other numbers are typed as text, so "12k" reaches the extension and is reported at the field. */
-function numberControl(path: string, label: string): HTMLElement {
-  const control = textControl(path, false, label);
-  control.setAttribute('inputmode', 'decimal');
-  return control;
-}
-
-function selectControl(path: string, options: readonly ChoiceOption[], label: string): HTMLElement {
-  const control = el('vscode-single-select', { id: domId(path) });
-  control.dataset.path = path;
-  control.dataset.testid = `field-${path}`;
-  control.append(el('vscode-option', { value: '' }, '—'), ...options.map((o) => el('vscode-option', { value: o.value, ...(o.description ? { description: o.description } : {}) }, o.label)));
-  control.label = label;
-  control.addEventListener('change', () => sendField(path, control.value === '' ? null : control.value, true));
-  controls.set(path, control);
-  return control;
-}
-
-function radioControl(path: string, options: readonly ChoiceOption[], label: string, variant: 'vertical' | 'horizontal' = 'vertical'): HTMLElement {
-  const group = el('vscode-radio-group', { id: domId(path), variant, 'aria-label': label });
-  group.dataset.path = path;
-  group.dataset.testid = `field-${path}`;
-  for (const option of options) {
-    const radio = el('vscode-radio', { name: domId(path), value: option.value, 'data-testid': `field-${path}-${option.value}` }, option.description ? `${option.label} — ${option.description}` : option.label);
-    radio.addEventListener('change', () => {
-      if (radio.checked) sendField(path, option.value, true);
-    });
-    group.append(radio);
-  }
-  controls.set(path, group);
-  return group;
-}
-
-function checkboxControl(path: string, label: string): HTMLElement {
-  const box = el('vscode-checkbox', { id: domId(path), 'data-testid': `field-${path}` }, label);
-  box.dataset.path = path;
-  box.addEventListener('change', () => sendField(path, box.checked, true));
-  controls.set(path, box);
-  return box;
-}
-
-function focusNextControl(from: HTMLElement): void {
-  const all = [...app.querySelectorAll<HTMLElement>('.fw-step [data-path], .fw-step vscode-button')];
-  all[all.indexOf(from) + 1]?.focus();
-}
+const { domId, textControl, numberControl, selectControl, radioControl, checkboxControl } = framingControls({ root: app, controls, sendField });
 
 function issueSlot(path: string): HTMLElement {
   return el('div', { class: 'fw-issue', role: 'alert', 'data-issue': path, 'data-testid': `issue-${path}` });
@@ -300,7 +236,7 @@ function renderStep(focusHeading: boolean): void {
   const step = currentStep();
   const section = app.querySelector<HTMLElement>('.fw-step')!;
   const focusedPath = (document.activeElement as HTMLElement | null)?.dataset?.path;
-  controls = new Map();
+  controls.clear();
   const back = el('vscode-button', { secondary: '', icon: 'arrow-left', 'data-testid': 'back' }, 'Back');
   const next = el('vscode-button', { 'icon-after': 'arrow-right', 'data-testid': 'next' }, 'Next');
   const ids = steps().map((s) => s.id);

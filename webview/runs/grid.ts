@@ -6,7 +6,8 @@ import type { RunsLayout, RunsToWebview } from '../../src/contract/runs.ts';
 import type { TableColumn, TableGroupRow, TableRow } from '../../src/search/table.ts';
 import { displayText, formatDuration, formatMetric, formatTime } from '../../src/shared/format.ts';
 import { el } from '../shared/vscode.ts';
-import { editTagCell, rowContext, selectionKey, starCell, starHeader } from './rowCells.ts';
+import { renderHeader } from './gridHeader.ts';
+import { editTagCell, rowContext, selectionKey, starCell } from './rowCells.ts';
 import { Selection } from './selection.ts';
 
 export type GridResult = Extract<RunsToWebview, { type: 'result' }>;
@@ -147,58 +148,15 @@ export class Grid {
   }
 
   private renderHeader(): void {
-    this.groupsRow.replaceChildren();
-    this.header.replaceChildren();
-    let previous = '';
-    this.columns.forEach((column, index) => {
-      const group = el('div', { class: 'cell column-group' }, column.group === previous ? '' : column.group);
-      previous = column.group;
-      this.place(group, index);
-      group.removeAttribute('aria-colindex');
-      this.groupsRow.append(group);
-      const sortIndex = this.layout!.sort.findIndex((key) => key.column === column.id);
-      const sort = this.layout!.sort[sortIndex];
-      const cell = el('div', { class: 'cell column-header', role: 'columnheader', tabindex: '-1', 'data-column': column.id, title: `${column.id}\nClick to sort, Shift+click to add to the sort` }, column.label);
-      cell.setAttribute('aria-sort', sort ? (sort.descending ? 'descending' : 'ascending') : 'none');
-      if (column.type === 'boolean') starHeader(cell, column.label);
-      if (sort) cell.append(el('span', { class: 'sort', 'aria-hidden': 'true' }, `${sort.descending ? '▼' : '▲'}${this.layout!.sort.length > 1 ? sortIndex + 1 : ''}`));
-      this.place(cell, index);
-      cell.addEventListener('click', (event) => this.events.onSort(column.id, event.shiftKey));
-      cell.addEventListener('contextmenu', (event) => {
-        event.preventDefault();
-        this.events.onHeaderMenu(column.id, cell);
-      });
-      const menu = el('button', { class: 'header-menu', type: 'button', tabindex: '-1', 'aria-haspopup': 'dialog', 'aria-label': `Quick filter on ${column.label}`, title: 'Quick filter (Alt+Down)', 'data-testid': 'quick-filter-button' }, '⌄');
-      menu.addEventListener('click', (event) => {
-        event.stopPropagation();
-        this.events.onHeaderMenu(column.id, cell);
-      });
-      cell.append(menu);
-      const handle = el('div', { class: 'resize', 'aria-hidden': 'true' });
-      handle.addEventListener('click', (event) => event.stopPropagation());
-      handle.addEventListener('pointerdown', (event) => this.startResize(event, column.id, cell));
-      cell.append(handle);
-      this.header.append(cell);
+    renderHeader({
+      groupsRow: this.groupsRow,
+      header: this.header,
+      columns: this.columns,
+      sort: this.layout!.sort,
+      events: this.events,
+      place: (cell, index) => this.place(cell, index),
+      width: (column) => this.width(column),
     });
-  }
-
-  private startResize(event: PointerEvent, column: string, cell: HTMLElement): void {
-    event.preventDefault();
-    event.stopPropagation();
-    const startX = event.clientX;
-    const startWidth = this.width(column);
-    const target = event.target as HTMLElement;
-    target.setPointerCapture(event.pointerId);
-    const move = (e: PointerEvent) => {
-      cell.style.width = `${Math.max(40, startWidth + e.clientX - startX)}px`;
-    };
-    const up = (e: PointerEvent) => {
-      target.removeEventListener('pointermove', move);
-      target.removeEventListener('pointerup', up);
-      this.events.onResize(column, Math.round(Math.min(2000, Math.max(40, startWidth + e.clientX - startX))));
-    };
-    target.addEventListener('pointermove', move);
-    target.addEventListener('pointerup', up);
   }
 
   /** The run at the top of the scrolled area and how far it is scrolled past. */

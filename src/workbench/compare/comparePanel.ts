@@ -11,6 +11,7 @@ import type { Services } from '../services.ts';
 import { staleBefore } from '../staleness.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
 import { PanelHost } from '../webview/panelHost.ts';
+import { seriesBuckets } from './seriesBuckets.ts';
 import { pickRuns, pickVersions } from './pickers.ts';
 
 /**
@@ -36,7 +37,6 @@ export class ComparePanel extends PanelHost {
   private subject: Subject;
   private model: CompareModel | undefined;
   private notes: string[];
-  private posted = '';
 
   constructor(services: Services, panel: vscode.WebviewPanel, subject: Subject, notes: string[] = []) {
     super(panel);
@@ -88,12 +88,7 @@ export class ComparePanel extends PanelHost {
   }
 
   private post(message: CompareToWebview, force = false): void {
-    if (message.type === 'model') {
-      const text = JSON.stringify(message);
-      if (!force && text === this.posted) return;
-      this.posted = text;
-    }
-    void this.panel.webview.postMessage(message);
+    this.postToWebview(message, force);
   }
 
   private async handle(message: CompareFromWebview): Promise<void> {
@@ -128,8 +123,7 @@ export class ComparePanel extends PanelHost {
       this.post({ type: 'seriesFailed', requestId: request.requestId, key: request.key, message: 'This metric is no longer in the comparison.' });
       return;
     }
-    const perPixel = vscode.workspace.getConfiguration('mlLifecycle').get<number>('compare.maxPointsPerPixel', 1);
-    const buckets = Math.max(1, Math.round(request.pixels * Math.min(4, Math.max(0.25, perPixel))));
+    const buckets = seriesBuckets(request.pixels);
     const options = { buckets, range: request.range ?? undefined };
     try {
       const set = this.subject.kind === 'runs' ? m4Series(store, chart.ids, chart.key, options) : productionSeries(store, chart.ids, chart.key, options);

@@ -4,12 +4,14 @@ import { GROUPS_VIEW_TYPE, GroupsFromWebviewSchema, type GroupsFromWebview, Grou
 import { truncateLabel } from '../../shared/format.ts';
 import type { Services } from '../services.ts';
 import { onValidMessage, panelHtml, panelOptions, restoreWith } from '../webview/panel.ts';
+import { PanelHost } from '../webview/panelHost.ts';
+import { seriesBuckets } from './seriesBuckets.ts';
 
 /**
  * The Compare Groups panel: one line per group of runs (the mean of its members at each step) with
  * a band, read on the webview's request. One panel; a new Compare Groups replaces what it shows.
  */
-export class GroupsPanel implements vscode.Disposable {
+export class GroupsPanel extends PanelHost {
   private static current: GroupsPanel | undefined;
 
   static show(services: Services, subject: GroupsSubject, notes: string[] = []): void {
@@ -34,34 +36,21 @@ export class GroupsPanel implements vscode.Disposable {
   }
 
   private readonly services: Services;
-  private readonly panel: vscode.WebviewPanel;
-  private readonly disposables: vscode.Disposable[] = [];
   private subject: GroupsSubject;
   private notes: string[];
   private model: GroupsModel | undefined;
-  private posted = '';
-  private stale = false;
 
   private constructor(services: Services, panel: vscode.WebviewPanel, subject: GroupsSubject, notes: string[] = []) {
+    super(panel);
     this.services = services;
-    this.panel = panel;
     this.subject = subject;
     this.notes = notes;
     GroupsPanel.current?.dispose();
     GroupsPanel.current = this;
     panel.webview.options = panelOptions(services.context.extensionUri);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'compareGroups', 'Compare Groups');
-    this.disposables.push(
-      onValidMessage(panel.webview, GroupsFromWebviewSchema, services.log, (message) => this.handle(message)),
-      services.stores.onDidChange(() => {
-        if (this.panel.visible) this.refresh();
-        else this.stale = true;
-      }),
-      panel.onDidChangeViewState(() => {
-        if (this.panel.visible && this.stale) this.refresh();
-      }),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.track(onValidMessage(panel.webview, GroupsFromWebviewSchema, services.log, (message) => this.handle(message)));
+    this.refreshWhenVisible(services.stores.onDidChange, () => this.refresh());
     this.refresh();
   }
 
@@ -72,7 +61,6 @@ export class GroupsPanel implements vscode.Disposable {
   }
 
   private refresh(force = false): void {
-    this.stale = false;
     const store = this.services.stores.current();
     if (!store) {
       this.post({ type: 'model', model: { subject: this.subject, title: 'Compare Groups', charts: [], runNames: {} }, notes: ['The ML Lifecycle store is not open yet.'] }, force);
@@ -89,12 +77,7 @@ export class GroupsPanel implements vscode.Disposable {
   }
 
   private post(message: GroupsToWebview, force = false): void {
-    if (message.type === 'model') {
-      const text = JSON.stringify(message);
-      if (!force && text === this.posted) return;
-      this.posted = text;
-    }
-    void this.panel.webview.postMessage(message);
+    this.postToWebview(message, force);
   }
 
   private handle(message: GroupsFromWebview): void {
@@ -107,8 +90,7 @@ export class GroupsPanel implements vscode.Disposable {
       this.post({ type: 'seriesFailed', requestId: message.requestId, key: message.key, message: 'This metric is no longer in the comparison.' });
       return;
     }
-    const perPixel = vscode.workspace.getConfiguration('mlLifecycle').get<number>('compare.maxPointsPerPixel', 1);
-    const buckets = Math.max(1, Math.round(message.pixels * Math.min(4, Math.max(0.25, perPixel))));
+    const buckets = seriesBuckets(message.pixels);
     try {
       const series = groupSeries(store, this.model.subject, message.key, { buckets, range: message.range ?? undefined, members: message.members });
       this.post({ type: 'series', requestId: message.requestId, series });
@@ -118,9 +100,9 @@ export class GroupsPanel implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
+  /** A restored panel replaces the current one, so closing the host closes its panel too. */
+  protected onDispose(): void {
     if (GroupsPanel.current === this) GroupsPanel.current = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
 }

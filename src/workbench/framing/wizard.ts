@@ -16,6 +16,7 @@ import { STEPS, type StepId } from '../../framing/steps.ts';
 import { VERDICT_LABELS } from '../../framing/verdict.ts';
 import type { Services } from '../services.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
+import { PanelHost } from '../webview/panelHost.ts';
 import { FramingSession } from './session.ts';
 
 const CATALOGUE: FramingCatalogue = {
@@ -26,10 +27,9 @@ const CATALOGUE: FramingCatalogue = {
 };
 
 /** One open Framing Wizard panel and the session it edits. */
-class WizardPanel implements vscode.Disposable {
+class WizardPanel extends PanelHost {
   readonly session: FramingSession;
-  private readonly panel: vscode.WebviewPanel;
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly closed: (p: WizardPanel) => void;
   private ready = false;
   private pendingStep: StepId | undefined;
 
@@ -38,16 +38,17 @@ class WizardPanel implements vscode.Disposable {
     panel: vscode.WebviewPanel,
     session: FramingSession,
     step: StepId | undefined,
-    onDispose: (p: WizardPanel) => void,
+    closed: (p: WizardPanel) => void,
     showFraming: (framingId: number | null) => void,
   ) {
-    this.panel = panel;
+    super(panel);
+    this.closed = closed;
     this.session = session;
     this.pendingStep = step;
     panel.webview.options = panelOptions(services.context.extensionUri);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'framing', 'Framing Wizard');
     this.updateTitle();
-    this.subscriptions.push(
+    this.track(
       session.onDidChange(() => {
         this.updateTitle();
         if (this.ready) this.post({ type: 'view', view: session.view() });
@@ -86,10 +87,6 @@ class WizardPanel implements vscode.Disposable {
             return;
         }
       }),
-      panel.onDidDispose(() => {
-        onDispose(this);
-        this.dispose();
-      }),
     );
   }
 
@@ -109,10 +106,9 @@ class WizardPanel implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  dispose(): void {
+  protected onDispose(): void {
+    this.closed(this);
     this.session.dispose();
-    for (const s of this.subscriptions) s.dispose();
-    this.subscriptions.length = 0;
   }
 }
 
@@ -183,7 +179,6 @@ export class FramingWizards implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const panel of this.panels) panel.dispose();
-    this.panels.clear();
+    for (const panel of [...this.panels]) panel.dispose();
   }
 }

@@ -3,6 +3,7 @@ import { importMlflow, wasImported } from '../../mlflow/importMlflow.ts';
 import { type MlflowSource, MLFLOW_DB, MLRUNS_DIR, findWorkspaceSources, resolveSources } from '../../mlflow/source.ts';
 import { type ImportSummary, describeSummary, headline } from '../../mlflow/summary.ts';
 import type { Services } from '../services.ts';
+import { registerWorkspaceSync, workspaceRoot } from '../workspaceSourceSync.ts';
 
 const SECTION = 'mlLifecycle.mlflow';
 /** Auto-sync waits this long after a change, and syncs at most this often while MLflow keeps writing. */
@@ -11,20 +12,7 @@ const SYNC_INTERVAL_MS = 2000;
 const TREE_UPDATE_MS = 3000;
 
 export function registerMlflow(services: Services): vscode.Disposable[] {
-  const sync = new MlflowSync(services);
-  return [
-    sync,
-    vscode.commands.registerCommand('mlLifecycle.importMlflow', () => sync.importChosen()),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration(`${SECTION}.autoSync`)) sync.watch();
-    }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => sync.start()),
-  ];
-}
-
-function workspaceRoot(): string | undefined {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  return folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+  return registerWorkspaceSync(SECTION, 'mlLifecycle.importMlflow', new MlflowSync(services));
 }
 
 function settings() {

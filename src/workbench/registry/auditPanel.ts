@@ -6,6 +6,7 @@ import { auditCsv, auditMarkdown } from '../../registry/auditExport.ts';
 import { listAudit } from '../../store/audit.ts';
 import type { Services } from '../services.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
+import { PanelHost } from '../webview/panelHost.ts';
 import { workspaceFolder } from './pick.ts';
 import { formatCount } from '../../shared/format.ts';
 
@@ -21,19 +22,16 @@ function describeFilter(filter: AuditFilter): string {
 
 /** The read-only audit trail panel: one at a time, refreshed when the store changes. */
 export class AuditPanel implements vscode.Disposable {
-  private panel: vscode.WebviewPanel | undefined;
-  private filter: AuditFilter = { entity: null, text: '' };
+  private view: AuditView | undefined;
   private readonly services: Services;
-  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(services: Services) {
     this.services = services;
-    this.subscriptions.push(services.stores.onDidChange(() => this.send()));
   }
 
   show(): void {
-    if (this.panel) {
-      this.panel.reveal();
+    if (this.view) {
+      this.view.reveal();
       return;
     }
     this.attach(vscode.window.createWebviewPanel(auditViewType, 'Audit Trail', vscode.ViewColumn.Active, panelOptions(this.services.context.extensionUri)));
@@ -41,41 +39,62 @@ export class AuditPanel implements vscode.Disposable {
 
   /** After a reload: the webview keeps its filter in its own state and asks with it; an unreadable one is dropped. */
   restore(panel: vscode.WebviewPanel, state: unknown): void {
-    if (this.panel) {
+    if (this.view) {
       panel.dispose();
       return;
     }
     const parsed = auditSavedState.safeParse(state);
-    if (parsed.success) this.filter = parsed.data.filter;
-    else if (state !== undefined) this.services.log.warn('Audit trail: the restored panel had no readable filter; it shows every entry.');
-    this.attach(panel);
+    if (!parsed.success && state !== undefined) this.services.log.warn('Audit trail: the restored panel had no readable filter; it shows every entry.');
+    this.attach(panel, parsed.success ? parsed.data.filter : undefined);
   }
 
-  private attach(panel: vscode.WebviewPanel): void {
-    const { services } = this;
-    this.panel = panel;
+  private attach(panel: vscode.WebviewPanel, filter?: AuditFilter): void {
+    this.view = new AuditView(this.services, panel, filter, () => (this.view = undefined));
+  }
+
+  dispose(): void {
+    this.view?.close();
+  }
+}
+
+/** One open audit panel: answers its queries and exports, and re-sends when the store changes while it shows. */
+class AuditView extends PanelHost {
+  private filter: AuditFilter = { entity: null, text: '' };
+  private readonly services: Services;
+  private readonly closed: () => void;
+
+  constructor(services: Services, panel: vscode.WebviewPanel, filter: AuditFilter | undefined, closed: () => void) {
+    super(panel);
+    this.services = services;
+    this.closed = closed;
+    if (filter) this.filter = filter;
     panel.webview.options = panelOptions(services.context.extensionUri);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'audit', 'Audit Trail');
-    const messages = onValidMessage(panel.webview, auditFromWebview, services.log, async (message) => {
-      switch (message.type) {
-        case 'query':
-          this.filter = message.filter;
-          this.send();
-          return;
-        case 'export':
-          await this.export(message.format, message.filter);
-          return;
-      }
-    });
-    const closing = panel.onDidDispose(() => {
-      messages.dispose();
-      closing.dispose();
-      this.panel = undefined;
-    });
+    this.track(
+      onValidMessage(panel.webview, auditFromWebview, services.log, async (message) => {
+        switch (message.type) {
+          case 'query':
+            this.filter = message.filter;
+            this.send();
+            return;
+          case 'export':
+            await this.export(message.format, message.filter);
+            return;
+        }
+      }),
+    );
+    this.refreshWhenVisible(services.stores.onDidChange, () => this.send());
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  close(): void {
+    this.panel.dispose();
   }
 
   private send(): void {
-    if (!this.panel) return;
     const store = this.services.stores.current();
     const entries = store ? listAudit(store.db, { entity: this.filter.entity ?? undefined, text: this.filter.text.trim() || undefined, limit: SHOWN + 1 }) : [];
     const shown = entries.slice(0, SHOWN);
@@ -101,13 +120,12 @@ export class AuditPanel implements vscode.Disposable {
     const text = format === 'csv' ? auditCsv(records) : auditMarkdown(records, describeFilter(filter));
     await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
     this.services.log.info(`Exported ${records.length} audit entries to ${target.fsPath}`);
-    void this.panel?.webview.postMessage({ type: 'exported', file: target.fsPath } satisfies AuditToWebview);
+    void this.panel.webview.postMessage({ type: 'exported', file: target.fsPath } satisfies AuditToWebview);
     const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} audit entries to {1}.', formatCount(records.length), target.fsPath), 'Open');
     if (choice) await vscode.window.showTextDocument(target);
   }
 
-  dispose(): void {
-    this.panel?.dispose();
-    for (const s of this.subscriptions) s.dispose();
+  protected onDispose(): void {
+    this.closed();
   }
 }

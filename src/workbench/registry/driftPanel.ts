@@ -8,13 +8,14 @@ import { type ModelVersion, getVersion, listAllVersions } from '../../registry/m
 import { formatMetric, truncateLabel } from '../../shared/format.ts';
 import type { Services } from '../services.ts';
 import { onValidMessage, panelHtml, panelOptions } from '../webview/panel.ts';
+import { PanelHost } from '../webview/panelHost.ts';
 import { settings, versionFor, versionLabel, workspaceFolder } from './pick.ts';
 
 const TABLE_FILTERS = { 'Data snapshots (CSV, TSV, JSON lines)': ['csv', 'tsv', 'tab', 'jsonl', 'ndjson', 'json'], 'All files': ['*'] };
 
 /** Drift report panels, one per stored report. */
 export class DriftPanels implements vscode.Disposable {
-  private readonly open = new Map<number, vscode.WebviewPanel>();
+  private readonly open = new Map<number, DriftView>();
   private readonly services: Services;
 
   constructor(services: Services) {
@@ -43,12 +44,25 @@ export class DriftPanels implements vscode.Disposable {
   }
 
   private attach(panel: vscode.WebviewPanel, reportId: number): void {
-    const { services } = this;
-    this.open.set(reportId, panel);
+    this.open.set(reportId, new DriftView(this.services, panel, reportId, () => this.open.delete(reportId)));
+  }
+
+  dispose(): void {
+    for (const view of [...this.open.values()]) view.close();
+  }
+}
+
+/** One stored drift report, sent when its webview asks. */
+class DriftView extends PanelHost {
+  private readonly closed: () => void;
+
+  constructor(services: Services, panel: vscode.WebviewPanel, reportId: number, closed: () => void) {
+    super(panel);
+    this.closed = closed;
     panel.webview.options = panelOptions(services.context.extensionUri);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'drift', `Data Drift #${reportId}`);
     const post = (update: DriftToWebview) => void panel.webview.postMessage(update);
-    const subscriptions = [
+    this.track(
       onValidMessage(panel.webview, driftFromWebview, services.log, () => {
         const store = services.stores.current();
         const stored = store && getDriftReport(store, reportId);
@@ -60,17 +74,19 @@ export class DriftPanels implements vscode.Disposable {
         panel.title = `Data Drift #${reportId}: ${stored.verdict}`;
         post({ type: 'report', reportId, subject: version ? versionLabel(version) : null, report: stored.report });
       }),
-    ];
-    subscriptions.push(
-      panel.onDidDispose(() => {
-        this.open.delete(reportId);
-        for (const s of subscriptions) s.dispose();
-      }),
     );
   }
 
-  dispose(): void {
-    for (const panel of this.open.values()) panel.dispose();
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  close(): void {
+    this.panel.dispose();
+  }
+
+  protected onDispose(): void {
+    this.closed();
   }
 }
 

@@ -4,6 +4,7 @@ import { importTensorBoard } from '../../tensorboard/importTensorBoard.ts';
 import { type TensorBoardSummary, describeSummary, headline } from '../../tensorboard/summary.ts';
 import { findWorkspaceLogdirs, importedLogdirs, logdirsHolding, wasImported } from '../../tensorboard/workspace.ts';
 import type { Services } from '../services.ts';
+import { registerWorkspaceSync, workspaceRoot } from '../workspaceSourceSync.ts';
 
 const SECTION = 'mlLifecycle.tensorboard';
 /** Auto-sync waits this long after a change, and syncs at most this often while training writes. */
@@ -14,20 +15,7 @@ const SETTLE_MS = 35_000;
 const TREE_UPDATE_MS = 3000;
 
 export function registerTensorBoard(services: Services): vscode.Disposable[] {
-  const sync = new TensorBoardSync(services);
-  return [
-    sync,
-    vscode.commands.registerCommand('mlLifecycle.importTensorBoard', () => sync.importChosen()),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration(`${SECTION}.autoSync`)) sync.watch();
-    }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => sync.start()),
-  ];
-}
-
-function workspaceRoot(): string | undefined {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  return folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+  return registerWorkspaceSync(SECTION, 'mlLifecycle.importTensorBoard', new TensorBoardSync(services));
 }
 
 function settings() {

@@ -10,6 +10,8 @@ export abstract class PanelHost implements vscode.Disposable {
   /** The store changed while the panel was hidden: refresh when it shows again. */
   private stale = false;
   private disposed = false;
+  /** The last `model` message posted, so an unchanged one is not sent again. */
+  private postedModel = '';
 
   constructor(panel: vscode.WebviewPanel) {
     this.panel = panel;
@@ -36,6 +38,16 @@ export abstract class PanelHost implements vscode.Disposable {
         if (this.panel.visible && this.stale) run();
       }),
     );
+  }
+
+  /** Posts to the webview; a `model` equal to the last one posted is skipped unless `force` (the page already shows it). */
+  protected postToWebview(message: { type: string }, force = false): void {
+    if (message.type === 'model') {
+      const text = JSON.stringify(message);
+      if (!force && text === this.postedModel) return;
+      this.postedModel = text;
+    }
+    void this.panel.webview.postMessage(message);
   }
 
   /** The host's own clean-up, before its subscriptions are disposed. */

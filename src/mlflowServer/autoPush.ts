@@ -5,8 +5,9 @@
  * that retrying cannot fix (credentials, a name clash) waits for the user instead.
  */
 import type { Store } from '../store/database.ts';
+import { localOnly } from '../tracking/remoteRows.ts';
 import { MlflowServerError, normalizeTrackingUri } from './client.ts';
-import { CACHED_REMOTE_PREFIX, type PushSummary } from './push.ts';
+import type { PushSummary } from './push.ts';
 
 /**
  * Ended runs (not cached from a server) that are on `uri` already or ended since this store first
@@ -22,7 +23,7 @@ export function pendingRuns(store: Store, uri: string, since: number): number[] 
       `SELECT r.id FROM runs r
        WHERE r.deleted_at IS NULL AND r.status != 'RUNNING' AND r.end_time IS NOT NULL
          AND (r.end_time >= :since OR EXISTS (SELECT 1 FROM mlflow_remote_ids i WHERE i.remote_id = :remote AND i.entity = 'run' AND i.local_key = CAST(r.id AS TEXT)))
-         AND (r.external_id IS NULL OR r.external_id NOT LIKE '${CACHED_REMOTE_PREFIX}%')
+         AND ${localOnly('r')}
          AND NOT EXISTS (SELECT 1 FROM experiments e WHERE e.id = r.experiment_id AND e.deleted_at IS NOT NULL)
          AND (
            NOT EXISTS (SELECT 1 FROM mlflow_remote_ids i WHERE i.remote_id = :remote AND i.entity = 'run' AND i.local_key = CAST(r.id AS TEXT) AND i.sent IS NOT NULL)

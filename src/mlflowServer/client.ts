@@ -54,6 +54,14 @@ function isRetryableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status !== 501);
 }
 
+/**
+ * MLflow answers a database connection pool that stayed full (SQLAlchemy's pool timeout, under
+ * load from many clients) with 400 BAD_REQUEST, though it is a passing overload like a 503.
+ */
+function isServerOverload(status: number, text: string): boolean {
+  return status === 400 && /QueuePool limit of size \d+ overflow \d+ reached/.test(text);
+}
+
 function delayFor(policy: RetryPolicy, attempt: number, retryAfter: string | null): number {
   const seconds = retryAfter ? Number(retryAfter) : Number.NaN;
   if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, policy.maxDelayMs * 4);
@@ -151,9 +159,10 @@ export class MlflowClient {
         if (response.ok) return response;
         status = response.status;
         const text = await response.text().catch(() => '');
-        if (!isRetryableStatus(status)) throw this.refusal(what, status, text);
+        const overloaded = isServerOverload(status, text);
+        if (!isRetryableStatus(status) && !overloaded) throw this.refusal(what, status, text);
         retryAfter = response.headers.get('retry-after');
-        reason = `HTTP ${status}`;
+        reason = overloaded ? `HTTP ${status}, the server's database connections are all busy` : `HTTP ${status}`;
       } catch (error) {
         if (error instanceof MlflowServerError) throw error;
         if (this.options.signal?.aborted) throw this.options.signal.reason;

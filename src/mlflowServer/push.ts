@@ -13,7 +13,7 @@ import { type ClientOptions, MlflowClient } from './client.ts';
 import { PushState, markPushed, remoteId } from './pushState.ts';
 import { pushRegistry } from './registryPush.ts';
 import { ExperimentClashError, type RemoteRunInfo, checkServer, createRunOnce, ensureExperiment, findPushedRuns, getRun } from './remote.ts';
-import { LOCAL_RUN_COLUMNS, type LocalRun, type RunPlan, pendingItems, planRun, pushRun } from './runPush.ts';
+import { LOCAL_RUN_COLUMNS, type LocalRun, type RunPlan, pendingItems, planRun, pushRun, requestLimiter } from './runPush.ts';
 
 export interface PushOptions extends Omit<ClientOptions, 'signal'> {
   /** Only these local experiments (by name); all when empty. */
@@ -46,6 +46,12 @@ export interface PushSummary {
 }
 
 const DEFAULT_CONCURRENCY = 4;
+
+/**
+ * Log-batch requests in flight across all runs: enough to keep the server busy, under the 15
+ * database connections (pool of 5, overflow of 10) of a default `mlflow server`.
+ */
+const REQUESTS_IN_FLIGHT = 8;
 
 /** Runs `work` on each item, at most `limit` at once; the first error stops the others taking new items. */
 async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -83,13 +89,6 @@ function levels(runs: readonly LocalRun[]): LocalRun[][] {
   for (const run of runs) (result[depthOf(run)] ??= []).push(run);
   return result.filter(Boolean);
 }
-
-/**
- * Runs and experiments read from a tracking server into this store (by the Experiments view) carry
- * an external id starting with this; they are the server's already and are never pushed.
- */
-export const CACHED_REMOTE_PREFIX = 'mlflow-server:';
-const NOT_CACHED_REMOTE = `(external_id IS NULL OR external_id NOT LIKE '${CACHED_REMOTE_PREFIX}%')`;
 
 /** The runs `ids` with every ancestor, and their experiments. */
 function withAncestors(store: Store, ids: readonly number[]): { runs: Set<number>; experiments: Set<number> } {
@@ -136,7 +135,7 @@ export async function pushToMlflow(store: Store, trackingUri: string, options: P
     const experiments = selectExperiments(store, options.experiments ?? []).filter((e) => !chosenRuns || chosenRuns.experiments.has(e.id));
     const runs = (
       db
-        .prepare(`SELECT ${LOCAL_RUN_COLUMNS} FROM runs WHERE deleted_at IS NULL AND ${NOT_CACHED_REMOTE} AND experiment_id IN (SELECT value FROM json_each(?)) ORDER BY start_time, id`)
+        .prepare(`SELECT ${LOCAL_RUN_COLUMNS} FROM runs r WHERE deleted_at IS NULL AND ${localOnly('r')} AND experiment_id IN (SELECT value FROM json_each(?)) ORDER BY start_time, id`)
         .all(JSON.stringify(experiments.map((e) => e.id))) as LocalRun[]
     ).filter((r) => !chosenRuns || chosenRuns.runs.has(r.id));
 
@@ -204,6 +203,7 @@ export async function pushToMlflow(store: Store, trackingUri: string, options: P
       });
     }
     progress(`${plans.length} runs to send`);
+    const limitRequests = requestLimiter(REQUESTS_IN_FLIGHT);
 
     await inPool(plans, options.concurrency ?? DEFAULT_CONCURRENCY, async (plan) => {
       if (isCancelled()) return;
@@ -222,6 +222,7 @@ export async function pushToMlflow(store: Store, trackingUri: string, options: P
           client,
           state,
           isCancelled,
+          limitRequests,
           onSent: (items) => {
             done += items;
             progress(`run "${plan.run.name}"`);

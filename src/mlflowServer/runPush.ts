@@ -2,7 +2,8 @@
  * One run's push: its status, name and times, params and tags, what is new of its metric
  * histories, and its artifacts. Every request is safe to repeat (MLflow keeps one copy of a point
  * with the same key, step, timestamp and value), and each acknowledged request is recorded in
- * PushState before the next, so a push killed at any moment resumes without loss or duplicates.
+ * PushState in the order sent, once it and all before it were acknowledged (several metric batches
+ * travel at once), so a push killed at any moment resumes without loss or duplicates.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -39,6 +40,27 @@ export const LOCAL_RUN_COLUMNS = `id, uuid, experiment_id AS experimentId, paren
 
 /** Points read from the store per query while sending. */
 const READ_PAGE = 5000;
+
+/** Metric batches of one run sent before the first of them is acknowledged. */
+const BATCHES_IN_FLIGHT_PER_RUN = 4;
+
+/** Runs `work` with at most `limit` of them pending at once, the others waiting their turn in order. */
+export function requestLimiter(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (active < limit) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      // Hand the slot to the next waiter, or free it.
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
 
 /** The tags MLflow's own client sets, from our run's columns; they win over local tags of the same key. */
 function systemTags(run: LocalRun, remoteParentId: string | undefined): KeyValue[] {
@@ -117,6 +139,8 @@ export interface RunPushContext {
   client: MlflowClient;
   state: PushState;
   isCancelled: () => boolean;
+  /** Bounds the requests in flight across all the runs being sent (see requestLimiter). */
+  limitRequests: <T>(work: () => Promise<T>) => Promise<T>;
   /** Items (points, artifacts, the run's fields) acknowledged by the server. */
   onSent: (items: number) => void;
 }
@@ -144,25 +168,36 @@ export async function pushRun(context: RunPushContext, plan: RunPlan, remoteRunI
     'SELECT step, timestamp, seq, value FROM metrics WHERE run_id = ? AND key = ? AND (step, timestamp, seq) > (?, ?, ?) ORDER BY step, timestamp, seq LIMIT ?',
   );
   const marks = new Map<string, MetricWatermark>(plan.metrics.map((m) => [m.key, m.from]));
+  // Batches sent and not yet acknowledged, oldest first: the server works on some while others
+  // travel, and each is recorded only once it and every batch before it were acknowledged.
+  const inFlight: { batch: LocalPoint[]; sent: Promise<void> }[] = [];
+  const acknowledge = async () => {
+    const { batch, sent } = inFlight.shift()!;
+    try {
+      await sent;
+    } catch (error) {
+      throw refusedMetrics(error, run.name, batch);
+    }
+    result.requests++;
+    const touched = new Map<string, MetricWatermark>();
+    for (const point of batch) {
+      const mark = touched.get(point.key) ?? marks.get(point.key)!;
+      touched.set(point.key, { points: mark.points + 1, step: point.step, timestamp: point.timestamp, seq: point.seq });
+    }
+    for (const [key, mark] of touched) marks.set(key, mark);
+    state.saveWatermarks(run.id, touched);
+    result.points += batch.length;
+    context.onSent(batch.length);
+  };
   let buffer: LocalPoint[] = [];
-  const flush = async () => {
+  const send = async () => {
     for (const batch of metricBatches(buffer)) {
-      if (context.isCancelled()) return;
-      try {
-        await logBatch(client, remoteRunId, { metrics: batch.map(toWire), params: [], tags: [] });
-      } catch (error) {
-        throw refusedMetrics(error, run.name, batch);
-      }
-      result.requests++;
-      const touched = new Map<string, MetricWatermark>();
-      for (const point of batch) {
-        const mark = touched.get(point.key) ?? marks.get(point.key)!;
-        touched.set(point.key, { points: mark.points + 1, step: point.step, timestamp: point.timestamp, seq: point.seq });
-      }
-      for (const [key, mark] of touched) marks.set(key, mark);
-      state.saveWatermarks(run.id, touched);
-      result.points += batch.length;
-      context.onSent(batch.length);
+      if (context.isCancelled()) break;
+      const sent = context.limitRequests(() => logBatch(client, remoteRunId, { metrics: batch.map(toWire), params: [], tags: [] }));
+      // Awaited in order by acknowledge; this only keeps a failure behind an earlier one from going unhandled.
+      sent.catch(() => undefined);
+      inFlight.push({ batch, sent });
+      if (inFlight.length >= BATCHES_IN_FLIGHT_PER_RUN) await acknowledge();
     }
     buffer = [];
   };
@@ -175,11 +210,13 @@ export async function pushRun(context: RunPushContext, plan: RunPlan, remoteRunI
       for (const row of rows) buffer.push({ key: metric.key, ...row });
       const last = rows[rows.length - 1]!;
       cursor = { points: 0, step: last.step, timestamp: last.timestamp, seq: last.seq };
-      if (buffer.length >= READ_PAGE) await flush();
+      if (buffer.length >= READ_PAGE) await send();
       if (rows.length < READ_PAGE) break;
     }
   }
-  await flush();
+  await send();
+  while (inFlight.length && !context.isCancelled()) await acknowledge();
+  if (context.isCancelled()) return result;
 
   for (const artifact of plan.artifacts) {
     if (context.isCancelled()) return result;

@@ -3,7 +3,8 @@
 // log_batch, in the same run: 1,000 runs x 10 metrics x 1,000 steps (10 M points) by default.
 // ML_LIFECYCLE_BENCH_PUSH_SCALE=0.02 pushes 2 % of the runs (200,000 points) on a busy machine;
 // the figures are points per second either way. Our push sends several runs at once (bounded by
-// PUSH_CONCURRENCY), so the server works on some requests while others travel.
+// PUSH_CONCURRENCY) and several batches of each run at once (8 requests in flight in all, push.ts),
+// so the server works on some requests while others travel.
 // Without PostgreSQL or the mlflowserver venv it prints one line saying what is missing and returns.
 import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -20,7 +21,7 @@ import { report } from './format.ts';
 const KEYS = 10;
 const STEPS = 1000;
 const FULL_RUNS = 1000;
-const PUSH_CONCURRENCY = 8;
+const PUSH_CONCURRENCY = 4;
 const T0 = 1_750_000_000_000;
 
 export async function run(): Promise<void> {

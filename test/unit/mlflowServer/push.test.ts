@@ -18,6 +18,21 @@ import { addRun, assertServerMatchesStore, fillStore, readServer, steps } from '
 const availability = mlflowServerAvailability();
 const CLI = path.resolve(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
 
+/** A proxy in front of `upstream` where `fault` may answer a request itself (returning true); the rest pass through. */
+async function faultyProxy(upstream: string, fault: (request: http.IncomingMessage, response: http.ServerResponse) => boolean): Promise<string> {
+  const proxy = http.createServer((request, response) => {
+    if (fault(request, response)) return;
+    const forwarded = http.request(`${upstream}${request.url}`, { method: request.method, headers: request.headers }, (answer) => {
+      response.writeHead(answer.statusCode!, answer.headers);
+      answer.pipe(response);
+    });
+    request.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  after(() => proxy.close());
+  return `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+}
+
 describe('push to an MLflow tracking server', { skip: availability.skip }, () => {
   let server: MlflowServer;
   before(async () => {
@@ -61,7 +76,7 @@ describe('push to an MLflow tracking server', { skip: availability.skip }, () =>
   test('killing the push (kill -9) halfway, then pushing again, loses no point and duplicates nothing', async () => {
     const store = tempStore();
     for (let i = 0; i < 8; i++) {
-      await addRun(store, { experiment: 'killed-push', name: `run-${i}`, params: { i: String(i) }, metrics: { loss: steps(1500, (s) => s / (i + 1)), acc: steps(1500, (s) => -s) } });
+      await addRun(store, { experiment: 'killed-push', name: `run-${i}`, params: { i: String(i) }, metrics: { loss: steps(1500, (s) => s / (i + 1)), acc: steps(1500, (s) => -1 - s) } });
     }
     const child = spawn(process.execPath, [CLI, 'push', 'mlflow', server.uri], { env: { ...process.env, ML_LIFECYCLE_STORE: store.path }, stdio: 'ignore' });
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -78,8 +93,8 @@ describe('push to an MLflow tracking server', { skip: availability.skip }, () =>
     assert.ok(sentBefore < 24_000, `killed before the end (${sentBefore} of 24,000 points recorded)`);
 
     const resumed = await pushToMlflow(store, server.uri);
-    // At most the requests in flight when it was killed (4 runs at a time) are sent twice; the server keeps one copy.
-    assert.ok(resumed.points <= 24_000 - sentBefore + 4 * 1000, `resumed where it stopped: ${resumed.points} points`);
+    // At most the requests in flight when it was killed (8 batches across runs) are sent twice; the server keeps one copy.
+    assert.ok(resumed.points <= 24_000 - sentBefore + 8 * 1000, `resumed where it stopped: ${resumed.points} points`);
     assertServerMatchesStore(store, readServer(server.python, server.uri), ['killed-push']);
   });
 
@@ -106,26 +121,17 @@ describe('push to an MLflow tracking server', { skip: availability.skip }, () =>
   test('429, 503 and dropped connections are retried with backoff, and nothing lands twice', async () => {
     let requests = 0;
     let failed = 0;
-    const proxy = http.createServer((request, response) => {
+    const uri = await faultyProxy(server.uri, (request, response) => {
       requests++;
-      if (requests % 3 === 0) {
-        failed++;
-        if (requests % 9 === 0) request.socket.destroy();
-        else {
-          response.writeHead(requests % 2 ? 429 : 503, { 'retry-after': '0' });
-          response.end('busy');
-        }
-        return;
+      if (requests % 3 !== 0) return false;
+      failed++;
+      if (requests % 9 === 0) request.socket.destroy();
+      else {
+        response.writeHead(requests % 2 ? 429 : 503, { 'retry-after': '0' });
+        response.end('busy');
       }
-      const upstream = http.request(`${server.uri}${request.url}`, { method: request.method, headers: request.headers }, (answer) => {
-        response.writeHead(answer.statusCode!, answer.headers);
-        answer.pipe(response);
-      });
-      request.pipe(upstream);
+      return true;
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    after(() => proxy.close());
-    const uri = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
     const store = tempStore();
     const parent = await addRun(store, { experiment: 'flaky', name: 'parent', params: { a: '1' }, metrics: { loss: steps(3000, (s) => 1 / (s + 1)) } });
     for (let i = 0; i < 4; i++) await addRun(store, { experiment: 'flaky', name: `child-${i}`, parent, metrics: { loss: steps(500, (s) => s * i), nan: [[0, Number.NaN], [1, Infinity]] } });
@@ -134,6 +140,31 @@ describe('push to an MLflow tracking server', { skip: availability.skip }, () =>
     assert.ok(failed > 10, `the proxy failed ${failed} of ${requests} requests`);
     assert.ok(retries.some((r) => r === 'HTTP 429') && retries.some((r) => r === 'HTTP 503') && retries.some((r) => !r.startsWith('HTTP')), retries.join(', '));
     assertServerMatchesStore(store, readServer(server.python, server.uri), ['flaky']);
+  });
+
+  test("a server whose database connections are all busy (MLflow's 400 for a full pool) is retried like a 503", async () => {
+    // The body a loaded `mlflow server` over PostgreSQL sent in the push bench.
+    const poolTimeout = JSON.stringify({
+      error_code: 'BAD_REQUEST',
+      message: 'QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00 (Background on this error at: https://sqlalche.me/e/21/3o7r)',
+    });
+    let batches = 0;
+    let refused = 0;
+    const uri = await faultyProxy(server.uri, (request, response) => {
+      if (!request.url?.endsWith('/runs/log-batch') || ++batches % 4 !== 0) return false;
+      refused++;
+      request.resume();
+      response.writeHead(400, { 'content-type': 'application/json' });
+      response.end(poolTimeout);
+      return true;
+    });
+    const store = tempStore();
+    for (let i = 0; i < 3; i++) await addRun(store, { experiment: 'busy-pool', name: `run-${i}`, metrics: { loss: steps(2500, (s) => s * i), acc: steps(2500, (s) => -1 - s) } });
+    const retries: string[] = [];
+    const summary = await pushToMlflow(store, uri, { retry: { baseDelayMs: 10, maxDelayMs: 50 }, onRetry: ({ reason }) => retries.push(reason) });
+    assert.equal(summary.points, 15_000);
+    assert.ok(refused >= 3 && retries.filter((r) => r.includes('connections are all busy')).length === refused, retries.join(', '));
+    assertServerMatchesStore(store, readServer(server.python, server.uri), ['busy-pool']);
   });
 
   test('bad input: nothing listening, not an MLflow server, a deleted experiment of the same name', async () => {

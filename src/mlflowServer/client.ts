@@ -130,23 +130,22 @@ export class MlflowClient {
     let payload: string | undefined;
     if (method === 'GET' && body) url += `?${new URLSearchParams(body as Record<string, string>).toString()}`;
     else if (body !== undefined) payload = JSON.stringify(body);
-    const response = await this.send(`${method} ${endpoint}`, url, { method, body: payload, headers: { 'content-type': 'application/json' } }, options.once ? 1 : this.policy.attempts);
-    const text = await response.text();
+    const text = await this.send(`${method} ${endpoint}`, url, { method, body: payload, headers: { 'content-type': 'application/json' } }, options.once ? 1 : this.policy.attempts);
     return (text ? parseJson(text, endpoint, this.baseUrl) : {}) as T;
   }
 
   /** Uploads one file through the server's artifact proxy (PUT /api/2.0/mlflow-artifacts/artifacts/<path>). */
   async putArtifact(artifactPath: string, content: Uint8Array<ArrayBuffer>): Promise<void> {
     const encoded = artifactPath.split('/').map(encodeURIComponent).join('/');
-    const response = await this.send(`upload ${artifactPath}`, `${this.baseUrl}/api/2.0/mlflow-artifacts/artifacts/${encoded}`, {
+    await this.send(`upload ${artifactPath}`, `${this.baseUrl}/api/2.0/mlflow-artifacts/artifacts/${encoded}`, {
       method: 'PUT',
       body: content,
       headers: { 'content-type': 'application/octet-stream' },
     }, this.policy.attempts);
-    await response.arrayBuffer();
   }
 
-  private async send(what: string, url: string, init: { method: string; body: string | Uint8Array<ArrayBuffer> | undefined; headers: Record<string, string> }, attempts: number): Promise<Response> {
+  /** Sends with retries and returns the answer's body; a connection dropped while the body arrives is retried too. */
+  private async send(what: string, url: string, init: { method: string; body: string | Uint8Array<ArrayBuffer> | undefined; headers: Record<string, string> }, attempts: number): Promise<string> {
     const headers = { ...init.headers, ...(this.authorization ? { authorization: this.authorization } : {}) };
     for (let attempt = 1; ; attempt++) {
       let reason: string;
@@ -156,7 +155,7 @@ export class MlflowClient {
         const signals = [AbortSignal.timeout(this.policy.timeoutMs), ...(this.options.signal ? [this.options.signal] : [])];
         const request = { method: init.method, body: init.body, headers, signal: AbortSignal.any(signals) };
         const response = this.httpsOptions ? await httpsFetch(url, request, this.httpsOptions) : await fetch(url, request);
-        if (response.ok) return response;
+        if (response.ok) return await response.text();
         status = response.status;
         const text = await response.text().catch(() => '');
         const overloaded = isServerOverload(status, text);

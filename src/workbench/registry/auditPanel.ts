@@ -117,7 +117,8 @@ class AuditView extends PanelHost {
       saveLabel: 'Export',
     });
     if (!target) return;
-    const text = format === 'csv' ? auditCsv(records) : auditMarkdown(records, describeFilter(filter));
+    const names = auditNames(store, records);
+    const text = format === 'csv' ? auditCsv(records, names) : auditMarkdown(records, names, describeFilter(filter));
     await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
     this.services.log.info(`Exported ${records.length} audit entries to ${target.fsPath}`);
     void this.panel.webview.postMessage({ type: 'exported', file: target.fsPath } satisfies AuditToWebview);

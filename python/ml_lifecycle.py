@@ -1767,9 +1767,22 @@ def _default_name(run_uuid):
     return "%s-%s" % (stem or "python", run_uuid[:8])
 
 
+# Rows cached from a team's MLflow server (external_id "mlflow-server:<uri>#run:<id>") are other
+# people's runs: read-only here, as in the extension (src/tracking/remoteRows.ts).
+_REMOTE_PREFIX = "mlflow-server:"
+
+
+def _remote_server(external_id):
+    """The server URI a cached row came from, or None for a local or imported row."""
+    if not external_id or not external_id.startswith(_REMOTE_PREFIX):
+        return None
+    mark = external_id.rfind("#")
+    return external_id[len(_REMOTE_PREFIX):mark] if mark > len(_REMOTE_PREFIX) else None
+
+
 def _experiment_row(c, experiment_name, now, user, host):
-    """The experiment's id, created (with its audit row) when missing; one in the trash is refused."""
-    found = c.execute("SELECT id, deleted_at FROM experiments WHERE name = ?", (experiment_name,)).fetchone()
+    """The experiment's id, created (with its audit row) when missing; one in the trash, or a server's copy, is refused."""
+    found = c.execute("SELECT id, deleted_at, external_id FROM experiments WHERE name = ?", (experiment_name,)).fetchone()
     if found is None:
         experiment_id = c.execute("INSERT INTO experiments (name, created_at) VALUES (?, ?)", (experiment_name, now)).lastrowid
         c.execute(
@@ -1780,6 +1793,11 @@ def _experiment_row(c, experiment_name, now, user, host):
     if found[1] is not None:
         raise InputError(
             "The experiment %s is in the trash. Restore it in the ML Lifecycle view (Restore from Trash…), or log to another experiment." % _preview(experiment_name)
+        )
+    server = _remote_server(found[2])
+    if server is not None:
+        raise InputError(
+            "The experiment %s is a read-only copy of an experiment on %s; log to a local experiment, or to that server with MLflow's client." % (_preview(experiment_name), server)
         )
     return found[0]
 
@@ -1806,9 +1824,11 @@ def _create(conn, store_path, run_uuid, run_name, experiment_name, parent_uuid, 
         experiment_id = _experiment_row(c, experiment_name, now, source["user_name"], source["host"])
         parent_row = None
         if parent_uuid is not None:
-            parent = c.execute("SELECT id FROM runs WHERE uuid = ?", (str(parent_uuid),)).fetchone()
+            parent = c.execute("SELECT id, external_id FROM runs WHERE uuid = ?", (str(parent_uuid),)).fetchone()
             if parent is None:
                 raise InputError("The parent run %s is not in the store %s." % (_preview(parent_uuid), store_path))
+            if _remote_server(parent[1]) is not None:
+                raise InputError("The parent run %s is a read-only copy of a run on %s; nest the run under a local run." % (_preview(parent_uuid), _remote_server(parent[1])))
             parent_row = parent[0]
         row_id = c.execute(
             "INSERT INTO runs (uuid, experiment_id, parent_run_id, name, status, start_time, heartbeat_at, git_commit, git_branch, git_dirty, "
@@ -1833,7 +1853,7 @@ def _resume(conn, store_path, run_uuid, experiment, tag_items, param_items, new_
 
     def work(c):
         found = c.execute(
-            "SELECT r.id, r.name, r.deleted_at, e.name, e.id, r.start_time, r.user_name, p.uuid FROM runs r JOIN experiments e ON e.id = r.experiment_id "
+            "SELECT r.id, r.name, r.deleted_at, e.name, e.id, r.start_time, r.user_name, p.uuid, r.external_id FROM runs r JOIN experiments e ON e.id = r.experiment_id "
             "LEFT JOIN runs p ON p.id = r.parent_run_id WHERE r.uuid = ?",
             (run_uuid,),
         ).fetchone()
@@ -1843,9 +1863,12 @@ def _resume(conn, store_path, run_uuid, experiment, tag_items, param_items, new_
                 % (_preview(run_uuid), _preview(run_uuid))
             )
             raise InputError("There is no run %s in the store %s (check %s and the run id).%s" % (_preview(run_uuid), store_path, RUN_ID_ENV, hint))
-        row_id, run_name, deleted_at, experiment_name, experiment_id, start_time, user, parent = found
+        row_id, run_name, deleted_at, experiment_name, experiment_id, start_time, user, parent, external_id = found
         if deleted_at is not None:
             raise InputError("Run %s is in the trash; restore it before logging to it." % run_uuid)
+        server = _remote_server(external_id)
+        if server is not None:
+            raise InputError("Run %s is a read-only copy of a run on %s; log to it on that server instead." % (run_uuid, server))
         if experiment is not None and experiment != experiment_name:
             raise InputError("Run %s belongs to experiment %s, not %s." % (run_uuid, _preview(experiment_name), _preview(experiment)))
         c.execute("UPDATE runs SET status = 'RUNNING', end_time = NULL, heartbeat_at = ? WHERE id = ?", (now, row_id))

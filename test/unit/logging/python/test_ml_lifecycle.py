@@ -395,6 +395,22 @@ class BadInput(StoreTest):
         with self.assertRaisesRegex(mll.InputError, pattern):
             call()
 
+    def test_runs_and_experiments_cached_from_a_team_server_are_read_only(self):
+        run = self.start(experiment="team @ server")
+        run_id = run.id
+        mll.end_run()
+        conn = self.db()
+        conn.execute("UPDATE experiments SET external_id = 'mlflow-server:http://127.0.0.1:5000#experiment:1'")
+        conn.execute("UPDATE runs SET external_id = 'mlflow-server:http://127.0.0.1:5000#run:abc' WHERE uuid = ?", (run_id,))
+        conn.commit()
+        before = conn.execute("SELECT status, end_time FROM runs WHERE uuid = ?", (run_id,)).fetchone()
+        self.assert_refused(r"read-only copy of a run on http://127\.0\.0\.1:5000", lambda: mll.start_run(run_id, store=self.store))
+        self.assert_refused(r"read-only copy of an experiment on http://127\.0\.0\.1:5000", lambda: self.start(experiment="team @ server"))
+        local = self.start(experiment="local")
+        self.assert_refused(r"parent run .* read-only copy", lambda: self.start(experiment="local", parent_run_id=run_id))
+        local.end()
+        self.assertEqual(conn.execute("SELECT status, end_time FROM runs WHERE uuid = ?", (run_id,)).fetchone(), before)
+
     def test_metric_values_that_are_not_numbers_are_refused_naming_the_key(self):
         run = self.start()
         self.assert_refused(r"metric 'acc': '0\.9' is a string", lambda: run.log_metric("acc", "0.9"))

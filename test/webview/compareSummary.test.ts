@@ -40,6 +40,7 @@ test('a row per run with its colour chip, failed and killed runs marked with an 
   const headers = [...root.querySelectorAll('thead th')].map((th) => th.querySelector('button')?.getAttribute('data-column'));
   assert.deepEqual(headers, ['run', 'experiment', 'status', 'loss', 'acc', 'system/cpu']);
   assert.match(root.querySelector('thead th:nth-child(4)')!.textContent, /lower is better/);
+  assert.doesNotMatch(root.querySelector('thead th:nth-child(6)')!.textContent, /better/, 'more CPU is not better or worse');
 });
 
 test('the best value of each metric is marked for eyes and screen readers', () => {

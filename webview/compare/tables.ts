@@ -38,9 +38,12 @@ export function summaryTable(model: CompareModel, value: SummaryValue, order: Su
     ...wide.columns.map((c) =>
       header(c.key, truncateLabel(c.key, 40), {
         numeric: true,
-        better: `${c.direction === 'min' ? 'lower' : 'higher'} is better${c.directionFrom === 'name' ? ' (guess)' : ''}`,
+        // More CPU or memory is neither better nor worse: system columns name no direction and star no cell.
+        better: c.system ? 'system' : `${c.direction === 'min' ? 'lower' : 'higher'} is better${c.directionFrom === 'name' ? ' (guess)' : ''}`,
         system: c.system,
-        hint: `${c.direction === 'min' ? 'Lower' : 'Higher'} is better (${c.directionFrom === 'experiment' ? "the experiment's primary metric" : 'guessed from the name'}). Click to sort.`,
+        hint: c.system
+          ? 'A system metric (CPU, memory, disk, network, GPU): no value is better. Click to sort.'
+          : `${c.direction === 'min' ? 'Lower' : 'Higher'} is better (${c.directionFrom === 'experiment' ? "the experiment's primary metric" : 'guessed from the name'}). Click to sort.`,
       }),
     ),
   );

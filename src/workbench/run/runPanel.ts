@@ -52,6 +52,10 @@ export class RunPanel extends PanelHost {
     RunPanel.open.set(runId, this);
     showRuns(this, [runId]);
     panel.webview.options = panelOptions(services.context.extensionUri);
+    // Image folders are allowed before the page loads: changing the options later reloads the
+    // webview, and messages sent while it reloads can go to the page being replaced.
+    const store = services.stores.current();
+    if (store) this.allowImages(store.path, listRunArtifacts(store, runId).files);
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'run', 'Run');
     this.track(onValidMessage(panel.webview, runFromWebview, services.log, (message) => this.handle(message)));
     this.refreshWhenVisible(services.stores.onDidChange, () => this.refresh());

@@ -105,6 +105,8 @@ export interface MlflowServerOptions {
   appName?: string;
   /** More environment for the server, e.g. MLFLOW_AUTH_CONFIG_PATH. */
   env?: Record<string, string>;
+  /** `mlflow server --workers`; 1 for tests, more where a bench plays a team's server. */
+  workers?: number;
 }
 
 /** Starts PostgreSQL and `mlflow server` for this test file. Call `stop()` in `after`. */
@@ -176,7 +178,7 @@ export async function startMlflowServer(availability: MlflowServerAvailability =
         '--port',
         String(port),
         '--workers',
-        '1',
+        String(options.workers ?? 1),
         '--serve-artifacts',
         '--artifacts-destination',
         artifactsDir,

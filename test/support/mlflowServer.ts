@@ -186,7 +186,9 @@ export async function startMlflowServer(availability: MlflowServerAvailability =
       ],
       {
         stdio: ['ignore', log, log],
-        env: { ...process.env, MLFLOW_ENABLE_TELEMETRY: 'false', DO_NOT_TRACK: 'true', MLFLOW_DISABLE_TELEMETRY: 'true', ...options.env },
+        // Job execution (GenAI scorer jobs) starts a runner and a consumer per core that import MLflow
+        // for about 25 CPU seconds after start-up; a tracking server has no use for it.
+        env: { ...process.env, MLFLOW_ENABLE_TELEMETRY: 'false', DO_NOT_TRACK: 'true', MLFLOW_DISABLE_TELEMETRY: 'true', MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false', ...options.env },
         detached: true,
         cwd: root,
       },

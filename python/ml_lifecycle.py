@@ -1827,8 +1827,9 @@ def _create(conn, store_path, run_uuid, run_name, experiment_name, parent_uuid, 
             parent = c.execute("SELECT id, external_id FROM runs WHERE uuid = ?", (str(parent_uuid),)).fetchone()
             if parent is None:
                 raise InputError("The parent run %s is not in the store %s." % (_preview(parent_uuid), store_path))
-            if _remote_server(parent[1]) is not None:
-                raise InputError("The parent run %s is a read-only copy of a run on %s; nest the run under a local run." % (_preview(parent_uuid), _remote_server(parent[1])))
+            parent_server = _remote_server(parent[1])
+            if parent_server is not None:
+                raise InputError("The parent run %s is a read-only copy of a run on %s; nest the run under a local run." % (_preview(parent_uuid), parent_server))
             parent_row = parent[0]
         row_id = c.execute(
             "INSERT INTO runs (uuid, experiment_id, parent_run_id, name, status, start_time, heartbeat_at, git_commit, git_branch, git_dirty, "

@@ -42,6 +42,8 @@ export class RunPanel extends PanelHost {
   private artifacts = new Map<string, ArtifactFile>();
   private roots = new Set<string>();
   private previewing: AbortController | undefined;
+  /** The constructor's listing, reused for the page's first request unless the store changed since. */
+  private firstListing: ReturnType<typeof listRunArtifacts> | undefined;
 
   constructor(services: Services, panel: vscode.WebviewPanel, runId: number) {
     super(panel);
@@ -55,9 +57,13 @@ export class RunPanel extends PanelHost {
     // Image folders are allowed before the page loads: changing the options later reloads the
     // webview, and messages sent while it reloads can go to the page being replaced.
     const store = services.stores.current();
-    if (store) this.allowImages(store.path, listRunArtifacts(store, runId).files);
+    if (store) {
+      this.firstListing = listRunArtifacts(store, runId);
+      this.allowImages(store.path, this.firstListing.files);
+    }
     panel.webview.html = panelHtml(panel.webview, services.context.extensionUri, 'run', 'Run');
     this.track(onValidMessage(panel.webview, runFromWebview, services.log, (message) => this.handle(message)));
+    this.track(services.stores.onDidChange(() => (this.firstListing = undefined)));
     this.refreshWhenVisible(services.stores.onDidChange, () => this.refresh());
   }
 
@@ -80,7 +86,8 @@ export class RunPanel extends PanelHost {
   private refreshArtifacts(force: boolean): void {
     const store = this.services.stores.current();
     if (!store) return;
-    const listing = listRunArtifacts(store, this.runId);
+    const listing = this.firstListing ?? listRunArtifacts(store, this.runId);
+    this.firstListing = undefined;
     this.artifacts = new Map(listing.files.map((file) => [file.display, file]));
     this.allowImages(store.path, listing.files);
     const files: ArtifactRow[] = listing.files.map(({ absolute: _absolute, ...row }) => row);

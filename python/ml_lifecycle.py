@@ -2144,8 +2144,9 @@ _SEARCH_ENTITIES = {
 
 
 def _effective_status_sql(runs, cutoff):
-    """A run's status as people see it: RUNNING with a stale heartbeat reads as KILLED (as effectiveStatusSql in src/tracking/staleness.ts)."""
-    return "(CASE WHEN {r}.status = 'RUNNING' AND coalesce({r}.heartbeat_at, {r}.start_time) < {cutoff} THEN 'KILLED' ELSE {r}.status END)".format(r=runs, cutoff=cutoff)
+    """A run's status as people see it: RUNNING with a stale heartbeat reads as KILLED, unless it is cached from a team's server (as effectiveStatusSql in src/tracking/staleness.ts)."""
+    return ("(CASE WHEN {r}.status = 'RUNNING' AND coalesce({r}.heartbeat_at, {r}.start_time) < {cutoff} AND coalesce({r}.external_id, '') NOT LIKE '{remote}%' "
+            "THEN 'KILLED' ELSE {r}.status END)").format(r=runs, cutoff=cutoff, remote=_REMOTE_PREFIX)
 
 
 _STATUS_SQL = _effective_status_sql("r", "?")

@@ -2,7 +2,7 @@ import { recordAudit } from '../store/audit.ts';
 import { cachedStatement, writeTransaction, type Store } from '../store/database.ts';
 import { CONTROL_CHARS, quote } from './loggingInput.ts';
 import { type MetricDirection, type RunStatus, isBetter } from './model.ts';
-import { refuseRemoteExperiment, refuseRemoteRun } from './remoteRows.ts';
+import { localOnly, refuseRemoteExperiment, refuseRemoteRun } from './remoteRows.ts';
 import { effectiveStatusSql, liveRunSql, staleCutoff } from './staleness.ts';
 
 export interface Experiment {
@@ -115,9 +115,10 @@ export function getRunsByIds(store: Store, ids: readonly number[], staleBefore: 
   return rows.map(toRun).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 }
 
+/** Live runs logging to this store; runs on a team's server are not counted. */
 export function countActiveRuns(store: Store, staleBefore: number): number {
   const row = store.db
-    .prepare(`SELECT count(*) AS n FROM runs r WHERE r.deleted_at IS NULL AND ${liveRunSql('r', '?')}`)
+    .prepare(`SELECT count(*) AS n FROM runs r WHERE r.deleted_at IS NULL AND ${localOnly('r')} AND ${liveRunSql('r', '?')}`)
     .get(Math.floor(staleBefore)) as { n: number };
   return row.n;
 }

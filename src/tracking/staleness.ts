@@ -1,3 +1,5 @@
+import { localOnly } from './remoteRows.ts';
+
 /**
  * When a RUNNING run reads as KILLED: its logger sends a heartbeat every 10 s, so a run whose last
  * heartbeat (or start, before the first one) is older than this has most likely lost its process
@@ -15,14 +17,16 @@ export function staleCutoff(seconds: number = STALE_HEARTBEAT_SECONDS, now: numb
 /**
  * SQL for a run's status as people see it: RUNNING with a stale heartbeat reads as KILLED. `runs`
  * is the alias of the runs table; `cutoff` is SQL for the staleBefore time (a literal or a parameter).
+ * A run cached from a team's MLflow server has no heartbeat of ours: it reads as the server last
+ * said, as MLflow's own UI shows it, however long ago the cache was refreshed.
  */
 export function effectiveStatusSql(runs: string, cutoff: string): string {
-  return `(CASE WHEN ${runs}.status = 'RUNNING' AND ${liveSince(runs)} < ${cutoff} THEN 'KILLED' ELSE ${runs}.status END)`;
+  return `(CASE WHEN ${runs}.status = 'RUNNING' AND ${liveSince(runs)} < ${cutoff} AND ${localOnly(runs)} THEN 'KILLED' ELSE ${runs}.status END)`;
 }
 
-/** SQL that holds for a run still live at `cutoff`: RUNNING with a fresh heartbeat. */
+/** SQL that holds for a run that reads as RUNNING at `cutoff` (see effectiveStatusSql). */
 export function liveRunSql(runs: string, cutoff: string): string {
-  return `${runs}.status = 'RUNNING' AND ${liveSince(runs)} >= ${cutoff}`;
+  return `${runs}.status = 'RUNNING' AND (${liveSince(runs)} >= ${cutoff} OR NOT ${localOnly(runs)})`;
 }
 
 function liveSince(runs: string): string {

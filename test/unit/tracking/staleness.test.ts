@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { countActiveRuns, getRun } from '../../../src/tracking/experiments.ts';
+import { countActiveRuns, getRun, listExperiments } from '../../../src/tracking/experiments.ts';
 import { STALE_HEARTBEAT_SECONDS, effectiveStatusSql, staleCutoff } from '../../../src/tracking/staleness.ts';
 import { tempStore } from '../helpers.ts';
 
@@ -34,4 +34,23 @@ test('a RUNNING run reads as KILLED once its heartbeat is older than the cutoff,
   assert.equal(countActiveRuns(store, staleCutoff(STALE_HEARTBEAT_SECONDS, now)), 1);
   assert.equal(getRun(store, id, staleCutoff(STALE_HEARTBEAT_SECONDS, now + 1))?.status, 'KILLED');
   assert.equal(countActiveRuns(store, staleCutoff(STALE_HEARTBEAT_SECONDS, now + 1)), 0);
+});
+
+test("a run cached from a team's server reads as the server said, however old the cache; the status bar counts only local runs", () => {
+  const store = tempStore();
+  const now = 1_700_000_000_000;
+  const cutoff = staleCutoff(STALE_HEARTBEAT_SECONDS, now);
+  store.db.prepare("INSERT INTO experiments (name, created_at, external_id) VALUES ('team', 0, 'mlflow-server:http://127.0.0.1:5000#experiment:1')").run();
+  const id = Number(
+    store.db
+      .prepare("INSERT INTO runs (uuid, experiment_id, name, status, start_time, heartbeat_at, external_id) VALUES ('a', 1, 'r', 'RUNNING', 0, 0, 'mlflow-server:http://127.0.0.1:5000#run:a')")
+      .run().lastInsertRowid,
+  );
+  assert.equal(getRun(store, id, cutoff)?.status, 'RUNNING');
+  assert.equal(listExperiments(store, cutoff)[0]?.activeRunCount, 1);
+  assert.equal(countActiveRuns(store, cutoff), 0);
+  const statusSeenByPython = python(
+    `import sqlite3, ml_lifecycle; c = sqlite3.connect(${JSON.stringify(store.path)}); print(c.execute("SELECT " + ml_lifecycle._effective_status_sql("r", "?") + " FROM runs r WHERE r.id = ?", (${cutoff}, ${id})).fetchone()[0])`,
+  );
+  assert.equal(statusSeenByPython, 'RUNNING');
 });

@@ -3,13 +3,11 @@ import { importMlflow, wasImported } from '../../mlflow/importMlflow.ts';
 import { type MlflowSource, MLFLOW_DB, MLRUNS_DIR, findWorkspaceSources, resolveSources } from '../../mlflow/source.ts';
 import { type ImportSummary, describeSummary, headline } from '../../mlflow/summary.ts';
 import type { Services } from '../services.ts';
-import { registerWorkspaceSync, workspaceRoot } from '../workspaceSourceSync.ts';
+import { importProgress, offerWorkspaceImport, registerWorkspaceSync, reportImport, workspaceRoot } from '../workspaceSourceSync.ts';
 
 const SECTION = 'mlLifecycle.mlflow';
 /** Auto-sync waits this long after a change, and syncs at most this often while MLflow keeps writing. */
 const SYNC_INTERVAL_MS = 2000;
-/** During a long import the Experiments tree is refreshed this often. */
-const TREE_UPDATE_MS = 3000;
 
 export function registerMlflow(services: Services): vscode.Disposable[] {
   return registerWorkspaceSync(SECTION, 'mlLifecycle.importMlflow', new MlflowSync(services));
@@ -80,27 +78,18 @@ class MlflowSync implements vscode.Disposable {
     await this.import(sources, true);
   }
 
-  /** Offers (or, per the setting, just does) the import of workspace MLflow data not imported yet. */
-  private async offer(): Promise<void> {
-    const root = workspaceRoot();
-    const mode = settings().get<'ask' | 'always' | 'never'>('offerImport', 'ask');
-    if (!root || mode === 'never' || settings().get<boolean>('autoSync', false)) return;
-    const store = this.services.stores.current();
-    const pending = findWorkspaceSources(root).filter((source) => !store || !wasImported(store, source.path));
-    if (pending.length === 0) return;
-    if (mode === 'always') {
-      await this.import(pending, false);
-      return;
-    }
-    const choice = await vscode.window.showInformationMessage(
-      vscode.l10n.t('This workspace has MLflow data ({0}). Import its experiments, runs and models into ML Lifecycle? MLflow\'s files are only read.', label(pending)),
-      'Import',
-      'Always',
-      'Never',
+  private offer(): Promise<void> {
+    return offerWorkspaceImport(
+      SECTION,
+      (root) => findWorkspaceSources(root).filter((source) => !this.stored(source.path)),
+      (pending) => vscode.l10n.t('This workspace has MLflow data ({0}). Import its experiments, runs and models into ML Lifecycle? MLflow\'s files are only read.', label(pending)),
+      (pending, interactive) => this.import(pending, interactive),
     );
-    if (choice === 'Always') await settings().update('offerImport', 'always', vscode.ConfigurationTarget.Workspace);
-    if (choice === 'Never') await settings().update('offerImport', 'never', vscode.ConfigurationTarget.Workspace);
-    if (choice === 'Import' || choice === 'Always') await this.import(pending, true);
+  }
+
+  private stored(source: string): boolean {
+    const store = this.services.stores.current();
+    return store !== undefined && wasImported(store, source);
   }
 
   /** Starts or stops watching mlruns/ and mlflow.db, per mlLifecycle.mlflow.autoSync. */
@@ -156,23 +145,7 @@ class MlflowSync implements vscode.Disposable {
         title: interactive ? vscode.l10n.t('Importing from MLflow ({0})', label(sources)) : vscode.l10n.t('Syncing MLflow'),
         cancellable: interactive,
       },
-      async (progress, token) => {
-        let reported = 0;
-        let shown = Date.now();
-        return importMlflow(store, sources, {
-          isCancelled: () => token.isCancellationRequested,
-          onProgress: ({ done, total, message }) => {
-            const percent = total ? (done / total) * 100 : 0;
-            progress.report({ message, increment: Math.max(0, percent - reported) });
-            reported = percent;
-            // Let the tree show the runs imported so far, now and then.
-            if (Date.now() - shown > TREE_UPDATE_MS) {
-              shown = Date.now();
-              this.services.stores.notifyChanged();
-            }
-          },
-        });
-      },
+      (progress, token) => importMlflow(store, sources, { isCancelled: () => token.isCancellationRequested, onProgress: importProgress(progress, this.services.stores) }),
     );
     this.services.stores.notifyChanged();
     // The new points' chart summaries build in the background; Compare builds what it shows first.
@@ -182,15 +155,9 @@ class MlflowSync implements vscode.Disposable {
 
   private report(summary: ImportSummary, interactive: boolean): void {
     const changed = summary.experiments + summary.runs + summary.runsUpdated + summary.metricPoints + summary.versions + summary.trashed > 0;
-    const lines = describeSummary(summary);
-    if (summary.skippedCount) this.services.log.warn(lines.join('\n'));
-    else if (interactive || changed) this.services.log.info(lines.join('\n'));
-    if (!interactive) return;
     const text = headline(summary);
-    const show = summary.skippedCount ? vscode.window.showWarningMessage(vscode.l10n.t('{0} The log lists what was skipped and why.', text), 'Show Log') : vscode.window.showInformationMessage(text);
-    void show.then((choice) => {
-      if (choice === 'Show Log') this.services.log.show();
-    });
+    const warning = summary.skippedCount ? vscode.l10n.t('{0} The log lists what was skipped and why.', text) : undefined;
+    reportImport(this.services.log, { lines: describeSummary(summary), headline: text, changed, warning }, interactive);
   }
 
   dispose(): void {

@@ -4,15 +4,13 @@ import { importTensorBoard } from '../../tensorboard/importTensorBoard.ts';
 import { type TensorBoardSummary, describeSummary, headline } from '../../tensorboard/summary.ts';
 import { findWorkspaceLogdirs, importedLogdirs, logdirsHolding, wasImported } from '../../tensorboard/workspace.ts';
 import type { Services } from '../services.ts';
-import { registerWorkspaceSync, workspaceRoot } from '../workspaceSourceSync.ts';
+import { importProgress, offerWorkspaceImport, registerWorkspaceSync, reportImport, workspaceRoot } from '../workspaceSourceSync.ts';
 
 const SECTION = 'mlLifecycle.tensorboard';
 /** Auto-sync waits this long after a change, and syncs at most this often while training writes. */
 const SYNC_INTERVAL_MS = 2000;
 /** One more sync this long after the last change, so runs that stopped writing show as finished. */
 const SETTLE_MS = 35_000;
-/** During a long import the Experiments tree is refreshed this often. */
-const TREE_UPDATE_MS = 3000;
 
 export function registerTensorBoard(services: Services): vscode.Disposable[] {
   return registerWorkspaceSync(SECTION, 'mlLifecycle.importTensorBoard', new TensorBoardSync(services));
@@ -100,27 +98,18 @@ class TensorBoardSync implements vscode.Disposable {
     return picked?.merge;
   }
 
-  /** Offers (or, per the setting, just does) the import of workspace logdirs not imported yet. */
-  private async offer(): Promise<void> {
-    const root = workspaceRoot();
-    const mode = settings().get<'ask' | 'always' | 'never'>('offerImport', 'ask');
-    if (!root || mode === 'never' || settings().get<boolean>('autoSync', false)) return;
-    const store = this.services.stores.current();
-    const pending = findWorkspaceLogdirs(root).filter((logdir) => !store || !wasImported(store, logdir));
-    if (pending.length === 0) return;
-    if (mode === 'always') {
-      await this.import(pending, false);
-      return;
-    }
-    const choice = await vscode.window.showInformationMessage(
-      vscode.l10n.t('This workspace has TensorBoard logs ({0}). Import their runs, scalars, text and hparams into ML Lifecycle? Event files are only read.', label(pending)),
-      'Import',
-      'Always',
-      'Never',
+  private offer(): Promise<void> {
+    return offerWorkspaceImport(
+      SECTION,
+      (root) => findWorkspaceLogdirs(root).filter((logdir) => !this.stored(logdir)),
+      (pending) => vscode.l10n.t('This workspace has TensorBoard logs ({0}). Import their runs, scalars, text and hparams into ML Lifecycle? Event files are only read.', label(pending)),
+      (pending, interactive) => this.import(pending, interactive),
     );
-    if (choice === 'Always') await settings().update('offerImport', 'always', vscode.ConfigurationTarget.Workspace);
-    if (choice === 'Never') await settings().update('offerImport', 'never', vscode.ConfigurationTarget.Workspace);
-    if (choice === 'Import' || choice === 'Always') await this.import(pending, true);
+  }
+
+  private stored(logdir: string): boolean {
+    const store = this.services.stores.current();
+    return store !== undefined && wasImported(store, logdir);
   }
 
   /** Starts or stops watching event files, per mlLifecycle.tensorboard.autoSync. */
@@ -185,23 +174,13 @@ class TensorBoardSync implements vscode.Disposable {
       },
       async (progress, token) => {
         const summaries: TensorBoardSummary[] = [];
-        let shown = Date.now();
         for (const logdir of logdirs) {
           if (token.isCancellationRequested) break;
-          let reported = 0;
           summaries.push(
             await importTensorBoard(store, logdir, {
               mergeSplits,
               isCancelled: () => token.isCancellationRequested,
-              onProgress: ({ done, total, message }) => {
-                const percent = total ? (done / total) * 100 : 0;
-                progress.report({ message, increment: Math.max(0, percent - reported) / logdirs.length });
-                reported = percent;
-                if (Date.now() - shown > TREE_UPDATE_MS) {
-                  shown = Date.now();
-                  this.services.stores.notifyChanged();
-                }
-              },
+              onProgress: importProgress(progress, this.services.stores, logdirs.length),
             }),
           );
         }
@@ -216,15 +195,9 @@ class TensorBoardSync implements vscode.Disposable {
 
   private report(summary: TensorBoardSummary, interactive: boolean): void {
     const changed = summary.runs + summary.runsUpdated + summary.metricPoints > 0;
-    const lines = describeSummary(summary);
-    if (summary.unreadableCount) this.services.log.warn(lines.join('\n'));
-    else if (interactive || changed) this.services.log.info(lines.join('\n'));
-    if (!interactive) return;
     const text = headline(summary);
-    const show = summary.unreadableCount ? vscode.window.showWarningMessage(vscode.l10n.t('{0} The log names each file and offset.', text), 'Show Log') : vscode.window.showInformationMessage(text);
-    void show.then((choice) => {
-      if (choice === 'Show Log') this.services.log.show();
-    });
+    const warning = summary.unreadableCount ? vscode.l10n.t('{0} The log names each file and offset.', text) : undefined;
+    reportImport(this.services.log, { lines: describeSummary(summary), headline: text, changed, warning }, interactive);
   }
 
   dispose(): void {

@@ -7,10 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { openStore } from '../../src/store/database.ts';
-import { writeSweep, type SweepRun } from '../unit/search/sweep.ts';
-import { createDemoWorkspace, demoStorePath } from './demoData.ts';
-import { startSession, waitUntil, type Session } from './harness.ts';
+import type { SweepRun } from '../unit/search/sweep.ts';
+import { waitUntil, type Session } from './harness.ts';
+import { applyFilter, openRunsTable, startSweepSession } from './sweepSession.ts';
 
 const ALL_THEMES = ['light', 'dark', 'high-contrast'] as const;
 
@@ -18,20 +17,10 @@ describe('Compare Groups and quick filters', () => {
   let session: Session;
   let table: FrameLocator;
   let sweep: SweepRun[];
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   before(async () => {
-    const workspace = await createDemoWorkspace();
-    const store = openStore(demoStorePath(workspace));
-    try {
-      sweep = writeSweep(store, 400);
-    } finally {
-      store.close();
-    }
-    session = await startSession({ workspace });
-    session.workbench.page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
-    });
+    ({ session, sweep, cspProblems: problems } = await startSweepSession(400));
   });
 
   after(async () => {
@@ -42,14 +31,9 @@ describe('Compare Groups and quick filters', () => {
   const expectRuns = async (count: number) => waitUntil(async () => (await status()).includes(`${count.toLocaleString('en-US')} runs`), `${count} runs shown`);
 
   test('a quick filter from a column header narrows the rows', async () => {
-    const wb = session.workbench;
-    await wb.openContainer();
-    await wb.runCommand('ML Lifecycle: Open Runs Table');
-    table = await wb.webview({ title: /^Runs/, timeout: 60_000 });
+    table = await openRunsTable(session);
     await waitUntil(async () => /runs ·/.test(await status()), 'the table reports its runs');
-    const input = table.locator('#runs-filter input');
-    await input.fill("attributes.experiment = 'sweep-a'");
-    await input.press('Enter');
+    await applyFilter(table, "attributes.experiment = 'sweep-a'");
     const sweepA = sweep.filter((r) => r.experiment === 'sweep-a');
     await expectRuns(sweepA.length);
     await table.locator('#runs-columns').click();
@@ -66,13 +50,12 @@ describe('Compare Groups and quick filters', () => {
     await menu.locator('[data-testid="quick-filter-value"]').press('ArrowDown');
     await session.workbench.page.keyboard.press('Enter');
     await expectRuns(sweepA.filter((r) => r.params.optimizer === 'sgd').length);
-    assert.equal(await input.inputValue(), "attributes.experiment = 'sweep-a' AND params.optimizer = 'sgd'");
+    assert.equal(await table.locator('#runs-filter input').inputValue(), "attributes.experiment = 'sweep-a' AND params.optimizer = 'sgd'");
     await menu.waitFor({ state: 'hidden' });
     await table.locator('.grid-row[data-run-id]').first().waitFor();
     await session.workbench.captureThemes('runs-table', ALL_THEMES);
     // Back to the whole experiment for grouping.
-    await input.fill("attributes.experiment = 'sweep-a'");
-    await input.press('Enter');
+    await applyFilter(table, "attributes.experiment = 'sweep-a'");
     await expectRuns(sweepA.length);
   });
 

@@ -7,31 +7,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { openStore } from '../../src/store/database.ts';
-import { writeSweep, type SweepRun } from '../unit/search/sweep.ts';
-import { createDemoWorkspace, demoStorePath, logDemoRun, queryStore } from './demoData.ts';
-import { startSession, waitUntil, type Session } from './harness.ts';
+import type { SweepRun } from '../unit/search/sweep.ts';
+import { logDemoRun, queryStore } from './demoData.ts';
+import { waitUntil, type Session } from './harness.ts';
+import { applyFilter, openRunsTable, startSweepSession } from './sweepSession.ts';
 
 describe('Runs table: acting on rows', () => {
   let session: Session;
   let panel: FrameLocator;
   let sweep: SweepRun[];
   let storePath: string;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   before(async () => {
-    const workspace = await createDemoWorkspace();
-    storePath = demoStorePath(workspace);
-    const store = openStore(storePath);
-    try {
-      sweep = writeSweep(store, 400);
-    } finally {
-      store.close();
-    }
-    session = await startSession({ workspace });
-    session.workbench.page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
-    });
+    ({ session, sweep, storePath, cspProblems: problems } = await startSweepSession(400));
     await session.workbench.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   });
 
@@ -42,17 +31,10 @@ describe('Runs table: acting on rows', () => {
   const status = () => panel.locator('#runs-status').innerText();
   const total = async () => Number((await status()).match(/([\d,]+) runs/)?.[1]?.replaceAll(',', '') ?? NaN);
   const row = (index: number) => panel.locator(`.grid-row[aria-rowindex="${index + 2}"]`);
-  const filter = async (text: string) => {
-    const input = panel.locator('#runs-filter input');
-    await input.fill(text);
-    await input.press('Enter');
-  };
+  const filter = (text: string) => applyFilter(panel, text);
 
   test('click and Shift+click select a range: aria-selected rows and "N selected"', async () => {
-    const wb = session.workbench;
-    await wb.openContainer();
-    await wb.runCommand('ML Lifecycle: Open Runs Table');
-    panel = await wb.webview({ title: /^Runs/, timeout: 60_000 });
+    panel = await openRunsTable(session);
     await waitUntil(async () => (await total()) >= 400, 'the table lists the sweep');
     await row(1).locator('.cell').nth(2).waitFor();
     assert.equal(await panel.locator('#runs-grid').getAttribute('aria-multiselectable'), 'true');
@@ -60,7 +42,7 @@ describe('Runs table: acting on rows', () => {
     await row(4).locator('.cell').nth(2).click({ modifiers: ['Shift'] });
     await waitUntil(async () => (await panel.locator('#runs-selected').innerText()) === '4 selected', '4 selected');
     assert.equal(await panel.locator('.grid-row[aria-selected="true"]').count(), 4);
-    await wb.captureThemes('runs-table-selection', ['light', 'dark', 'high-contrast']);
+    await session.workbench.captureThemes('runs-table-selection', ['light', 'dark', 'high-contrast']);
   });
 
   test('Copy CSV puts the selected rows, visible columns, on the clipboard', async () => {

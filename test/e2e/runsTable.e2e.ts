@@ -6,29 +6,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { openStore } from '../../src/store/database.ts';
-import { writeSweep, type SweepRun } from '../unit/search/sweep.ts';
-import { createDemoWorkspace, demoStorePath } from './demoData.ts';
-import { startSession, waitUntil, type Session } from './harness.ts';
+import type { SweepRun } from '../unit/search/sweep.ts';
+import { waitUntil, type Session } from './harness.ts';
+import { applyFilter, openRunsTable, startSweepSession } from './sweepSession.ts';
 
 describe('Runs table panel', () => {
   let session: Session;
   let panel: FrameLocator;
   let sweep: SweepRun[];
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   before(async () => {
-    const workspace = await createDemoWorkspace();
-    const store = openStore(demoStorePath(workspace));
-    try {
-      sweep = writeSweep(store, 2000);
-    } finally {
-      store.close();
-    }
-    session = await startSession({ workspace });
-    session.workbench.page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
-    });
+    ({ session, sweep, cspProblems: problems } = await startSweepSession(2000));
   });
 
   after(async () => {
@@ -36,17 +25,10 @@ describe('Runs table panel', () => {
   });
 
   const status = () => panel.locator('#runs-status').innerText();
-  const filter = async (text: string) => {
-    const input = panel.locator('#runs-filter input');
-    await input.fill(text);
-    await input.press('Enter');
-  };
+  const filter = (text: string) => applyFilter(panel, text);
 
   test('opens from the palette with every run, only the visible rows in the DOM', async () => {
-    const wb = session.workbench;
-    await wb.openContainer();
-    await wb.runCommand('ML Lifecycle: Open Runs Table');
-    panel = await wb.webview({ title: /^Runs/, timeout: 60_000 });
+    panel = await openRunsTable(session);
     await waitUntil(async () => /runs ·/.test(await status()), 'the table reports its runs');
     const total = Number((await status()).match(/([\d,]+) runs/)![1]!.replaceAll(',', ''));
     assert.ok(total >= 2000, `${total} runs`);

@@ -122,7 +122,7 @@ export class RemoteCache {
       status,
       start: optionalTime(run.info.start_time) ?? now,
       end: optionalTime(run.info.end_time),
-      // The server said RUNNING just now: that stands for a heartbeat.
+      // When the server last said RUNNING: a running run's duration reaches this far (it never reads as stale).
       heartbeat: status === 'RUNNING' ? now : null,
       commit: tagOf('mlflow.source.git.commit'),
       branch: tagOf('mlflow.source.git.branch'),

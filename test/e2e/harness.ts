@@ -647,23 +647,44 @@ export class Workbench {
     await this.page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
   }
 
-  /** Runs a command through the F1 palette by its full title, e.g. 'ML Lifecycle: Refresh'. */
-  async runCommand(title: string): Promise<void> {
-    await this.closeQuickInput();
-    await this.page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true, trial: true }).catch(() => undefined);
-    await this.page.keyboard.press('F1');
+  /**
+   * Runs a command through the F1 palette by its full title, e.g. 'ML Lifecycle: Refresh'.
+   * The palette lists commands once, when it opens, and a context key such as isWorkspaceTrusted
+   * can turn true a moment after start-up; so a missing command reopens the palette until it shows.
+   */
+  async runCommand(title: string, timeout = 20_000): Promise<void> {
+    await this.releaseWebviewFocus();
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
     const row = this.page
       .locator('.quick-input-widget .quick-input-list .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`, 'i') }) })
       .first();
-    await row.waitFor({ timeout: 15_000 }).catch(async () => {
-      const shown = await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').allInnerTexts();
-      throw new Error(`e2e: no command "${title}" in the palette; it offered: ${JSON.stringify(shown.slice(0, 15))}`);
-    });
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await this.closeQuickInput();
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      const shown = await row.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+      if (shown) break;
+      if (Date.now() > deadline) {
+        const offered = await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').allInnerTexts();
+        throw new Error(`e2e: no command "${title}" in the palette; it offered: ${JSON.stringify(offered.slice(0, 15))}`);
+      }
+    }
     await row.click();
+  }
+
+  /**
+   * Moves focus from a webview to the workbench. When the palette closes, VS Code gives focus back
+   * to where it was; a webview takes it back late, and that blur closes the quick pick the command
+   * has just opened.
+   */
+  private async releaseWebviewFocus(): Promise<void> {
+    await this.page.evaluate(() => {
+      const active = document.activeElement;
+      if (active instanceof HTMLElement && active.tagName === 'IFRAME') active.blur();
+    });
   }
 
   /** Chooses the item labelled `label` in the open quick pick. */
@@ -671,7 +692,10 @@ export class Workbench {
     const pattern = typeof label === 'string' ? new RegExp(escapeRegExp(label)) : label;
     const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: pattern }).first();
     await row.waitFor();
-    await row.click();
+    await row.click().catch(async (error: unknown) => {
+      const open = await this.page.locator('.quick-input-widget').isVisible();
+      throw open ? error : new Error(`e2e: the quick pick closed before "${String(label)}" could be chosen`);
+    });
   }
 
   /** In an open multi-select quick pick: checks the items labelled `labels`, then accepts (OK). */
